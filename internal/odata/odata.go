@@ -1,0 +1,160 @@
+// Package odata implements the OData v4 conventions the services share: the
+// collection envelope, paging by @odata.nextLink or by $top/$skip, and delta
+// links. Everything goes through the transport pipeline.
+package odata
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/office365-go/office365/internal/transport"
+)
+
+// Page is one page of a collection response.
+type Page[T any] struct {
+	// Value holds the page's items.
+	Value []T `json:"value"`
+	// NextLink is the URL of the next page, if any. Follow it verbatim.
+	NextLink string `json:"@odata.nextLink,omitempty"`
+	// DeltaLink ends a round of a sync (delta) query; store it to resume.
+	DeltaLink string `json:"@odata.deltaLink,omitempty"`
+	// Count is @odata.count when $count=true was asked for.
+	Count *int64 `json:"@odata.count,omitempty"`
+	// Context is @odata.context (informational only).
+	Context string `json:"@odata.context,omitempty"`
+}
+
+// Pages iterates the pages of a collection, starting with req and following
+// @odata.nextLink verbatim (the first request's headers are sent with every
+// page). It yields at most one error and then stops.
+func Pages[T any](ctx context.Context, p *transport.Pipeline, req transport.Request) iter.Seq2[*Page[T], error] {
+	return func(yield func(*Page[T], error) bool) {
+		r := req
+		seen := map[string]bool{}
+		for {
+			page := new(Page[T])
+			if err := p.DoJSON(ctx, &r, page); err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(page, nil) {
+				return
+			}
+			if page.NextLink == "" {
+				return
+			}
+			if seen[page.NextLink] {
+				yield(nil, errors.New("office365: the service returned the same @odata.nextLink twice; stopping to avoid a loop"))
+				return
+			}
+			seen[page.NextLink] = true
+			r = transport.Request{Method: req.Method, Path: page.NextLink, Header: req.Header, Scopes: req.Scopes}
+		}
+	}
+}
+
+// Items iterates every item of a collection across pages (see Pages).
+func Items[T any](ctx context.Context, p *transport.Pipeline, req transport.Request) iter.Seq2[T, error] {
+	return flatten(Pages[T](ctx, p, req))
+}
+
+// TopSkipPages iterates a collection the service pages only by $top and
+// $skip (ServiceComms): it asks for pageSize items at increasing $skip until
+// a page comes back short. query is the encoded query without $top/$skip.
+// A nextLink in a response is followed instead when present.
+func TopSkipPages[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, pageSize int) iter.Seq2[*Page[T], error] {
+	return func(yield func(*Page[T], error) bool) {
+		base := req.Query
+		for skip := 0; ; {
+			r := req
+			r.Query = joinQuery(base, "$top="+strconv.Itoa(pageSize))
+			if skip > 0 {
+				r.Query = joinQuery(r.Query, "$skip="+strconv.Itoa(skip))
+			}
+			page := new(Page[T])
+			if err := p.DoJSON(ctx, &r, page); err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(page, nil) {
+				return
+			}
+			if page.NextLink != "" {
+				for pg, err := range Pages[T](ctx, p, transport.Request{Path: page.NextLink, Header: req.Header, Scopes: req.Scopes}) {
+					if !yield(pg, err) || err != nil {
+						return
+					}
+				}
+				return
+			}
+			if len(page.Value) < pageSize {
+				return
+			}
+			skip += len(page.Value)
+		}
+	}
+}
+
+// TopSkipItems iterates every item of a $top/$skip-paged collection.
+func TopSkipItems[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, pageSize int) iter.Seq2[T, error] {
+	return flatten(TopSkipPages[T](ctx, p, req, pageSize))
+}
+
+func flatten[T any](pages iter.Seq2[*Page[T], error]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for page, err := range pages {
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, v := range page.Value {
+				if !yield(v, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func joinQuery(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "&" + b
+}
+
+// Token extracts a query parameter from a next or delta link,
+// case-insensitively (links carry $deltatoken or $deltaToken, $skiptoken or
+// $skipToken). It returns "" when absent.
+func Token(link, name string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	for k, vs := range u.Query() {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+// Collection decodes a whole single-page collection into its items.
+func Collection[T any](ctx context.Context, p *transport.Pipeline, req transport.Request) ([]T, error) {
+	var out []T
+	for v, err := range Items[T](ctx, p, req) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

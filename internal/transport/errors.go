@@ -1,0 +1,275 @@
+package transport
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/office365-go/office365"
+)
+
+// MaxErrorBody is how much of an error response is read.
+const MaxErrorBody = 1 << 20
+
+// excerptLen is how much of a non-OData error body is kept on the error.
+const excerptLen = 300
+
+// decodeError reads (at most MaxErrorBody of) resp's body, closes it, and
+// builds the *office365.Error.
+func (p *Pipeline) decodeError(resp *http.Response, method, redactedURL string) *office365.Error {
+	defer resp.Body.Close()
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+	e := ErrorFromResponse(resp.StatusCode, resp.Header, body)
+	e.Method, e.URL = method, redactedURL
+	if readErr != nil && e.Message == "" {
+		e.Message = "reading error body: " + readErr.Error()
+	}
+	return e
+}
+
+// ErrorFromResponse builds an *office365.Error from a status, the response
+// headers and (the start of) the body. It never fails: a body that is not an
+// OData error is described by its content type and an excerpt.
+func ErrorFromResponse(status int, h http.Header, body []byte) *office365.Error {
+	e := &office365.Error{
+		StatusCode:      status,
+		ContentType:     h.Get("Content-Type"),
+		RequestID:       firstNonEmpty(h.Get("request-id"), h.Get("x-ms-request-id")),
+		ClientRequestID: h.Get("client-request-id"),
+		ActivityID:      h.Get("X-Activity-Id"),
+		RetryAfter:      RetryAfter(h, time.Now()),
+	}
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		e.Date = d
+	}
+	if code, msg, inner, ok := ParseODataError(body); ok {
+		e.Code, e.Message, e.InnerError = code, msg, inner
+		return e
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		e.Message = "empty response body"
+		return e
+	}
+	mt, _, _ := mime.ParseMediaType(e.ContentType)
+	kind := "non-JSON"
+	switch {
+	case mt == "text/html" || looksLikeHTML(body):
+		kind = "HTML"
+		if t := htmlTitle(body); t != "" {
+			e.Message = fmt.Sprintf("unexpected HTML response (%s), probably from a proxy or gateway", t)
+		}
+	case mt == "application/json" || strings.HasSuffix(mt, "+json") || json.Valid(body):
+		kind = "JSON without an OData error"
+	}
+	if e.Message == "" {
+		if kind == "non-JSON" && mt == "text/plain" {
+			e.Message = "service answered: " + excerpt(body, excerptLen)
+		} else {
+			e.Message = fmt.Sprintf("unexpected %s response (Content-Type %q)", kind, e.ContentType)
+		}
+	}
+	e.Excerpt = excerpt(body, excerptLen)
+	return e
+}
+
+// ParseODataError extracts code, message and innerError from an OData JSON
+// error body ({"error":{"code":…,"message":…}}). It also accepts the
+// "odata.error" form with a {"value":…} message, and a bare {"code","message"}
+// object. ok is false when body is not such an error.
+func ParseODataError(body []byte) (code, message string, inner json.RawMessage, ok bool) {
+	var env struct {
+		Error      *odataError `json:"error"`
+		ODataError *odataError `json:"odata.error"`
+		Code       string      `json:"code"`
+		Message    json.RawMessage
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return "", "", nil, false
+	}
+	oe := env.Error
+	if oe == nil {
+		oe = env.ODataError
+	}
+	if oe == nil {
+		if env.Code == "" {
+			return "", "", nil, false
+		}
+		oe = &odataError{Code: env.Code, Message: env.Message}
+	}
+	msg := messageText(oe.Message)
+	if oe.Code == "" && msg == "" {
+		return "", "", nil, false
+	}
+	inner = oe.InnerError
+	if len(inner) == 0 || string(inner) == "null" {
+		inner = nil
+	}
+	return oe.Code, msg, inner, true
+}
+
+type odataError struct {
+	Code       string          `json:"code"`
+	Message    json.RawMessage `json:"message"`
+	InnerError json.RawMessage `json:"innerError"`
+}
+
+// messageText accepts a message given as a string or as {"lang","value"}.
+func messageText(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var v struct{ Value string }
+	if json.Unmarshal(raw, &v) == nil {
+		return v.Value
+	}
+	return ""
+}
+
+// RetryAfter reads how long the server asked to wait: retry-after-ms, then
+// Retry-After as seconds or as an HTTP date (relative to now). Zero if absent
+// or unparsable.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	if v := strings.TrimSpace(h.Get("retry-after-ms")); v != "" {
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
+			return time.Duration(ms * float64(time.Millisecond))
+		}
+	}
+	if v := strings.TrimSpace(h.Get("x-ms-retry-after-ms")); v != "" {
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
+			return time.Duration(ms * float64(time.Millisecond))
+		}
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(secs * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+func looksLikeHTML(b []byte) bool {
+	head := bytes.ToLower(b[:min(len(b), 512)])
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) ||
+		bytes.Contains(head, []byte("<body")) || bytes.Contains(head, []byte("<title"))
+}
+
+func htmlTitle(b []byte) string {
+	lower := bytes.ToLower(b)
+	i := bytes.Index(lower, []byte("<title"))
+	if i < 0 {
+		return ""
+	}
+	j := bytes.IndexByte(lower[i:], '>')
+	if j < 0 {
+		return ""
+	}
+	start := i + j + 1
+	k := bytes.Index(lower[start:], []byte("</title"))
+	if k < 0 {
+		return ""
+	}
+	return excerpt(b[start:start+k], 120)
+}
+
+// excerpt collapses whitespace and cuts s to at most n bytes on a rune
+// boundary, replacing invalid UTF-8 and control characters.
+func excerpt(b []byte, n int) string {
+	var sb strings.Builder
+	space := false
+	for len(b) > 0 && sb.Len() < n {
+		r, size := utf8.DecodeRune(b)
+		b = b[size:]
+		if r == utf8.RuneError && size <= 1 {
+			r = '\uFFFD'
+		}
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+			space = true
+			continue
+		}
+		if r < 0x20 || r == 0x7f {
+			r = '\uFFFD'
+		}
+		if space && sb.Len() > 0 {
+			sb.WriteByte(' ')
+		}
+		space = false
+		sb.WriteRune(r)
+	}
+	if len(b) > 0 {
+		sb.WriteString("…")
+	}
+	return sb.String()
+}
+
+// sensitiveParam reports whether a query parameter's value must not appear
+// in logs or errors.
+func sensitiveParam(name string) bool {
+	n := strings.ToLower(strings.TrimPrefix(name, "$"))
+	for _, s := range []string{"token", "secret", "sig", "code", "password", "key", "assertion", "state"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// RedactURL returns u with user information removed and the values of
+// sensitive query parameters (tokens, signatures, codes, secrets, keys)
+// replaced by REDACTED. Unparsable input yields a placeholder.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	p.User = nil
+	if p.RawQuery != "" {
+		parts := strings.Split(p.RawQuery, "&")
+		for i, part := range parts {
+			name, _, hasValue := strings.Cut(part, "=")
+			if dn, err := url.QueryUnescape(name); err == nil {
+				name = dn
+			}
+			if hasValue && sensitiveParam(name) {
+				k, _, _ := strings.Cut(part, "=")
+				parts[i] = k + "=REDACTED"
+			}
+		}
+		p.RawQuery = strings.Join(parts, "&")
+	}
+	return p.String()
+}
+
+// scrubURLError replaces the URL inside a *url.Error with its redacted form.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: RedactURL(ue.URL), Err: ue.Err}
+	}
+	return err
+}
+
+func redactError(err error) string { return scrubURLError(err).Error() }

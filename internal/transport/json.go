@@ -1,0 +1,79 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/office365-go/office365"
+)
+
+// DoJSON sends the request and decodes a JSON response body into out. A nil
+// out, or a 204 No Content response, discards the body. The body is read up
+// to the configured response cap; larger bodies and bodies that are not JSON
+// (for example an HTML page a proxy answered with) are errors.
+func (p *Pipeline) DoJSON(ctx context.Context, r *Request, out any) error {
+	_, err := p.DoJSONHeader(ctx, r, out)
+	return err
+}
+
+// DoJSONHeader is DoJSON that also returns the response headers
+// (Preference-Applied, Location, …).
+func (p *Pipeline) DoJSONHeader(ctx context.Context, r *Request, out any) (http.Header, error) {
+	resp, err := p.Do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+		return resp.Header, nil
+	}
+	body, err := p.ReadBody(ctx, resp)
+	if err != nil {
+		return resp.Header, err
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		e := ErrorFromResponse(resp.StatusCode, resp.Header, body)
+		e.Method, e.URL = resp.Request.Method, RedactURL(resp.Request.URL.String())
+		e.Code = ""
+		e.Message = fmt.Sprintf("decoding %d response: %v", resp.StatusCode, err)
+		if len(bytes.TrimSpace(body)) > 0 && !json.Valid(body) {
+			e.Message = fmt.Sprintf("response is not valid JSON (Content-Type %q): %v", resp.Header.Get("Content-Type"), err)
+			e.Excerpt = excerpt(body, excerptLen)
+		}
+		return resp.Header, e
+	}
+	return resp.Header, nil
+}
+
+// ReadBody reads a response body up to the configured cap.
+func (p *Pipeline) ReadBody(ctx context.Context, resp *http.Response) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, p.maxBody+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("office365: reading response of %s %s: %w", resp.Request.Method, RedactURL(resp.Request.URL.String()), err)
+	}
+	if int64(len(body)) > p.maxBody {
+		return nil, &office365.Error{
+			StatusCode: resp.StatusCode, Method: resp.Request.Method, URL: RedactURL(resp.Request.URL.String()),
+			RequestID: resp.Header.Get("request-id"), ClientRequestID: resp.Header.Get("client-request-id"),
+			Message: fmt.Sprintf("response body exceeds the %d-byte limit (see office365.WithMaxResponseSize)", p.maxBody),
+		}
+	}
+	return body, nil
+}
+
+// EscapeSegment escapes one path segment, such as an item id (which can hold
+// "/", "+" and "=") so that it stays one segment.
+func EscapeSegment(s string) string { return url.PathEscape(s) }
+
+// jsonUnmarshal is json.Unmarshal; benchmarks use it to decode the same way
+// as the pipeline.
+var jsonUnmarshal = json.Unmarshal

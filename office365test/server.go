@@ -1,0 +1,239 @@
+package office365test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is an in-process fake of the Microsoft 365 services, built on
+// httptest. Each API registers its routes under its own path prefix with
+// Mount; the server adds what they share: bearer-token checks, a request log
+// for assertions, and fault injection.
+//
+// Point a client at it with office365.WithBaseURL(s.URL()). The server speaks
+// plain HTTP on loopback, which the clients accept for loopback hosts only.
+// A Server is safe for concurrent use.
+type Server struct {
+	srv *httptest.Server
+
+	mu      sync.Mutex
+	mounts  []mount
+	log     []RecordedRequest
+	faults  []*Fault
+	tokenOK func(string) bool
+	now     func() time.Time
+	logCap  int
+}
+
+type mount struct {
+	prefix string
+	h      http.Handler
+}
+
+// RecordedRequest is one request as the server received it. The
+// Authorization header is kept only as "Bearer <redacted>" so logs of the
+// fake never hold a token.
+type RecordedRequest struct {
+	Method   string
+	Path     string // unescaped path
+	RawPath  string // escaped path as sent (empty if identical to Path)
+	RawQuery string
+	Header   http.Header
+	Body     []byte
+	Time     time.Time
+}
+
+// JSON decodes the recorded body into v.
+func (r RecordedRequest) JSON(v any) error { return json.Unmarshal(r.Body, v) }
+
+// EscapedPath returns the path as it was sent on the wire.
+func (r RecordedRequest) EscapedPath() string {
+	if r.RawPath != "" {
+		return r.RawPath
+	}
+	return r.Path
+}
+
+// ServerOption configures a Server.
+type ServerOption func(*Server)
+
+// WithTokenValidator makes the server accept only bearer tokens for which
+// valid returns true (for example Entra.ValidToken). By default any
+// non-empty bearer token is accepted.
+func WithTokenValidator(valid func(token string) bool) ServerOption {
+	return func(s *Server) { s.tokenOK = valid }
+}
+
+// WithClock gives the server a clock (for data that evolves with time).
+func WithClock(now func() time.Time) ServerOption {
+	return func(s *Server) { s.now = now }
+}
+
+// NewServer starts a fake server with no APIs mounted. API fakes (the
+// ServiceComms tenant, the Outlook mailbox, streaming) mount themselves on
+// it; most callers use Start, which mounts them all.
+func NewServer(opts ...ServerOption) *Server {
+	s := &Server{now: time.Now, logCap: 10000}
+	for _, o := range opts {
+		o(s)
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	return s
+}
+
+// URL returns the server's base URL, for office365.WithBaseURL.
+func (s *Server) URL() string { return s.srv.URL }
+
+// Client returns an *http.Client that reaches the server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Close shuts the server down, closing open (streaming) connections.
+func (s *Server) Close() {
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// Now returns the server clock's current time.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	now := s.now
+	s.mu.Unlock()
+	return now()
+}
+
+// SetClock replaces the server clock.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	s.now = now
+	s.mu.Unlock()
+}
+
+// Mount routes every request whose path starts with prefix (compared
+// case-insensitively, as the services compare resource names) to h. The
+// longest matching prefix wins.
+func (s *Server) Mount(prefix string, h http.Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mounts = append(s.mounts, mount{prefix: prefix, h: h})
+	slices.SortFunc(s.mounts, func(a, b mount) int { return len(b.prefix) - len(a.prefix) })
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []RecordedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.log)
+}
+
+// LastRequest returns the most recent request, if any.
+func (s *Server) LastRequest() (RecordedRequest, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.log) == 0 {
+		return RecordedRequest{}, false
+	}
+	return s.log[len(s.log)-1], true
+}
+
+// ResetRequests clears the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	s.log = nil
+	s.mu.Unlock()
+}
+
+// maxLoggedBody caps how much of a request body the log keeps.
+const maxLoggedBody = 1 << 20
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	var body []byte
+	if r.Body != nil {
+		b, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+		if err != nil {
+			http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		body = b
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	s.record(r, body)
+
+	if f := s.matchFault(r); f != nil {
+		if f.apply(w, r, s) {
+			return
+		}
+	}
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="office365test", error="invalid_token"`)
+		WriteError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+		return
+	}
+	h := s.route(r.URL.Path)
+	if h == nil {
+		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "No API is mounted at "+r.URL.Path+".")
+		return
+	}
+	h.ServeHTTP(w, r)
+}
+
+func (s *Server) record(r *http.Request, body []byte) {
+	h := r.Header.Clone()
+	if h.Get("Authorization") != "" {
+		h.Set("Authorization", "Bearer <redacted>")
+	}
+	rec := RecordedRequest{
+		Method: r.Method, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery,
+		Header: h, Body: body[:min(len(body), maxLoggedBody)], Time: time.Now(),
+	}
+	s.mu.Lock()
+	if len(s.log) >= s.logCap {
+		s.log = slices.Delete(s.log, 0, len(s.log)/2)
+	}
+	s.log = append(s.log, rec)
+	s.mu.Unlock()
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	const prefix = "Bearer "
+	a := r.Header.Get("Authorization")
+	if len(a) <= len(prefix) || !strings.EqualFold(a[:len(prefix)], prefix) {
+		return false
+	}
+	s.mu.Lock()
+	valid := s.tokenOK
+	s.mu.Unlock()
+	return valid == nil || valid(a[len(prefix):])
+}
+
+func (s *Server) route(path string) http.Handler {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lower := strings.ToLower(path)
+	for _, m := range s.mounts {
+		if strings.HasPrefix(lower, strings.ToLower(m.prefix)) {
+			return m.h
+		}
+	}
+	return nil
+}
+
+// WriteJSON writes v as a JSON response with the OData content type.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
+	w.Header().Set("OData-Version", "4.0")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	_ = enc.Encode(v)
+}
+
+// WriteError writes an OData error body: {"error":{"code":…,"message":…}}.
+func WriteError(w http.ResponseWriter, status int, code, message string) {
+	WriteJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": message}})
+}
