@@ -122,7 +122,7 @@ func keepInQuery(c byte) bool {
 }
 
 // QuoteString renders s as an OData string literal: wrapped in single
-// quotes, with embedded single quotes doubled ("O'Neil" → 'O''Neil').
+// quotes, with embedded single quotes doubled ("O'Neil" → 'O”Neil').
 func QuoteString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }

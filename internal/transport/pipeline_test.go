@@ -543,10 +543,10 @@ func TestRetryAfterParsing(t *testing.T) {
 
 func TestParseODataErrorForms(t *testing.T) {
 	for body, want := range map[string][2]string{
-		`{"error":{"code":"A","message":"m"}}`:                           {"A", "m"},
+		`{"error":{"code":"A","message":"m"}}`:                             {"A", "m"},
 		`{"odata.error":{"code":"B","message":{"lang":"en","value":"v"}}}`: {"B", "v"},
-		`{"code":"C","message":"x"}`:                                     {"C", "x"},
-		`{"error":{"code":"","message":"only message"}}`:                 {"", "only message"},
+		`{"code":"C","message":"x"}`:                                       {"C", "x"},
+		`{"error":{"code":"","message":"only message"}}`:                   {"", "only message"},
 	} {
 		code, msg, _, ok := ParseODataError([]byte(body))
 		require.True(t, ok, body)
@@ -581,7 +581,9 @@ func TestEscapeSegment(t *testing.T) {
 func TestJSONBodyAndContentType(t *testing.T) {
 	s := &script{steps: []func(*http.Request) (*http.Response, error){respond(201, nil, `{"Id":"1"}`)}}
 	p := newTestPipeline(t, s, auth.StaticToken(testToken))
-	var out struct{ ID string `json:"Id"` }
+	var out struct {
+		ID string `json:"Id"`
+	}
 	require.NoError(t, p.DoJSON(t.Context(), &Request{Method: http.MethodPost, Path: "/me/messages", JSON: map[string]string{"Subject": "x"}}, &out))
 	assert.Equal(t, "1", out.ID)
 	r := s.requests()[0]
