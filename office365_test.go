@@ -76,11 +76,11 @@ func TestOptionsValidation(t *testing.T) {
 	assert.Equal(t, "http://127.0.0.1:8080", cfg.BaseURL)
 	assert.Equal(t, "http://127.0.0.1:8080/api/v2.0", cfg.ServiceRoot(cfg.Cloud.OutlookHost, "/api/v2.0"))
 	assert.Equal(t, "1", cfg.Header.Get("X-Custom"))
-	assert.Equal(t, office365.DefaultMaxRetries, cfg.Retry.MaxRetries)
+	assert.Equal(t, office365.DefaultMaxRetries, cfg.Retry.Normalized().MaxRetries)
 
 	cfg, err = office365.NewConfig(office365.WithRetry(office365.RetryOptions{MaxRetries: -1}))
 	require.NoError(t, err)
-	assert.Zero(t, cfg.Retry.MaxRetries)
+	assert.Zero(t, cfg.Retry.Normalized().MaxRetries, "negative disables retries")
 	assert.Equal(t, "https://manage.office.com/api/v1.0", cfg.ServiceRoot(cfg.Cloud.ManageHost, "/api/v1.0"))
 	assert.NotNil(t, cfg.HTTPClient)
 

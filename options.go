@@ -26,7 +26,8 @@ type Config struct {
 	BaseURL string
 	// Cloud selects login authority and service hosts. Default CloudPublic.
 	Cloud Cloud
-	// Retry controls retries of failed requests.
+	// Retry controls retries of failed requests, as given to WithRetry;
+	// zero fields mean the defaults (see RetryOptions.Normalized).
 	Retry RetryOptions
 	// Logger receives request and retry logs. Default: discard.
 	Logger *slog.Logger
@@ -94,7 +95,6 @@ func NewConfig(opts ...Option) (*Config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	c.Retry = c.Retry.Normalized()
 	return c, nil
 }
 

@@ -628,3 +628,11 @@ func TestConcurrentUse(t *testing.T) {
 type failingSource struct{}
 
 func (failingSource) Token() (*oauth2.Token, error) { return nil, errors.New("invalid_client") }
+
+func TestRetriesCanBeDisabled(t *testing.T) {
+	s := &script{steps: []func(*http.Request) (*http.Response, error){respond(503, nil, "")}}
+	p := newTestPipeline(t, s, nil, office365.WithRetry(office365.RetryOptions{MaxRetries: -1}))
+	_, err := p.Do(t.Context(), &Request{})
+	require.Error(t, err)
+	assert.Len(t, s.requests(), 1)
+}
