@@ -184,7 +184,7 @@ func (s *Server) serveAuthorized(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid.")
 		return
 	}
-	if h := s.route(r.URL.Path); h != nil {
+	if h := s.route(r); h != nil {
 		h.ServeHTTP(w, r)
 		return
 	}

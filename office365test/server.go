@@ -34,6 +34,7 @@ type Server struct {
 
 type mount struct {
 	prefix string
+	match  func(*http.Request) bool
 	h      http.Handler
 }
 
@@ -118,11 +119,18 @@ func (s *Server) SetClock(now func() time.Time) {
 // Mount routes every request whose path starts with prefix (compared
 // case-insensitively, as the services compare resource names) to h. The
 // longest matching prefix wins.
-func (s *Server) Mount(prefix string, h http.Handler) {
+func (s *Server) Mount(prefix string, h http.Handler) { s.MountIf(prefix, nil, h) }
+
+// MountIf is Mount for APIs that share a prefix with others: a request under
+// prefix goes to h only if match (when non-nil) accepts it; otherwise the
+// next matching mount is tried.
+func (s *Server) MountIf(prefix string, match func(*http.Request) bool, h http.Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mounts = append(s.mounts, mount{prefix: prefix, h: h})
-	slices.SortFunc(s.mounts, func(a, b mount) int { return len(b.prefix) - len(a.prefix) })
+	// Copy on write: route iterates a snapshot without holding the lock.
+	ms := append(slices.Clone(s.mounts), mount{prefix: prefix, match: match, h: h})
+	slices.SortStableFunc(ms, func(a, b mount) int { return len(b.prefix) - len(a.prefix) })
+	s.mounts = ms
 }
 
 // Requests returns a copy of the request log, oldest first.
@@ -175,7 +183,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid.")
 		return
 	}
-	h := s.route(r.URL.Path)
+	h := s.route(r)
 	if h == nil {
 		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "No API is mounted at "+r.URL.Path+".")
 		return
@@ -212,12 +220,13 @@ func (s *Server) authorized(r *http.Request) bool {
 	return valid == nil || valid(a[len(prefix):])
 }
 
-func (s *Server) route(path string) http.Handler {
+func (s *Server) route(r *http.Request) http.Handler {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	lower := strings.ToLower(path)
-	for _, m := range s.mounts {
-		if strings.HasPrefix(lower, strings.ToLower(m.prefix)) {
+	mounts := s.mounts
+	s.mu.Unlock()
+	lower := strings.ToLower(r.URL.Path)
+	for _, m := range mounts {
+		if strings.HasPrefix(lower, strings.ToLower(m.prefix)) && (m.match == nil || m.match(r)) {
 			return m.h
 		}
 	}
