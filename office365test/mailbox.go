@@ -1,0 +1,942 @@
+package office365test
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Mailbox is an in-memory fake of the Outlook REST API (v1.0, v2.0 and beta
+// roots) serving any number of users' mailboxes: messages, attachments, mail
+// folders, Inbox rules, Focused Inbox overrides, mailbox settings, MailTips,
+// message and folder sync, with the service's status codes, error bodies and
+// OData behaviour ($filter, $select, $orderby, $top/$skip with nextLink,
+// $count, $search, $expand=Attachments, Prefer headers).
+//
+//	srv := office365test.NewServer()
+//	mb := office365test.NewMailbox(office365test.WithSampleData())
+//	mb.Register(srv) // mounts /api/
+//	client, _ := outlook.New(auth.StaticToken("t"), office365.WithBaseURL(srv.URL()))
+//
+// Messages sent to a user of the fake land in that user's Inbox (after the
+// user's Inbox rules); every sent message also gets a copy in the sender's
+// Sent Items (unless SaveToSentItems is false) and an entry in Sent.
+//
+// # Extending it
+//
+// The store is generic so the Calendar, Contacts, Tasks, Photo, Batch, Push
+// and Streaming fakes (in their own files) build on it:
+//
+//   - Records: every entity of a user is a Record (type, id, folder, JSON
+//     document with PascalCase keys). MailboxUser.Insert/Update/Delete/Get/
+//     Records change and read them under the mailbox lock; handlers use the
+//     unexported *Locked variants (they already hold it).
+//   - Change feed: Subscribe receives a Change for every mutation (created,
+//     updated, deleted; a move is a Deleted plus a Created), in order — what
+//     push and streaming notifications are made of.
+//   - Routing: Handle registers more resource handlers on the same mux,
+//     relative to the user context ("events/{id}/accept"); HandleStream
+//     registers long-lived handlers that run without the lock.
+//   - Documents: ParseFilter, ParseOrderBy, SortDocuments and
+//     SelectProperties implement the OData options over Records' documents.
+//
+// A Mailbox is safe for concurrent use.
+type Mailbox struct {
+	mu       sync.Mutex
+	users    []*MailboxUser
+	byKey    map[string]*MailboxUser // lower-case UPN, SMTP aliases and object ids
+	me       *MailboxUser
+	tokens   map[string]*MailboxUser
+	tenantID string
+	now      func() time.Time
+	clockSet bool
+	seq      uint64 // change sequence
+	order    uint64 // creation order
+	idn      uint64
+	routes   []*mbRoute
+	subs     map[int]func(Change)
+	subN     int
+	pending  []Change
+	emitMu   sync.Mutex
+	sent     []SentMessage
+	sample   bool
+}
+
+// MailboxOption configures a Mailbox.
+type MailboxOption func(*Mailbox)
+
+// WithMailboxClock sets the clock used for timestamps (default: the
+// Server's clock once registered, else time.Now).
+func WithMailboxClock(now func() time.Time) MailboxOption {
+	return func(m *Mailbox) { m.now, m.clockSet = now, true }
+}
+
+// WithTenantID sets the tenant id used in user ids ("{oid}@{tenant}").
+func WithTenantID(id string) MailboxOption { return func(m *Mailbox) { m.tenantID = id } }
+
+// WithSampleData seeds realistic sample data (see SeedSampleData).
+func WithSampleData() MailboxOption { return func(m *Mailbox) { m.sample = true } }
+
+// NewMailbox returns an empty fake (add users with AddUser) unless
+// WithSampleData is given.
+func NewMailbox(opts ...MailboxOption) *Mailbox {
+	m := &Mailbox{
+		byKey:    map[string]*MailboxUser{},
+		tokens:   map[string]*MailboxUser{},
+		tenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+		now:      time.Now,
+		subs:     map[int]func(Change){},
+	}
+	for _, o := range opts {
+		o(m)
+	}
+	m.registerMail()
+	for _, ext := range mailboxExtensions {
+		ext(m)
+	}
+	if m.sample {
+		m.SeedSampleData()
+	}
+	return m
+}
+
+// mailboxExtensions run in NewMailbox after the Mail routes, in the order
+// they were added. The fakes of the other Outlook APIs add themselves from
+// an init function in their own file:
+//
+//	func init() { mailboxExtensions = append(mailboxExtensions, (*Mailbox).registerPIM) }
+//
+// An extension registers its routes with Handle and may seed per-user
+// defaults lazily.
+var mailboxExtensions []func(*Mailbox)
+
+// Register mounts the fake on s at /api/ and, unless WithMailboxClock was
+// given, uses the server's clock.
+func (m *Mailbox) Register(s *Server) {
+	m.mu.Lock()
+	if !m.clockSet {
+		m.now = s.Now
+	}
+	m.mu.Unlock()
+	s.Mount("/api/", m.Handler())
+}
+
+// Handler returns the fake's http.Handler (for paths /api/{version}/…), to
+// mount it yourself or wrap it.
+func (m *Mailbox) Handler() http.Handler { return http.HandlerFunc(m.serveHTTP) }
+
+func (m *Mailbox) clock() time.Time { return m.now().UTC() }
+
+// ---------------------------------------------------------------- users
+
+// MailboxUser is one user's mailbox in the fake.
+type MailboxUser struct {
+	m *Mailbox
+	// UPN is the user principal name and primary SMTP address.
+	UPN string
+	// DisplayName is the user's name.
+	DisplayName string
+	// ID is the user's id as the service shows it: "{object id}@{tenant id}".
+	ID string
+
+	records    map[string]*Record
+	wellKnown  map[string]string // lower-case well-known name → folder id
+	tombstones []tombstone
+	settings   Entity
+	restCode   string
+}
+
+// AddUser adds a user with the standard well-known folders and default
+// settings, or returns the existing one (UPNs compare case-insensitively).
+// The first user added is "me" unless SetMe says otherwise.
+func (m *Mailbox) AddUser(upn, displayName string) *MailboxUser {
+	m.mu.Lock()
+	u := m.addUserLocked(upn, displayName)
+	m.mu.Unlock()
+	m.flush()
+	return u
+}
+
+func (m *Mailbox) addUserLocked(upn, displayName string) *MailboxUser {
+	if u := m.byKey[strings.ToLower(upn)]; u != nil {
+		return u
+	}
+	if displayName == "" {
+		displayName = upn
+	}
+	h := sha256.Sum256([]byte("user:" + strings.ToLower(upn)))
+	oid := fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+	u := &MailboxUser{
+		m: m, UPN: upn, DisplayName: displayName, ID: oid + "@" + m.tenantID,
+		records: map[string]*Record{}, wellKnown: map[string]string{},
+	}
+	m.users = append(m.users, u)
+	m.byKey[strings.ToLower(upn)] = u
+	m.byKey[strings.ToLower(u.ID)] = u
+	if m.me == nil {
+		m.me = u
+	}
+	u.createDefaultFolders()
+	u.settings = defaultSettings()
+	return u
+}
+
+// User returns the user with that UPN, SMTP address or id, or nil.
+func (m *Mailbox) User(key string) *MailboxUser {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.byKey[strings.ToLower(key)]
+}
+
+// Users returns every user in the order they were added.
+func (m *Mailbox) Users() []*MailboxUser {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.users)
+}
+
+// SetMe makes upn the user "me" resolves to for tokens not mapped with
+// MapToken. It returns false if there is no such user.
+func (m *Mailbox) SetMe(upn string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u := m.byKey[strings.ToLower(upn)]
+	if u != nil {
+		m.me = u
+	}
+	return u != nil
+}
+
+// MapToken makes requests bearing token resolve "me" to upn.
+func (m *Mailbox) MapToken(token, upn string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u := m.byKey[strings.ToLower(upn)]
+	if u != nil {
+		m.tokens[token] = u
+	}
+	return u != nil
+}
+
+// Me returns the default "me" user (nil before any AddUser).
+func (m *Mailbox) Me() *MailboxUser {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.me
+}
+
+// DisableREST makes every request to this user's mailbox fail with 404 and
+// code (MailboxNotEnabledForRESTAPI when empty, or
+// MailboxNotSupportedForRESTAPI), as for a mailbox not on REST yet.
+func (u *MailboxUser) DisableREST(code string) {
+	if code == "" {
+		code = "MailboxNotEnabledForRESTAPI"
+	}
+	u.m.mu.Lock()
+	u.restCode = code
+	u.m.mu.Unlock()
+}
+
+// ---------------------------------------------------------------- records
+
+// Entity is a JSON document with the service's PascalCase property names.
+type Entity = map[string]any
+
+// EntityType names the kind of a Record.
+type EntityType string
+
+// Entity types of the store. The Mail fake uses the first four; the others
+// are reserved for the fakes of the other Outlook APIs.
+const (
+	EntityMessage         EntityType = "Message"
+	EntityMailFolder      EntityType = "MailFolder"
+	EntityMessageRule     EntityType = "MessageRule"
+	EntityInferenceRule   EntityType = "InferenceClassificationOverride"
+	EntityEvent           EntityType = "Event"
+	EntityCalendar        EntityType = "Calendar"
+	EntityCalendarGroup   EntityType = "CalendarGroup"
+	EntityContact         EntityType = "Contact"
+	EntityContactFolder   EntityType = "ContactFolder"
+	EntityTask            EntityType = "Task"
+	EntityTaskFolder      EntityType = "TaskFolder"
+	EntityTaskGroup       EntityType = "TaskGroup"
+	EntitySubscription    EntityType = "Subscription"
+	EntityMailboxSettings EntityType = "MailboxSettings"
+)
+
+// Record is one stored entity.
+type Record struct {
+	Type EntityType
+	ID   string
+	// FolderID is the containing folder (messages: mail folder; folders:
+	// parent folder; events: calendar …); "" when not in a folder.
+	FolderID string
+	// Doc holds the properties as the service returns them; the only
+	// annotation kept in it is "@odata.type" of derived types
+	// (EventMessage). Treat it as owned by the store: change it through
+	// Update.
+	Doc Entity
+	// Attachments of a message or event, each with its "@odata.type".
+	Attachments []Entity
+	// Seq is the change sequence number of the last mutation (sync order).
+	Seq uint64
+	// Order is the creation order.
+	Order uint64
+}
+
+// ChangeKind is the kind of a Change.
+type ChangeKind string
+
+// Change kinds.
+const (
+	ChangeCreated ChangeKind = "Created"
+	ChangeUpdated ChangeKind = "Updated"
+	ChangeDeleted ChangeKind = "Deleted"
+)
+
+// Change is one mutation of the store, delivered to Subscribe callbacks.
+type Change struct {
+	// User is the UPN of the mailbox; UserID its "{oid}@{tenant}" id.
+	User, UserID string
+	EntityType   EntityType
+	ID           string
+	// FolderID is the folder the entity is (Created, Updated) or was
+	// (Deleted) in.
+	FolderID string
+	Kind     ChangeKind
+	// Seq orders changes across the whole fake.
+	Seq  uint64
+	Time time.Time
+	// Entity is a copy of the entity after the change (nil for Deleted);
+	// Previous a copy before it (nil for Created).
+	Entity, Previous Entity
+}
+
+type tombstone struct {
+	typ      EntityType
+	id       string
+	folderID string
+	seq      uint64
+}
+
+// Subscribe calls fn for every change, in order, one call at a time and
+// without the mailbox lock held (fn may read or even change the mailbox;
+// changes it makes are delivered after it returns). The returned function
+// unsubscribes.
+func (m *Mailbox) Subscribe(fn func(Change)) (unsubscribe func()) {
+	m.mu.Lock()
+	m.subN++
+	id := m.subN
+	m.subs[id] = fn
+	m.mu.Unlock()
+	return func() {
+		m.mu.Lock()
+		delete(m.subs, id)
+		m.mu.Unlock()
+	}
+}
+
+// flush delivers pending changes. Called after every mutation without the
+// lock; a concurrent flush already running delivers ours.
+func (m *Mailbox) flush() {
+	for {
+		if !m.emitMu.TryLock() {
+			return
+		}
+		m.mu.Lock()
+		batch := m.pending
+		m.pending = nil
+		subs := make([]func(Change), 0, len(m.subs))
+		ids := make([]int, 0, len(m.subs))
+		for id := range m.subs {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			subs = append(subs, m.subs[id])
+		}
+		m.mu.Unlock()
+		for _, c := range batch {
+			for _, fn := range subs {
+				fn(c)
+			}
+		}
+		m.emitMu.Unlock()
+		m.mu.Lock()
+		more := len(m.pending) > 0
+		m.mu.Unlock()
+		if !more {
+			return
+		}
+	}
+}
+
+func (u *MailboxUser) emitLocked(kind ChangeKind, r *Record, prev Entity) {
+	c := Change{User: u.UPN, UserID: u.ID, EntityType: r.Type, ID: r.ID, FolderID: r.FolderID, Kind: kind,
+		Seq: r.Seq, Time: u.m.clock()}
+	if kind != ChangeDeleted {
+		c.Entity = deepCopy(r.Doc).(Entity)
+	}
+	if prev != nil {
+		c.Previous = prev
+	}
+	u.m.pending = append(u.m.pending, c)
+}
+
+// newID returns an opaque id in the style of Exchange ids: base64 with "/",
+// "+" and "=" in it, so clients must escape ids in paths.
+func (m *Mailbox) newID(kind string) string {
+	m.idn++
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], m.idn)
+	h := sha256.Sum256(append([]byte(kind+":"+m.tenantID+":"), b[:]...))
+	raw := append([]byte{0, 0, 0x4d, 0x6b, 0x41, 0x47}, h[:28]...) // "AAAATWtBR…" prefix
+	id := []byte(base64.StdEncoding.EncodeToString(raw))           // 34 bytes → "==" padding
+	id[12], id[24] = '/', '+'
+	return string(id)
+}
+
+func (m *Mailbox) nextSeq() uint64 { m.seq++; return m.seq }
+
+var itemTypes = map[EntityType]bool{EntityMessage: true, EntityEvent: true, EntityContact: true, EntityTask: true}
+
+// insertLocked stores a new record (the id is generated unless doc has
+// "Id") and emits Created. Items get CreatedDateTime, LastModifiedDateTime
+// and ChangeKey.
+func (u *MailboxUser) insertLocked(typ EntityType, folderID string, doc Entity) *Record {
+	id, _ := doc["Id"].(string)
+	if id == "" {
+		id = u.m.newID(string(typ))
+	}
+	doc["Id"] = id
+	now := fmtTime(u.m.clock())
+	if itemTypes[typ] {
+		if _, ok := doc["CreatedDateTime"]; !ok {
+			doc["CreatedDateTime"] = now
+		}
+		doc["LastModifiedDateTime"] = now
+		doc["ChangeKey"] = u.m.newChangeKey()
+	}
+	u.m.order++
+	r := &Record{Type: typ, ID: id, FolderID: folderID, Doc: doc, Seq: u.m.nextSeq(), Order: u.m.order}
+	u.records[id] = r
+	u.emitLocked(ChangeCreated, r, nil)
+	return r
+}
+
+// touchLocked records a modification of r (already applied to r.Doc; prev
+// is the document before it) and emits Updated.
+func (u *MailboxUser) touchLocked(r *Record, prev Entity) {
+	if itemTypes[r.Type] {
+		r.Doc["LastModifiedDateTime"] = fmtTime(u.m.clock())
+		r.Doc["ChangeKey"] = u.m.newChangeKey()
+	}
+	r.Seq = u.m.nextSeq()
+	u.emitLocked(ChangeUpdated, r, prev)
+}
+
+// removeLocked deletes r, leaves a tombstone for sync and emits Deleted.
+func (u *MailboxUser) removeLocked(r *Record) {
+	delete(u.records, r.ID)
+	r.Seq = u.m.nextSeq()
+	u.tombstones = append(u.tombstones, tombstone{typ: r.Type, id: r.ID, folderID: r.FolderID, seq: r.Seq})
+	u.emitLocked(ChangeDeleted, r, deepCopy(r.Doc).(Entity))
+}
+
+func (m *Mailbox) newChangeKey() string {
+	m.idn++
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], m.idn)
+	h := sha256.Sum256(append([]byte("ck"), b[:]...))
+	return "CQAAABYAAAA" + base64.StdEncoding.EncodeToString(h[:12])
+}
+
+// Insert stores a new entity of type typ in folderID and returns its id.
+// doc is copied; "Id" is generated unless set.
+func (u *MailboxUser) Insert(typ EntityType, folderID string, doc Entity) string {
+	u.m.mu.Lock()
+	r := u.insertLocked(typ, folderID, deepCopy(doc).(Entity))
+	u.m.mu.Unlock()
+	u.m.flush()
+	return r.ID
+}
+
+// Update applies fn to a copy of the entity's document under the lock and
+// stores the result (emitting Updated). It returns false if there is no
+// such entity.
+func (u *MailboxUser) Update(id string, fn func(doc Entity)) bool {
+	u.m.mu.Lock()
+	r := u.records[id]
+	if r != nil {
+		prev := deepCopy(r.Doc).(Entity)
+		fn(r.Doc)
+		u.touchLocked(r, prev)
+	}
+	u.m.mu.Unlock()
+	u.m.flush()
+	return r != nil
+}
+
+// Delete removes an entity (emitting Deleted). It returns false if there
+// is no such entity.
+func (u *MailboxUser) Delete(id string) bool {
+	u.m.mu.Lock()
+	r := u.records[id]
+	if r != nil {
+		u.removeLocked(r)
+	}
+	u.m.mu.Unlock()
+	u.m.flush()
+	return r != nil
+}
+
+// Get returns a copy of an entity's document and its folder.
+func (u *MailboxUser) Get(id string) (doc Entity, folderID string, ok bool) {
+	u.m.mu.Lock()
+	defer u.m.mu.Unlock()
+	r := u.records[id]
+	if r == nil {
+		return nil, "", false
+	}
+	return deepCopy(r.Doc).(Entity), r.FolderID, true
+}
+
+// Records returns copies of the user's records of type typ, in folderID
+// when non-empty (a folder id or well-known name), in creation order.
+func (u *MailboxUser) Records(typ EntityType, folderID string) []Record {
+	u.m.mu.Lock()
+	defer u.m.mu.Unlock()
+	if folderID != "" {
+		if f := u.folderLocked(folderID); f != nil {
+			folderID = f.ID
+		}
+	}
+	var out []Record
+	for _, r := range u.recordsLocked(typ, folderID) {
+		cp := *r
+		cp.Doc = deepCopy(r.Doc).(Entity)
+		cp.Attachments = deepCopy(r.Attachments).([]Entity)
+		out = append(out, cp)
+	}
+	return out
+}
+
+func (u *MailboxUser) recordsLocked(typ EntityType, folderID string) []*Record {
+	var out []*Record
+	for _, r := range u.records {
+		if r.Type == typ && (folderID == "" || r.FolderID == folderID) {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Record) int { return int(a.Order) - int(b.Order) })
+	return out
+}
+
+// ---------------------------------------------------------------- routing
+
+// MailboxRequest is a request routed to a Handle handler, with the user
+// context resolved.
+type MailboxRequest struct {
+	// R is the HTTP request; Body its (already read) body.
+	R    *http.Request
+	Body []byte
+	// Mailbox is the fake; User the addressed mailbox.
+	Mailbox *Mailbox
+	User    *MailboxUser
+	// Version is "v1.0", "v2.0" or "beta".
+	Version string
+	// Segments are the unescaped path segments after the user context, with
+	// key forms split: "messages('A/B')" → "messages", "A/B".
+	Segments []string
+	params   map[string]string
+	query    map[string]string // lower-case option name → value
+	base     string            // scheme://host/api/{version}
+	userRef  string            // "Users('{id}')"
+	ctxRef   string            // "Me" or "Users('{id}')", for @odata.context
+}
+
+// Param returns a path parameter of the route pattern ("{id}" → "id").
+func (rq *MailboxRequest) Param(name string) string { return rq.params[name] }
+
+// Query returns a query option by name, case-insensitively ("$top").
+func (rq *MailboxRequest) Query(name string) string { return rq.query[strings.ToLower(name)] }
+
+// HasQuery reports whether the query option is present.
+func (rq *MailboxRequest) HasQuery(name string) bool {
+	_, ok := rq.query[strings.ToLower(name)]
+	return ok
+}
+
+// DecodeJSON decodes the body into v.
+func (rq *MailboxRequest) DecodeJSON(v any) error {
+	dec := json.NewDecoder(strings.NewReader(string(rq.Body)))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// Prefer returns the request's preferences: lower-case name → value
+// (unquoted; "" for valueless ones), from every Prefer header, comma-joined
+// or not.
+func (rq *MailboxRequest) Prefer() map[string]string {
+	return parsePrefer(rq.R.Header.Values("Prefer"))
+}
+
+// ServiceRoot returns "{scheme}://{host}/api/{version}" as the client
+// reached it.
+func (rq *MailboxRequest) ServiceRoot() string { return rq.base }
+
+// UserRef returns the user segment of canonical URLs: "Users('{oid}@{tid}')".
+func (rq *MailboxRequest) UserRef() string { return rq.userRef }
+
+// EntityURL returns the canonical "@odata.id" of an entity in a collection,
+// e.g. EntityURL("Messages", id).
+func (rq *MailboxRequest) EntityURL(collection, id string) string {
+	return rq.base + "/" + rq.userRef + "/" + collection + "('" + strings.ReplaceAll(id, "'", "''") + "')"
+}
+
+// Context returns an "@odata.context" URL for a fragment relative to the
+// user, e.g. Context("Messages/$entity") →
+// "{root}/$metadata#Me/Messages/$entity" (or "#Users('…')/…").
+func (rq *MailboxRequest) Context(fragment string) string {
+	return rq.base + "/$metadata#" + rq.ctxRef + "/" + fragment
+}
+
+// Reply is what a Handle handler answers.
+type Reply struct {
+	Status int
+	Header http.Header
+	// JSON is encoded as the body unless nil; Raw is sent as is with
+	// ContentType otherwise.
+	JSON        any
+	Raw         []byte
+	ContentType string
+}
+
+// JSONReply answers status with v as JSON.
+func JSONReply(status int, v any) *Reply { return &Reply{Status: status, JSON: v} }
+
+// ErrorReply answers an OData error.
+func ErrorReply(status int, code, message string) *Reply {
+	return &Reply{Status: status, JSON: map[string]any{"error": map[string]any{"code": code, "message": message}}}
+}
+
+// EmptyReply answers status (202, 204) with no body.
+func EmptyReply(status int) *Reply { return &Reply{Status: status} }
+
+func (rp *Reply) write(w http.ResponseWriter) {
+	for k, vs := range rp.Header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	switch {
+	case rp.JSON != nil:
+		WriteJSON(w, rp.Status, rp.JSON)
+	case rp.Raw != nil:
+		if rp.ContentType != "" {
+			w.Header().Set("Content-Type", rp.ContentType)
+		}
+		w.WriteHeader(rp.Status)
+		_, _ = w.Write(rp.Raw)
+	default:
+		w.WriteHeader(rp.Status)
+	}
+}
+
+// MailboxHandler handles a routed request with the mailbox locked: it may
+// use the *Locked store functions and must not block.
+type MailboxHandler func(rq *MailboxRequest) *Reply
+
+type mbRoute struct {
+	method string
+	segs   []string
+	h      MailboxHandler
+	stream func(http.ResponseWriter, *MailboxRequest)
+	beta   bool
+}
+
+// Handle registers h for method and pattern, relative to the user context:
+// literal segments match case-insensitively, "{name}" captures one segment
+// (ids, which are case-sensitive). "messages/{id}" also serves
+// "messages('{id}')". When several patterns match, the one with more
+// literal segments wins. Later registrations of the same pattern replace
+// earlier ones.
+func (m *Mailbox) Handle(method, pattern string, h MailboxHandler) {
+	m.addRoute(&mbRoute{method: method, segs: splitPattern(pattern), h: h})
+}
+
+// HandleBeta is Handle for an operation that exists only on the beta root;
+// other versions answer it as an unknown segment.
+func (m *Mailbox) HandleBeta(method, pattern string, h MailboxHandler) {
+	m.addRoute(&mbRoute{method: method, segs: splitPattern(pattern), h: h, beta: true})
+}
+
+// HandleStream registers a handler that writes the response itself and runs
+// without the mailbox lock (long-lived or streaming responses). It must
+// lock the mailbox (via the exported store methods) to touch data.
+func (m *Mailbox) HandleStream(method, pattern string, h func(w http.ResponseWriter, rq *MailboxRequest)) {
+	m.addRoute(&mbRoute{method: method, segs: splitPattern(pattern), stream: h})
+}
+
+func splitPattern(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+func (m *Mailbox) addRoute(r *mbRoute) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, x := range m.routes {
+		if strings.EqualFold(x.method, r.method) && slices.EqualFunc(x.segs, r.segs, strings.EqualFold) {
+			m.routes[i] = r
+			return
+		}
+	}
+	m.routes = append(m.routes, r)
+}
+
+var (
+	reKeySeg  = regexp.MustCompile(`^([^()]+)\('((?:[^']|'')*)'\)$`)
+	reFuncSeg = regexp.MustCompile(`^([^()]+)(\(.*\))$`)
+)
+
+// splitSegments turns an escaped path into unescaped segments, splitting
+// key forms name('key') into name, key and function forms name(args) into
+// name, (args).
+func splitSegments(escaped string) ([]string, error) {
+	var out []string
+	for _, raw := range strings.Split(strings.Trim(escaped, "/"), "/") {
+		if raw == "" {
+			continue
+		}
+		s, err := url.PathUnescape(raw)
+		if err != nil {
+			return nil, err
+		}
+		if mm := reKeySeg.FindStringSubmatch(s); mm != nil {
+			out = append(out, mm[1], strings.ReplaceAll(mm[2], "''", "'"))
+			continue
+		}
+		if mm := reFuncSeg.FindStringSubmatch(s); mm != nil {
+			out = append(out, mm[1], mm[2])
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (m *Mailbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	segs, err := splitSegments(r.URL.EscapedPath())
+	if err != nil || len(segs) < 2 || !strings.EqualFold(segs[0], "api") {
+		WriteError(w, http.StatusBadRequest, "ErrorInvalidUrl", "The URL is malformed.")
+		return
+	}
+	version := strings.ToLower(segs[1])
+	if version != "v1.0" && version != "v2.0" && version != "beta" {
+		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "Unknown API version '"+segs[1]+"'.")
+		return
+	}
+	rest := segs[2:]
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	rq := &MailboxRequest{R: r, Mailbox: m, Version: version, base: scheme + "://" + r.Host + "/api/" + version}
+	if r.Body != nil {
+		rq.Body, _ = io.ReadAll(io.LimitReader(r.Body, 64<<20))
+	}
+	rq.query = map[string]string{}
+	if q, err := url.ParseQuery(r.URL.RawQuery); err == nil {
+		for k, v := range q {
+			rq.query[strings.ToLower(k)] = v[0]
+		}
+	} else {
+		WriteError(w, http.StatusBadRequest, "ErrorInvalidUrlQuery", "The query string is malformed: "+err.Error())
+		return
+	}
+
+	m.mu.Lock()
+	var user *MailboxUser
+	switch {
+	case len(rest) >= 1 && strings.EqualFold(rest[0], "me"):
+		user = m.me
+		if a := r.Header.Get("Authorization"); len(a) > 7 {
+			if u := m.tokens[a[7:]]; u != nil {
+				user = u
+			}
+		}
+		rest = rest[1:]
+		rq.userRef = "Users('" + userIDOrEmpty(user) + "')"
+		rq.ctxRef = "Me"
+	case len(rest) >= 2 && strings.EqualFold(rest[0], "users"):
+		user = m.byKey[strings.ToLower(rest[1])]
+		rest = rest[2:]
+		rq.userRef = "Users('" + userIDOrEmpty(user) + "')"
+		rq.ctxRef = rq.userRef
+	default:
+		m.mu.Unlock()
+		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "Resource not found for the segment '"+strings.Join(rest, "/")+"'.")
+		return
+	}
+	if user == nil {
+		m.mu.Unlock()
+		WriteError(w, http.StatusNotFound, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.")
+		return
+	}
+	if user.restCode != "" {
+		code := user.restCode
+		m.mu.Unlock()
+		WriteError(w, http.StatusNotFound, code, "REST API is not yet supported for this mailbox.")
+		return
+	}
+	rq.User, rq.Segments = user, rest
+	route, params, methodOK := m.matchLocked(r.Method, rest, version)
+	if route == nil {
+		m.mu.Unlock()
+		if methodOK {
+			WriteError(w, http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The HTTP method '"+r.Method+"' is not supported for this resource.")
+			return
+		}
+		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "Resource not found for the segment '"+strings.Join(rest, "/")+"'.")
+		return
+	}
+	rq.params = params
+	if route.stream != nil {
+		m.mu.Unlock()
+		route.stream(w, rq)
+		m.flush()
+		return
+	}
+	rep := route.h(rq)
+	m.mu.Unlock()
+	m.flush()
+	rep.write(w)
+}
+
+func userIDOrEmpty(u *MailboxUser) string {
+	if u == nil {
+		return ""
+	}
+	return u.ID
+}
+
+// matchLocked finds the best route. methodOK reports a path that matched
+// with another method.
+func (m *Mailbox) matchLocked(method string, segs []string, version string) (*mbRoute, map[string]string, bool) {
+	var (
+		best      *mbRoute
+		bestScore = -1
+		bestP     map[string]string
+		pathMatch bool
+	)
+	for _, rt := range m.routes {
+		if len(rt.segs) != len(segs) || (rt.beta && version != "beta") {
+			continue
+		}
+		params := map[string]string{}
+		score := 0
+		ok := true
+		for i, p := range rt.segs {
+			if len(p) > 2 && p[0] == '{' && p[len(p)-1] == '}' {
+				params[p[1:len(p)-1]] = segs[i]
+				continue
+			}
+			if !strings.EqualFold(p, segs[i]) {
+				ok = false
+				break
+			}
+			score++
+		}
+		if !ok {
+			continue
+		}
+		if !strings.EqualFold(rt.method, method) {
+			pathMatch = true
+			continue
+		}
+		if score > bestScore {
+			best, bestScore, bestP = rt, score, params
+		}
+	}
+	return best, bestP, pathMatch
+}
+
+// ---------------------------------------------------------------- helpers
+
+func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// deepCopy copies JSON-shaped values (maps, slices, scalars).
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = deepCopy(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e)
+		}
+		return out
+	case []Entity:
+		out := make([]Entity, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e).(Entity)
+		}
+		return out
+	}
+	return v
+}
+
+// parsePrefer parses Prefer header values into lower-case name → value.
+func parsePrefer(values []string) map[string]string {
+	out := map[string]string{}
+	for _, v := range values {
+		for _, part := range splitOutsideQuotes(v, ',') {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			name, val, _ := strings.Cut(part, "=")
+			val = strings.TrimSpace(val)
+			if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+				val = val[1 : len(val)-1]
+			}
+			out[strings.ToLower(strings.TrimSpace(name))] = val
+		}
+	}
+	return out
+}
+
+func splitOutsideQuotes(s string, sep byte) []string {
+	var out []string
+	inQ, start := false, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			inQ = !inQ
+		case sep:
+			if !inQ {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}

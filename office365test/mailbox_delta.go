@@ -1,0 +1,159 @@
+package office365test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Sync (delta) queries. A round covers the changes with a sequence number
+// in (base, snapshot]: the snapshot is taken when the round starts, and
+// pages walk the changes in sequence order, so an entity changed during a
+// round is reported in the next one — nothing is lost or repeated. Tokens
+// are opaque base64url JSON; a deltatoken carries the snapshot that becomes
+// the next round's base.
+
+type syncToken struct {
+	Resource string `json:"r"`
+	Base     uint64 `json:"b,omitempty"`
+	Snapshot uint64 `json:"h"`
+	Cursor   uint64 `json:"c,omitempty"`
+	PageSize int    `json:"n,omitempty"`
+}
+
+func (t syncToken) encode() string {
+	b, _ := json.Marshal(t)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeSyncToken(s, resource string) (syncToken, bool) {
+	var t syncToken
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &t) != nil || t.Resource != resource {
+		return syncToken{}, false
+	}
+	return t, true
+}
+
+// syncEntry is one candidate of a round: a live record or a tombstone.
+type syncEntry struct {
+	seq  uint64
+	rec  *Record
+	dead *tombstone
+}
+
+// syncRound computes one page of a sync round over resource. live returns
+// the records that belong to the resource; tombstones are matched by keep.
+// It answers the page with render for live records.
+func (u *MailboxUser) syncRound(rq *MailboxRequest, resource string, live []*Record, keep func(tombstone) bool,
+	filter *Filter, render func(*Record) Entity, deletedCtx, ctx string) *Reply {
+	bad := ErrorReply(http.StatusBadRequest, "ErrorInvalidSyncStateData", "The sync state data is corrupt or otherwise invalid.")
+	tok := syncToken{Resource: resource, Snapshot: u.m.seq}
+	switch {
+	case rq.HasQuery("$skiptoken"):
+		t, ok := decodeSyncToken(rq.Query("$skiptoken"), resource)
+		if !ok || t.Cursor == 0 && t.Base == 0 && t.Snapshot == 0 {
+			return bad
+		}
+		tok = t
+	case rq.HasQuery("$deltatoken"):
+		t, ok := decodeSyncToken(rq.Query("$deltatoken"), resource)
+		if !ok || t.Snapshot > u.m.seq {
+			return bad
+		}
+		tok.Base, tok.Cursor = t.Snapshot, t.Snapshot
+	}
+	if tok.PageSize == 0 {
+		tok.PageSize = 10
+		if ps, ok := rq.Prefer()["odata.maxpagesize"]; ok {
+			if n, err := strconv.Atoi(ps); err == nil && n > 0 {
+				tok.PageSize = min(n, 1000)
+			}
+		} else if n, err := strconv.Atoi(rq.Query("$top")); err == nil && n > 0 {
+			tok.PageSize = min(n, 1000)
+		}
+	}
+	var entries []syncEntry
+	for _, r := range live {
+		if r.Seq > tok.Base && r.Seq > tok.Cursor && r.Seq <= tok.Snapshot && filter.Match(r.Doc) {
+			entries = append(entries, syncEntry{seq: r.Seq, rec: r})
+		}
+	}
+	if tok.Base > 0 {
+		for i := range u.tombstones {
+			t := &u.tombstones[i]
+			if t.seq > tok.Base && t.seq > tok.Cursor && t.seq <= tok.Snapshot && keep(*t) {
+				entries = append(entries, syncEntry{seq: t.seq, dead: t})
+			}
+		}
+	}
+	slices.SortFunc(entries, func(a, b syncEntry) int {
+		switch {
+		case a.seq < b.seq:
+			return -1
+		case a.seq > b.seq:
+			return 1
+		}
+		return 0
+	})
+	more := len(entries) > tok.PageSize
+	if more {
+		entries = entries[:tok.PageSize]
+	}
+	val := make([]any, 0, len(entries))
+	for _, e := range entries {
+		if e.dead != nil {
+			val = append(val, Entity{"@odata.context": rq.Context(deletedCtx + "/$deletedEntity"), "Id": e.dead.id, "reason": "deleted"})
+			continue
+		}
+		val = append(val, render(e.rec))
+	}
+	env := Entity{"@odata.context": rq.Context(ctx + "/$delta"), "value": val}
+	drop := []string{"$skiptoken", "$deltatoken"}
+	if more {
+		next := tok
+		next.Cursor = entries[len(entries)-1].seq
+		env["@odata.nextLink"] = rq.link(drop, "$skiptoken="+next.encode())
+	} else {
+		env["@odata.deltaLink"] = rq.link(drop, "$deltatoken="+syncToken{Resource: resource, Snapshot: tok.Snapshot}.encode())
+	}
+	return &Reply{Status: http.StatusOK, JSON: env, Header: rq.appliedPrefs()}
+}
+
+func (u *MailboxUser) messageDeltaLocked(rq *MailboxRequest, f *Record) *Reply {
+	if rq.HasQuery("$search") {
+		return ErrorReply(http.StatusBadRequest, "ErrorInvalidUrlQuery", "The query parameter 'Search' is not supported with synchronization.")
+	}
+	if ob := strings.Join(strings.Fields(rq.Query("$orderby")), " "); ob != "" && !strings.EqualFold(ob, "ReceivedDateTime desc") {
+		return ErrorReply(http.StatusBadRequest, "ErrorInvalidUrlQuery", "Synchronization only supports $orderby=ReceivedDateTime desc.")
+	}
+	filter, err := ParseFilter(rq.Query("$filter"), &FilterOptions{Filterable: func(p []string) error {
+		if !strings.EqualFold(p[0], "ReceivedDateTime") {
+			return fmt.Errorf("Synchronization only supports filtering on ReceivedDateTime, not '%s'.", p[0])
+		}
+		return nil
+	}})
+	if err != nil {
+		return filterErrorReply(err)
+	}
+	live := u.recordsLocked(EntityMessage, f.ID)
+	coll := "MailFolders('" + f.ID + "')/Messages"
+	return u.syncRound(rq, "m:"+f.ID, live, func(t tombstone) bool { return t.typ == EntityMessage && t.folderID == f.ID },
+		filter, func(r *Record) Entity { return u.renderMessage(rq, r) }, coll, coll)
+}
+
+func (u *MailboxUser) folderDeltaLocked(rq *MailboxRequest) *Reply {
+	root := u.wellKnown["msgfolderroot"]
+	var live []*Record
+	for _, r := range u.records {
+		if r.Type == EntityMailFolder && r.ID != root {
+			live = append(live, r)
+		}
+	}
+	return u.syncRound(rq, "f", live, func(t tombstone) bool { return t.typ == EntityMailFolder },
+		nil, func(r *Record) Entity { return u.renderFolder(rq, r) }, "MailFolders", "MailFolders")
+}

@@ -1,0 +1,421 @@
+package outlook
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Message is an e-mail message (entity Message), or a meeting message
+// (EventMessage) when ODataType is ODataTypeEventMessage: then the
+// EventMessage field holds the properties EventMessage adds.
+//
+// Every property is optional: a zero value is not sent when the Message is
+// the body of a create call, and means "not returned" in a response (use
+// $select to choose what comes back). Use MessageUpdate to change a message.
+type Message struct {
+	// ODataType is "@odata.type"; set on meeting messages and on messages
+	// inside item attachments.
+	ODataType string `json:"@odata.type,omitempty"`
+	// ODataID and ODataETag are the entity's "@odata.id" and "@odata.etag"
+	// annotations (read only).
+	ODataID   string `json:"@odata.id,omitempty"`
+	ODataETag string `json:"@odata.etag,omitempty"`
+
+	ID                            string                              `json:"Id,omitempty"`
+	CreatedDateTime               *time.Time                          `json:"CreatedDateTime,omitempty"`
+	LastModifiedDateTime          *time.Time                          `json:"LastModifiedDateTime,omitempty"`
+	ChangeKey                     string                              `json:"ChangeKey,omitempty"`
+	Categories                    []string                            `json:"Categories,omitempty"`
+	Attachments                   Attachments                         `json:"Attachments,omitempty"`
+	BccRecipients                 []Recipient                         `json:"BccRecipients,omitempty"`
+	Body                          *ItemBody                           `json:"Body,omitempty"`
+	BodyPreview                   string                              `json:"BodyPreview,omitempty"`
+	CcRecipients                  []Recipient                         `json:"CcRecipients,omitempty"`
+	ConversationID                string                              `json:"ConversationId,omitempty"`
+	ConversationIndex             []byte                              `json:"ConversationIndex,omitempty"` // beta
+	Extensions                    []json.RawMessage                   `json:"Extensions,omitempty"`
+	Flag                          *FollowupFlag                       `json:"Flag,omitempty"`
+	From                          *Recipient                          `json:"From,omitempty"`
+	HasAttachments                *bool                               `json:"HasAttachments,omitempty"`
+	Importance                    Importance                          `json:"Importance,omitempty"`
+	InferenceClassification       InferenceClassificationType         `json:"InferenceClassification,omitempty"`
+	InternetMessageHeaders        []InternetMessageHeader             `json:"InternetMessageHeaders,omitempty"`
+	InternetMessageID             string                              `json:"InternetMessageId,omitempty"`
+	IsDeliveryReceiptRequested    *bool                               `json:"IsDeliveryReceiptRequested,omitempty"`
+	IsDraft                       *bool                               `json:"IsDraft,omitempty"`
+	IsRead                        *bool                               `json:"IsRead,omitempty"`
+	IsReadReceiptRequested        *bool                               `json:"IsReadReceiptRequested,omitempty"`
+	MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	ParentFolderID                string                              `json:"ParentFolderId,omitempty"`
+	ReceivedDateTime              *time.Time                          `json:"ReceivedDateTime,omitempty"`
+	ReplyTo                       []Recipient                         `json:"ReplyTo,omitempty"`
+	Sender                        *Recipient                          `json:"Sender,omitempty"`
+	SentDateTime                  *time.Time                          `json:"SentDateTime,omitempty"`
+	SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
+	Subject                       string                              `json:"Subject,omitempty"`
+	ToRecipients                  []Recipient                         `json:"ToRecipients,omitempty"`
+	UniqueBody                    *ItemBody                           `json:"UniqueBody,omitempty"`
+	WebLink                       string                              `json:"WebLink,omitempty"`
+	// UnsubscribeData and UnsubscribeEnabled are beta-only properties (the
+	// List-Unsubscribe mailto data).
+	UnsubscribeData    []string `json:"UnsubscribeData,omitempty"`
+	UnsubscribeEnabled *bool    `json:"UnsubscribeEnabled,omitempty"`
+	// Mentions and MentionsPreview are beta-only (API version beta): set
+	// Mentions when creating a message on the beta endpoint; $expand=Mentions
+	// returns them.
+	Mentions        []Mention        `json:"Mentions,omitempty"`
+	MentionsPreview *MentionsPreview `json:"MentionsPreview,omitempty"`
+
+	// EventMessage holds the properties of a meeting message; nil for an
+	// ordinary message. On the wire they are properties of the message
+	// itself.
+	EventMessage *EventMessage `json:"-"`
+}
+
+// IsEventMessage reports whether m is a meeting message (request, response
+// or cancellation).
+func (m *Message) IsEventMessage() bool {
+	return m.EventMessage != nil || m.ODataType == ODataTypeEventMessage || m.ODataType == ODataTypeEventMessageRequest
+}
+
+// EventMessage holds what entity EventMessage (base Message) adds: the
+// meeting message type and the associated event. The properties marked beta
+// come from the beta schema (2016 reference).
+type EventMessage struct {
+	// MeetingMessageType is the kind of meeting message.
+	MeetingMessageType MeetingMessageType `json:"MeetingMessageType,omitempty"`
+	// Event is the associated calendar event (navigation property; only
+	// present with $expand=Event). Decode it into the Calendar package's
+	// Event type.
+	Event json.RawMessage `json:"Event,omitempty"`
+	// Beta properties.
+	StartDateTime *DateTimeTimeZone    `json:"StartDateTime,omitempty"`
+	EndDateTime   *DateTimeTimeZone    `json:"EndDateTime,omitempty"`
+	Location      *Location            `json:"Location,omitempty"`
+	Type          EventType            `json:"Type,omitempty"`
+	Recurrence    *PatternedRecurrence `json:"Recurrence,omitempty"`
+	IsOutOfDate   *bool                `json:"IsOutOfDate,omitempty"`
+	IsAllDay      *bool                `json:"IsAllDay,omitempty"`
+	// EventMessageRequest (beta) properties.
+	PreviousStartDateTime *DateTimeTimeZone `json:"PreviousStartDateTime,omitempty"`
+	PreviousEndDateTime   *DateTimeTimeZone `json:"PreviousEndDateTime,omitempty"`
+	PreviousLocation      *Location         `json:"PreviousLocation,omitempty"`
+}
+
+func (e *EventMessage) isZero() bool {
+	return e.MeetingMessageType == "" && len(e.Event) == 0 && e.StartDateTime == nil && e.EndDateTime == nil &&
+		e.Location == nil && e.Type == "" && e.Recurrence == nil && e.IsOutOfDate == nil && e.IsAllDay == nil &&
+		e.PreviousStartDateTime == nil && e.PreviousEndDateTime == nil && e.PreviousLocation == nil
+}
+
+type messageAlias Message
+
+// MarshalJSON writes the message with the EventMessage properties (if any)
+// as properties of the message.
+func (m Message) MarshalJSON() ([]byte, error) {
+	a := messageAlias(m)
+	if m.EventMessage == nil {
+		return json.Marshal(&a)
+	}
+	return json.Marshal(struct {
+		*messageAlias
+		*EventMessage
+	}{&a, m.EventMessage})
+}
+
+// UnmarshalJSON reads a Message or an EventMessage.
+func (m *Message) UnmarshalJSON(b []byte) error {
+	var v struct {
+		messageAlias
+		EventMessage
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*m = Message(v.messageAlias)
+	if !v.EventMessage.isZero() || m.ODataType == ODataTypeEventMessage || m.ODataType == ODataTypeEventMessageRequest {
+		em := v.EventMessage
+		m.EventMessage = &em
+	}
+	return nil
+}
+
+// InternetMessageHeader is one RFC 5322 header of a message (select
+// InternetMessageHeaders to get them).
+type InternetMessageHeader struct {
+	Name  string `json:"Name"`
+	Value string `json:"Value"`
+}
+
+// FollowupFlag is a message's follow-up flag.
+type FollowupFlag struct {
+	CompletedDateTime *DateTimeTimeZone  `json:"CompletedDateTime,omitempty"`
+	DueDateTime       *DateTimeTimeZone  `json:"DueDateTime,omitempty"`
+	StartDateTime     *DateTimeTimeZone  `json:"StartDateTime,omitempty"`
+	FlagStatus        FollowupFlagStatus `json:"FlagStatus,omitempty"`
+}
+
+// Mention is an @-mention in a message (beta only).
+type Mention struct {
+	ID                    string        `json:"Id,omitempty"`
+	Application           string        `json:"Application,omitempty"`
+	ClientReference       string        `json:"ClientReference,omitempty"`
+	CreatedBy             *EmailAddress `json:"CreatedBy,omitempty"`
+	CreatedDateTime       *time.Time    `json:"CreatedDateTime,omitempty"`
+	DeepLink              string        `json:"DeepLink,omitempty"`
+	Mentioned             *EmailAddress `json:"Mentioned,omitempty"`
+	MentionText           string        `json:"MentionText,omitempty"`
+	ServerCreatedDateTime *time.Time    `json:"ServerCreatedDateTime,omitempty"`
+}
+
+// MentionsPreview says whether the signed-in user is mentioned (beta only).
+type MentionsPreview struct {
+	IsMentioned bool `json:"IsMentioned"`
+}
+
+// MessageUpdate is the body of PATCH {root}/messages/{id}: only the fields
+// that are set (Set or Null) are sent. The writable properties of Message
+// are listed; an EventMessage accepts only From, Sender, the recipient
+// lists, ReplyTo, the receipt flags, IsRead, Subject, Body, Importance and
+// Categories.
+type MessageUpdate struct {
+	BccRecipients                 Optional[[]Recipient]                         `json:"BccRecipients,omitzero"`
+	Body                          Optional[ItemBody]                            `json:"Body,omitzero"`
+	Categories                    Optional[[]string]                            `json:"Categories,omitzero"`
+	CcRecipients                  Optional[[]Recipient]                         `json:"CcRecipients,omitzero"`
+	Flag                          Optional[FollowupFlag]                        `json:"Flag,omitzero"`
+	From                          Optional[Recipient]                           `json:"From,omitzero"`
+	Importance                    Optional[Importance]                          `json:"Importance,omitzero"`
+	InferenceClassification       Optional[InferenceClassificationType]         `json:"InferenceClassification,omitzero"`
+	IsDeliveryReceiptRequested    Optional[bool]                                `json:"IsDeliveryReceiptRequested,omitzero"`
+	IsRead                        Optional[bool]                                `json:"IsRead,omitzero"`
+	IsReadReceiptRequested        Optional[bool]                                `json:"IsReadReceiptRequested,omitzero"`
+	ReplyTo                       Optional[[]Recipient]                         `json:"ReplyTo,omitzero"`
+	Sender                        Optional[Recipient]                           `json:"Sender,omitzero"`
+	Subject                       Optional[string]                              `json:"Subject,omitzero"`
+	ToRecipients                  Optional[[]Recipient]                         `json:"ToRecipients,omitzero"`
+	SingleValueExtendedProperties Optional[[]SingleValueLegacyExtendedProperty] `json:"SingleValueExtendedProperties,omitzero"`
+	MultiValueExtendedProperties  Optional[[]MultiValueLegacyExtendedProperty]  `json:"MultiValueExtendedProperties,omitzero"`
+}
+
+// MailFolder is a mail folder (entity MailFolder; "Folder" in v1.0).
+type MailFolder struct {
+	ODataID   string `json:"@odata.id,omitempty"`
+	ODataETag string `json:"@odata.etag,omitempty"`
+
+	ID               string `json:"Id,omitempty"`
+	DisplayName      string `json:"DisplayName,omitempty"`
+	ParentFolderID   string `json:"ParentFolderId,omitempty"`
+	ChildFolderCount *int32 `json:"ChildFolderCount,omitempty"`
+	TotalItemCount   *int32 `json:"TotalItemCount,omitempty"`
+	UnreadItemCount  *int32 `json:"UnreadItemCount,omitempty"`
+	// WellKnownName is beta only ("inbox", "drafts", "sentitems",
+	// "deleteditems", "junkemail", "outbox", "clutter").
+	WellKnownName string `json:"WellKnownName,omitempty"`
+	// ChildFolders is only present with $expand=ChildFolders.
+	ChildFolders                  []MailFolder                        `json:"ChildFolders,omitempty"`
+	SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
+	MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+}
+
+// MessageRule is an Inbox rule (entity MessageRule).
+type MessageRule struct {
+	ODataID string `json:"@odata.id,omitempty"`
+
+	ID          string                 `json:"Id,omitempty"`
+	DisplayName string                 `json:"DisplayName,omitempty"`
+	Sequence    *int32                 `json:"Sequence,omitempty"`
+	Conditions  *MessageRulePredicates `json:"Conditions,omitempty"`
+	Actions     *MessageRuleActions    `json:"Actions,omitempty"`
+	Exceptions  *MessageRulePredicates `json:"Exceptions,omitempty"`
+	IsEnabled   *bool                  `json:"IsEnabled,omitempty"`
+	HasError    *bool                  `json:"HasError,omitempty"`   // read only
+	IsReadOnly  *bool                  `json:"IsReadOnly,omitempty"` // read only
+}
+
+// MessageRulePredicates are the conditions (or exceptions) of a rule; all
+// set predicates must hold.
+type MessageRulePredicates struct {
+	Categories             []string          `json:"Categories,omitempty"`
+	SubjectContains        []string          `json:"SubjectContains,omitempty"`
+	BodyContains           []string          `json:"BodyContains,omitempty"`
+	BodyOrSubjectContains  []string          `json:"BodyOrSubjectContains,omitempty"`
+	SenderContains         []string          `json:"SenderContains,omitempty"`
+	RecipientContains      []string          `json:"RecipientContains,omitempty"`
+	HeaderContains         []string          `json:"HeaderContains,omitempty"`
+	MessageActionFlag      MessageActionFlag `json:"MessageActionFlag,omitempty"`
+	Importance             Importance        `json:"Importance,omitempty"`
+	Sensitivity            Sensitivity       `json:"Sensitivity,omitempty"`
+	FromAddresses          []Recipient       `json:"FromAddresses,omitempty"`
+	SentToAddresses        []Recipient       `json:"SentToAddresses,omitempty"`
+	SentToMe               *bool             `json:"SentToMe,omitempty"`
+	SentOnlyToMe           *bool             `json:"SentOnlyToMe,omitempty"`
+	SentCcMe               *bool             `json:"SentCcMe,omitempty"`
+	SentToOrCcMe           *bool             `json:"SentToOrCcMe,omitempty"`
+	NotSentToMe            *bool             `json:"NotSentToMe,omitempty"`
+	HasAttachments         *bool             `json:"HasAttachments,omitempty"`
+	IsApprovalRequest      *bool             `json:"IsApprovalRequest,omitempty"`
+	IsAutomaticForward     *bool             `json:"IsAutomaticForward,omitempty"`
+	IsAutomaticReply       *bool             `json:"IsAutomaticReply,omitempty"`
+	IsEncrypted            *bool             `json:"IsEncrypted,omitempty"`
+	IsMeetingRequest       *bool             `json:"IsMeetingRequest,omitempty"`
+	IsMeetingResponse      *bool             `json:"IsMeetingResponse,omitempty"`
+	IsNonDeliveryReport    *bool             `json:"IsNonDeliveryReport,omitempty"`
+	IsPermissionControlled *bool             `json:"IsPermissionControlled,omitempty"`
+	IsReadReceipt          *bool             `json:"IsReadReceipt,omitempty"`
+	IsSigned               *bool             `json:"IsSigned,omitempty"`
+	IsVoicemail            *bool             `json:"IsVoicemail,omitempty"`
+	WithinSizeRange        *SizeRange        `json:"WithinSizeRange,omitempty"`
+}
+
+// SizeRange bounds a message size in kilobytes.
+type SizeRange struct {
+	MinimumSize int32 `json:"MinimumSize"`
+	MaximumSize int32 `json:"MaximumSize"`
+}
+
+// MessageRuleActions are what a rule does.
+type MessageRuleActions struct {
+	MoveToFolder          string      `json:"MoveToFolder,omitempty"`
+	CopyToFolder          string      `json:"CopyToFolder,omitempty"`
+	Delete                *bool       `json:"Delete,omitempty"`
+	PermanentDelete       *bool       `json:"PermanentDelete,omitempty"`
+	MarkAsRead            *bool       `json:"MarkAsRead,omitempty"`
+	MarkImportance        Importance  `json:"MarkImportance,omitempty"`
+	ForwardTo             []Recipient `json:"ForwardTo,omitempty"`
+	ForwardAsAttachmentTo []Recipient `json:"ForwardAsAttachmentTo,omitempty"`
+	RedirectTo            []Recipient `json:"RedirectTo,omitempty"`
+	AssignCategories      []string    `json:"AssignCategories,omitempty"`
+	StopProcessingRules   *bool       `json:"StopProcessingRules,omitempty"`
+}
+
+// MessageRuleUpdate is the body of PATCH …/MessageRules/{id}.
+type MessageRuleUpdate struct {
+	DisplayName Optional[string]                `json:"DisplayName,omitzero"`
+	Sequence    Optional[int32]                 `json:"Sequence,omitzero"`
+	Conditions  Optional[MessageRulePredicates] `json:"Conditions,omitzero"`
+	Actions     Optional[MessageRuleActions]    `json:"Actions,omitzero"`
+	Exceptions  Optional[MessageRulePredicates] `json:"Exceptions,omitzero"`
+	IsEnabled   Optional[bool]                  `json:"IsEnabled,omitzero"`
+}
+
+// InferenceClassificationOverride makes every future message from a sender
+// land in Focused or Other (Focused Inbox).
+type InferenceClassificationOverride struct {
+	ODataID string `json:"@odata.id,omitempty"`
+
+	ID                 string                      `json:"Id,omitempty"`
+	ClassifyAs         InferenceClassificationType `json:"ClassifyAs,omitempty"`
+	SenderEmailAddress *EmailAddress               `json:"SenderEmailAddress,omitempty"`
+}
+
+// MailboxSettings are the user's mailbox settings (GET {root}/MailboxSettings).
+type MailboxSettings struct {
+	AutomaticRepliesSetting *AutomaticRepliesSetting `json:"AutomaticRepliesSetting,omitempty"`
+	ArchiveFolder           string                   `json:"ArchiveFolder,omitempty"`
+	TimeZone                string                   `json:"TimeZone,omitempty"`
+	Language                *LocaleInfo              `json:"Language,omitempty"`
+	WorkingHours            *WorkingHours            `json:"WorkingHours,omitempty"`
+	// DateFormat and TimeFormat exist in Graph; their presence on Outlook
+	// v2.0 is unverified.
+	DateFormat string `json:"DateFormat,omitempty"`
+	TimeFormat string `json:"TimeFormat,omitempty"`
+}
+
+// MailboxSettingsUpdate is the body of PATCH {root}/MailboxSettings: only
+// set fields are sent. AutomaticRepliesSetting may itself be partial (its
+// fields are omitted when empty).
+type MailboxSettingsUpdate struct {
+	AutomaticRepliesSetting Optional[AutomaticRepliesSetting] `json:"AutomaticRepliesSetting,omitzero"`
+	ArchiveFolder           Optional[string]                  `json:"ArchiveFolder,omitzero"`
+	TimeZone                Optional[string]                  `json:"TimeZone,omitzero"`
+	Language                Optional[LocaleInfo]              `json:"Language,omitzero"`
+	WorkingHours            Optional[WorkingHours]            `json:"WorkingHours,omitzero"`
+}
+
+// AutomaticRepliesSetting configures automatic (out-of-office) replies.
+type AutomaticRepliesSetting struct {
+	Status                 AutomaticRepliesStatus `json:"Status,omitempty"`
+	ExternalAudience       ExternalAudienceScope  `json:"ExternalAudience,omitempty"`
+	ScheduledStartDateTime *DateTimeTimeZone      `json:"ScheduledStartDateTime,omitempty"`
+	ScheduledEndDateTime   *DateTimeTimeZone      `json:"ScheduledEndDateTime,omitempty"`
+	InternalReplyMessage   string                 `json:"InternalReplyMessage,omitempty"`
+	ExternalReplyMessage   string                 `json:"ExternalReplyMessage,omitempty"`
+}
+
+// WorkingHours are the user's working days and hours. StartTime and EndTime
+// are TimeOfDay values ("08:00:00.0000000").
+type WorkingHours struct {
+	DaysOfWeek []DayOfWeek   `json:"DaysOfWeek,omitempty"`
+	StartTime  string        `json:"StartTime,omitempty"`
+	EndTime    string        `json:"EndTime,omitempty"`
+	TimeZone   *TimeZoneBase `json:"TimeZone,omitempty"`
+}
+
+// TimeZoneBase names a time zone; when ODataType is ODataTypeCustomTimeZone
+// the CustomTimeZone properties (Bias, StandardOffset, DaylightOffset)
+// describe it.
+type TimeZoneBase struct {
+	ODataType      string                  `json:"@odata.type,omitempty"`
+	Name           string                  `json:"Name,omitempty"`
+	Bias           *int32                  `json:"Bias,omitempty"`
+	StandardOffset *StandardTimeZoneOffset `json:"StandardOffset,omitempty"`
+	DaylightOffset *DaylightTimeZoneOffset `json:"DaylightOffset,omitempty"`
+}
+
+// StandardTimeZoneOffset is when standard time starts in a custom zone.
+type StandardTimeZoneOffset struct {
+	Time          string    `json:"Time,omitempty"`
+	DayOccurrence int32     `json:"DayOccurrence,omitempty"`
+	DayOfWeek     DayOfWeek `json:"DayOfWeek,omitempty"`
+	Month         int32     `json:"Month,omitempty"`
+	Year          int32     `json:"Year,omitempty"`
+}
+
+// DaylightTimeZoneOffset is when daylight saving time starts in a custom
+// zone, and its bias.
+type DaylightTimeZoneOffset struct {
+	StandardTimeZoneOffset
+	DaylightBias int32 `json:"DaylightBias,omitempty"`
+}
+
+// TimeZoneInformation is one entry of SupportedTimeZones (beta).
+type TimeZoneInformation struct {
+	Alias       string `json:"Alias"`
+	DisplayName string `json:"DisplayName"`
+}
+
+// MailTips is the MailTips result for one recipient (beta).
+type MailTips struct {
+	EmailAddress         *EmailAddress             `json:"EmailAddress,omitempty"`
+	AutomaticReplies     *AutomaticRepliesMailTips `json:"AutomaticReplies,omitempty"`
+	MailboxFull          *bool                     `json:"MailboxFull,omitempty"`
+	CustomMailTip        string                    `json:"CustomMailTip,omitempty"`
+	ExternalMemberCount  *int32                    `json:"ExternalMemberCount,omitempty"`
+	TotalMemberCount     *int32                    `json:"TotalMemberCount,omitempty"`
+	DeliveryRestricted   *bool                     `json:"DeliveryRestricted,omitempty"`
+	IsModerated          *bool                     `json:"IsModerated,omitempty"`
+	RecipientScope       RecipientScopeType        `json:"RecipientScope,omitempty"`
+	RecipientSuggestions []Recipient               `json:"RecipientSuggestions,omitempty"`
+	MaxMessageSize       *int32                    `json:"MaxMessageSize,omitempty"`
+	Error                *MailTipsError            `json:"Error,omitempty"`
+}
+
+// AutomaticRepliesMailTips is a recipient's automatic reply as a MailTip.
+type AutomaticRepliesMailTips struct {
+	Message            string            `json:"Message,omitempty"`
+	MessageLanguage    *LocaleInfo       `json:"MessageLanguage,omitempty"`
+	ScheduledStartTime *DateTimeTimeZone `json:"ScheduledStartTime,omitempty"`
+	ScheduledEndTime   *DateTimeTimeZone `json:"ScheduledEndTime,omitempty"`
+}
+
+// MailTipsError is why MailTips for a recipient could not be computed.
+type MailTipsError struct {
+	Message string `json:"Message,omitempty"`
+	Code    string `json:"Code,omitempty"`
+}
+
+// ErrNotFileAttachment is returned when a file operation addresses an item
+// or reference attachment.
+var ErrNotFileAttachment = errors.New("outlook: attachment is not a FileAttachment")
