@@ -1,0 +1,30 @@
+package outlook
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// Reminder is one entry of the reminder view (complex type Reminder).
+type Reminder struct {
+	EventID          string            `json:"EventId,omitempty"`
+	EventStartTime   *DateTimeTimeZone `json:"EventStartTime,omitempty"`
+	EventEndTime     *DateTimeTimeZone `json:"EventEndTime,omitempty"`
+	ChangeKey        string            `json:"ChangeKey,omitempty"`
+	EventSubject     string            `json:"EventSubject,omitempty"`
+	EventLocation    *Location         `json:"EventLocation,omitempty"`
+	EventWebLink     string            `json:"EventWebLink,omitempty"`
+	ReminderFireTime *DateTimeTimeZone `json:"ReminderFireTime,omitempty"`
+}
+
+// Reminders iterates the reminders due between start and end: GET
+// {root}/ReminderView(StartDateTime='{start}',EndDateTime='{end}') (times
+// sent in UTC). Times in the result use Prefer.TimeZone (UTC by default).
+func (s *CalendarService) Reminders(ctx context.Context, start, end time.Time) iter.Seq2[*Reminder, error] {
+	if _, err := windowQuery(start, end); err != nil {
+		return errSeq[*Reminder](err)
+	}
+	rel := "ReminderView(StartDateTime='" + start.UTC().Format(DateTimeLayout) + "',EndDateTime='" + end.UTC().Format(DateTimeLayout) + "')"
+	return listEntities[Reminder](ctx, s.mb, rel, nil)
+}

@@ -1,0 +1,249 @@
+package outlook
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"net/http"
+	"strings"
+)
+
+// WellKnownTaskFolder is the name of the default task folder, usable as a
+// task folder id.
+const WellKnownTaskFolder = "Tasks"
+
+// Tasks returns the Tasks API of the mailbox: every task ({root}/tasks),
+// task folders and task groups. Use InFolder for the tasks of one folder.
+// The service documents Tasks with beta samples; they are used on the
+// configured API version (v2.0 by default).
+//
+// Scopes: Tasks.Read, Tasks.ReadWrite.
+func (mb *Mailbox) Tasks() *TasksService { return &TasksService{mb: mb, coll: "tasks"} }
+
+// TasksService is a task collection: all tasks ({root}/tasks) or one
+// folder's ({root}/taskfolders/{folder_id}/tasks, see InFolder). Get,
+// Update, Delete and Complete address {root}/tasks/{task_id} whatever the
+// scope.
+type TasksService struct {
+	mb   *Mailbox
+	coll string
+	err  error
+}
+
+func taskItem(id string) string { return "tasks/" + seg(id) }
+
+// InFolder returns the tasks of one folder: {root}/taskfolders/{folder_id}/tasks.
+func (s *TasksService) InFolder(folderID string) *TasksService {
+	return &TasksService{mb: s.mb, coll: "taskfolders/" + seg(folderID) + "/tasks", err: needID("task folder", folderID)}
+}
+
+// Folders returns the task folders of the default group ({root}/taskfolders).
+func (s *TasksService) Folders() *TaskFoldersService {
+	return &TaskFoldersService{mb: s.mb, coll: "taskfolders"}
+}
+
+// Groups returns the task groups ({root}/taskgroups).
+func (s *TasksService) Groups() *TaskGroupsService {
+	return &TaskGroupsService{mb: s.mb, set: entitySet[TaskGroup]{mb: s.mb, path: "taskgroups", what: "task group"}}
+}
+
+// List iterates the tasks: GET {root}/tasks or GET
+// {root}/taskfolders/{folder_id}/tasks.
+func (s *TasksService) List(ctx context.Context, opts *ListOptions) iter.Seq2[*Task, error] {
+	if s.err != nil {
+		return errSeq[*Task](s.err)
+	}
+	return listEntities[Task](ctx, s.mb, s.coll, opts)
+}
+
+// ListPages is List page by page.
+func (s *TasksService) ListPages(ctx context.Context, opts *ListOptions) iter.Seq2[*Page[Task], error] {
+	if s.err != nil {
+		return errSeq[*Page[Task]](s.err)
+	}
+	return listPages[Task](ctx, s.mb, s.coll, opts)
+}
+
+// Get reads a task: GET {root}/tasks/{task_id}.
+func (s *TasksService) Get(ctx context.Context, id string, opts *GetOptions) (*Task, error) {
+	if err := needID("task", id); err != nil {
+		return nil, err
+	}
+	return getEntity[Task](ctx, s.mb, taskItem(id), opts)
+}
+
+// Create creates a task: POST {root}/tasks (in the default folder) or POST
+// {root}/taskfolders/{folder_id}/tasks, 201. Subject is required.
+func (s *TasksService) Create(ctx context.Context, t *Task) (*Task, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if t == nil {
+		return nil, errors.New("outlook: nil task")
+	}
+	if strings.TrimSpace(t.Subject) == "" {
+		return nil, errors.New("outlook: a task needs a Subject")
+	}
+	for _, d := range []*DateTimeTimeZone{t.StartDateTime, t.DueDateTime, t.CompletedDateTime, t.ReminderDateTime} {
+		if d != nil {
+			if err := d.Validate(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := t.Recurrence.Validate(); err != nil {
+		return nil, err
+	}
+	return createEntity[Task](ctx, s.mb, s.coll, t)
+}
+
+// Update changes the set fields of u: PATCH {root}/tasks/{task_id} (200).
+func (s *TasksService) Update(ctx context.Context, id string, u *TaskUpdate) (*Task, error) {
+	if err := needID("task", id); err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, errors.New("outlook: nil task update")
+	}
+	if r, ok := u.Recurrence.Get(); ok {
+		if err := r.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	return updateEntity[Task](ctx, s.mb, taskItem(id), u)
+}
+
+// Delete deletes a task: DELETE {root}/tasks/{task_id} (204).
+func (s *TasksService) Delete(ctx context.Context, id string) error {
+	if err := needID("task", id); err != nil {
+		return err
+	}
+	return deleteEntity(ctx, s.mb, taskItem(id))
+}
+
+// Complete marks a task completed: POST {root}/tasks/{task_id}/complete, no
+// body, 200 with the affected tasks — the completed task, and for a
+// recurring task also the next occurrence (a new task). Not retried once
+// sent: completing a recurring task twice would advance it twice.
+func (s *TasksService) Complete(ctx context.Context, id string) ([]Task, error) {
+	if err := needID("task", id); err != nil {
+		return nil, err
+	}
+	var out Page[Task]
+	if _, err := s.mb.doJSON(ctx, &call{method: http.MethodPost, rel: taskItem(id) + "/complete", kind: kindWrite}, &out); err != nil {
+		return nil, err
+	}
+	return out.Value, nil
+}
+
+// TaskFoldersService manages task folders: {root}/taskfolders (the default
+// group's) or {root}/taskgroups/{group_id}/taskfolders (see
+// TaskGroupsService.Folders). Get, Update and Delete address
+// {root}/taskfolders/{folder_id} whatever the scope.
+type TaskFoldersService struct {
+	mb   *Mailbox
+	coll string
+	err  error
+}
+
+func taskFolderItem(id string) string { return "taskfolders/" + seg(id) }
+
+// List iterates the task folders: GET {root}/taskfolders or GET
+// {root}/taskgroups/{group_id}/taskfolders.
+func (s *TaskFoldersService) List(ctx context.Context, opts *ListOptions) iter.Seq2[*TaskFolder, error] {
+	if s.err != nil {
+		return errSeq[*TaskFolder](s.err)
+	}
+	return listEntities[TaskFolder](ctx, s.mb, s.coll, opts)
+}
+
+// Get reads a task folder: GET {root}/taskfolders/{folder_id} (the default
+// folder is also WellKnownTaskFolder).
+func (s *TaskFoldersService) Get(ctx context.Context, id string, opts *GetOptions) (*TaskFolder, error) {
+	if err := needID("task folder", id); err != nil {
+		return nil, err
+	}
+	return getEntity[TaskFolder](ctx, s.mb, taskFolderItem(id), opts)
+}
+
+type taskName struct {
+	Name string `json:"Name"`
+}
+
+// Create creates a task folder: POST {root}/taskfolders (or
+// {root}/taskgroups/{group_id}/taskfolders) with {"Name": …} (201).
+func (s *TaskFoldersService) Create(ctx context.Context, name string) (*TaskFolder, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, errors.New("outlook: a task folder needs a Name")
+	}
+	return createEntity[TaskFolder](ctx, s.mb, s.coll, taskName{name})
+}
+
+// Update changes a task folder: PATCH {root}/taskfolders/{folder_id} (200).
+// The default folder cannot be renamed (400).
+func (s *TaskFoldersService) Update(ctx context.Context, id string, u *TaskFolderUpdate) (*TaskFolder, error) {
+	if err := needID("task folder", id); err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, errors.New("outlook: nil task folder update")
+	}
+	return updateEntity[TaskFolder](ctx, s.mb, taskFolderItem(id), u)
+}
+
+// Delete deletes a task folder and its tasks: DELETE
+// {root}/taskfolders/{folder_id} (204; 400 for the default folder).
+func (s *TaskFoldersService) Delete(ctx context.Context, id string) error {
+	if err := needID("task folder", id); err != nil {
+		return err
+	}
+	return deleteEntity(ctx, s.mb, taskFolderItem(id))
+}
+
+// TaskGroupsService manages task groups ({root}/taskgroups).
+type TaskGroupsService struct {
+	mb  *Mailbox
+	set entitySet[TaskGroup]
+}
+
+// List iterates the task groups (always including "My Tasks"): GET
+// {root}/taskgroups.
+func (s *TaskGroupsService) List(ctx context.Context, opts *ListOptions) iter.Seq2[*TaskGroup, error] {
+	return s.set.list(ctx, opts)
+}
+
+// Get reads a task group: GET {root}/taskgroups/{group_id}.
+func (s *TaskGroupsService) Get(ctx context.Context, id string, opts *GetOptions) (*TaskGroup, error) {
+	return s.set.get(ctx, id, opts)
+}
+
+// Create creates a task group: POST {root}/taskgroups with {"Name": …} (201).
+func (s *TaskGroupsService) Create(ctx context.Context, name string) (*TaskGroup, error) {
+	if strings.TrimSpace(name) == "" {
+		return nil, errors.New("outlook: a task group needs a Name")
+	}
+	return s.set.create(ctx, taskName{name})
+}
+
+// Update changes a task group: PATCH {root}/taskgroups/{group_id} (200).
+func (s *TaskGroupsService) Update(ctx context.Context, id string, u *TaskGroupUpdate) (*TaskGroup, error) {
+	if u == nil {
+		return nil, errors.New("outlook: nil task group update")
+	}
+	return s.set.update(ctx, id, u)
+}
+
+// Delete deletes a task group: DELETE {root}/taskgroups/{group_id} (204;
+// 400 for the default group).
+func (s *TaskGroupsService) Delete(ctx context.Context, id string) error {
+	return s.set.delete(ctx, id)
+}
+
+// Folders returns the task folders of a group:
+// {root}/taskgroups/{group_id}/taskfolders (List, Create).
+func (s *TaskGroupsService) Folders(groupID string) *TaskFoldersService {
+	return &TaskFoldersService{mb: s.mb, coll: "taskgroups/" + seg(groupID) + "/taskfolders", err: needID("task group", groupID)}
+}
