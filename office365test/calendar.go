@@ -122,13 +122,7 @@ func (u *MailboxUser) recordOf(typ EntityType, id string) *Record {
 }
 
 func (u *MailboxUser) defaultCalendarLocked() *Record {
-	u.pimDefaultsLocked()
-	for _, r := range u.recordsLocked(EntityCalendar, "") {
-		if r.Doc["IsDefaultCalendar"] == true {
-			return r
-		}
-	}
-	return nil
+	return u.defaultRecordLocked(EntityCalendar, "IsDefaultCalendar", true)
 }
 
 func (u *MailboxUser) defaultCalendarGroupLocked() *Record {
@@ -160,6 +154,8 @@ func (u *MailboxUser) renderCalendarGroup(rq *MailboxRequest, r *Record) Entity 
 	return SelectProperties(doc, rq.selectList(), "Id")
 }
 
+// nameFilterable allows $filter and $orderby on the named properties (any
+// case) only.
 func nameFilterable(allowed ...string) func(p []string) error {
 	ok := set(allowed...)
 	return func(p []string) error {
@@ -172,21 +168,24 @@ func nameFilterable(allowed ...string) func(p []string) error {
 	}
 }
 
+// withExtFilter also allows the extensibility collections (extended
+// properties, extensions), as on every entity that carries them.
+func withExtFilter(f func(p []string) error) func(p []string) error {
+	return func(p []string) error {
+		if extFilterable(p[0]) {
+			return nil
+		}
+		return f(p)
+	}
+}
+
 var (
-	calendarFilterable      = nameFilterable("Name", "Color", "Id", "IsDefaultCalendar", "CanEdit", "CanShare")
+	calendarFilterable      = withExtFilter(nameFilterable("Name", "Color", "Id", "IsDefaultCalendar", "CanEdit", "CanShare"))
 	calendarGroupFilterable = nameFilterable("Name", "ClassId", "Id")
 )
 
 func (u *MailboxUser) listCalendarsLocked(rq *MailboxRequest, recs []*Record, ctx string) *Reply {
-	page, total, next, rep := queryRecords(rq, recs, listConfig{filterable: calendarFilterable, oldestFirst: true})
-	if rep != nil {
-		return rep
-	}
-	val := make([]any, 0, len(page))
-	for _, r := range page {
-		val = append(val, u.renderCalendar(rq, r))
-	}
-	return collectionReply(rq, ctx, val, total, next, nil)
+	return listReply(rq, recs, listConfig{filterable: calendarFilterable, oldestFirst: true}, u.renderCalendar, ctx)
 }
 
 // allCalendarsLocked returns every calendar of the user, default first.
@@ -205,80 +204,31 @@ func (u *MailboxUser) allCalendarsLocked() []*Record {
 	return recs
 }
 
-// validateNamed checks a body with a required string property name (Name
-// or DisplayName) and optional others; it returns the properties to set.
-func validateNamed(rq *MailboxRequest, body map[string]any, typ, nameProp string, required bool, extra func(k string, v any) (any, *Reply)) (Entity, *Reply) {
-	out := Entity{}
-	for k, v := range body {
-		if strings.HasPrefix(k, "@") {
-			continue
+// calendarExtra validates the writable properties of a calendar besides
+// its Name.
+func calendarExtra(k string, v any) (any, *Reply) {
+	switch k {
+	case "Color":
+		s, ok := canonicalEnum(v, "LightBlue", "LightGreen", "LightOrange", "LightGray", "LightYellow", "LightTeal",
+			"LightPink", "LightBrown", "LightRed", "MaxColor", "Auto")
+		if !ok {
+			return nil, invalidValue(k)
 		}
-		switch {
-		case k == nameProp:
-			s, ok := v.(string)
-			if !ok || strings.TrimSpace(s) == "" {
-				return nil, ErrorReply(http.StatusBadRequest, "ErrorInvalidPropertyValue", "The "+nameProp+" must be a non-empty string.")
-			}
-			out[k] = s
-		case k == "Id" || k == "ChangeKey":
-		case k == "SingleValueExtendedProperties" || k == "MultiValueExtendedProperties":
-			if _, ok := v.([]any); !ok && v != nil {
-				return nil, invalidValue(k)
-			}
-			out[k] = v
-		default:
-			if extra == nil {
-				return nil, unknownProperty(k, typ)
-			}
-			x, rep := extra(k, v)
-			if rep != nil {
-				return nil, rep
-			}
-			out[k] = x
-		}
+		return s, nil
+	case "CanEdit", "CanShare", "CanViewPrivateItems", "Owner", "IsDefaultCalendar":
+		return nil, ErrorReply(http.StatusBadRequest, "ErrorInvalidPropertySet", "The property '"+k+"' is read-only.")
 	}
-	if _, ok := out[nameProp]; required && !ok {
-		return nil, ErrorReply(http.StatusBadRequest, "ErrorInvalidPropertyValue", "The "+nameProp+" is required.")
-	}
-	return out, nil
+	return nil, unknownProperty(k, "Calendar")
 }
 
-func calendarExtra(rq *MailboxRequest) func(k string, v any) (any, *Reply) {
-	return func(k string, v any) (any, *Reply) {
-		switch k {
-		case "Color":
-			s, ok := canonicalEnum(v, "LightBlue", "LightGreen", "LightOrange", "LightGray", "LightYellow", "LightTeal",
-				"LightPink", "LightBrown", "LightRed", "MaxColor", "Auto")
-			if !ok {
-				return nil, invalidValue(k)
-			}
-			return s, nil
-		case "CanEdit", "CanShare", "CanViewPrivateItems", "Owner", "IsDefaultCalendar":
-			return nil, ErrorReply(http.StatusBadRequest, "ErrorInvalidPropertySet", "The property '"+k+"' is read-only.")
-		}
-		return nil, unknownProperty(k, "Calendar")
-	}
-}
+var (
+	calendarKind      = namedKind{typ: "Calendar", nameProp: "Name", changeKey: true, extra: calendarExtra}
+	calendarGroupKind = namedKind{typ: "CalendarGroup", nameProp: "Name", changeKey: true}
+)
 
 func (m *Mailbox) registerCalendars() {
-	withCal := func(h func(rq *MailboxRequest, c *Record) *Reply) MailboxHandler {
-		return pim(func(rq *MailboxRequest) *Reply {
-			c := rq.User.recordOf(EntityCalendar, rq.Param("cid"))
-			if c == nil {
-				return notFound()
-			}
-			return h(rq, c)
-		})
-	}
-	withGroup := func(h func(rq *MailboxRequest, g *Record) *Reply) MailboxHandler {
-		return pim(func(rq *MailboxRequest) *Reply {
-			g := rq.User.recordOf(EntityCalendarGroup, rq.Param("gid"))
-			if g == nil {
-				return notFound()
-			}
-			return h(rq, g)
-		})
-	}
+	withCal := func(h recordHandler) MailboxHandler { return pim(withRecord("cid", ofType(EntityCalendar), h)) }
+	withGroup := func(h recordHandler) MailboxHandler { return pim(withRecord("gid", ofType(EntityCalendarGroup), h)) }
 	withGroupCal := func(h func(rq *MailboxRequest, c *Record) *Reply) MailboxHandler {
 		return withGroup(func(rq *MailboxRequest, g *Record) *Reply {
 			c := rq.User.recordOf(EntityCalendar, rq.Param("cid"))
@@ -290,18 +240,12 @@ func (m *Mailbox) registerCalendars() {
 	}
 	createCal := func(rq *MailboxRequest, groupID string) *Reply {
 		u := rq.User
-		body, rep := decodeObject(rq)
+		props, rep := calendarKind.decode(rq, true)
 		if rep != nil {
 			return rep
 		}
-		props, rep := validateNamed(rq, body, "Calendar", "Name", true, calendarExtra(rq))
-		if rep != nil {
-			return rep
-		}
-		for _, c := range u.recordsLocked(EntityCalendar, "") {
-			if strings.EqualFold(fmt.Sprint(c.Doc["Name"]), fmt.Sprint(props["Name"])) {
-				return ErrorReply(http.StatusConflict, "ErrorFolderExists", "A calendar with the same name already exists.")
-			}
+		if calendarKind.nameTakenLocked(u.recordsLocked(EntityCalendar, ""), props["Name"]) {
+			return ErrorReply(http.StatusConflict, "ErrorFolderExists", "A calendar with the same name already exists.")
 		}
 		doc := u.newCalendarDoc(props["Name"].(string), "Auto", false)
 		for k, v := range props {
@@ -327,22 +271,10 @@ func (m *Mailbox) registerCalendars() {
 		return entityReply(rq, http.StatusOK, "Calendars/$entity", rq.User.renderCalendar(rq, c))
 	}))
 	m.Handle("PATCH", "calendars/{cid}", withCal(func(rq *MailboxRequest, c *Record) *Reply {
-		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
+		if rep := calendarKind.patchLocked(rq, c, nil); rep != nil {
 			return rep
 		}
-		props, rep := validateNamed(rq, body, "Calendar", "Name", false, calendarExtra(rq))
-		if rep != nil {
-			return rep
-		}
-		prev := deepCopy(c.Doc).(Entity)
-		for k, v := range props {
-			c.Doc[k] = v
-		}
-		c.Doc["ChangeKey"] = u.m.newChangeKey()
-		u.touchLocked(c, prev)
-		return entityReply(rq, http.StatusOK, "Calendars/$entity", u.renderCalendar(rq, c))
+		return entityReply(rq, http.StatusOK, "Calendars/$entity", rq.User.renderCalendar(rq, c))
 	}))
 	m.Handle("DELETE", "calendars/{cid}", withCal(func(rq *MailboxRequest, c *Record) *Reply {
 		u := rq.User
@@ -358,33 +290,19 @@ func (m *Mailbox) registerCalendars() {
 
 	m.Handle("GET", "calendargroups", pim(func(rq *MailboxRequest) *Reply {
 		u := rq.User
-		page, total, next, rep := queryRecords(rq, u.recordsLocked(EntityCalendarGroup, ""), listConfig{filterable: calendarGroupFilterable, oldestFirst: true})
-		if rep != nil {
-			return rep
-		}
-		val := make([]any, 0, len(page))
-		for _, r := range page {
-			val = append(val, u.renderCalendarGroup(rq, r))
-		}
-		return collectionReply(rq, "CalendarGroups", val, total, next, nil)
+		return listReply(rq, u.recordsLocked(EntityCalendarGroup, ""), listConfig{filterable: calendarGroupFilterable, oldestFirst: true}, u.renderCalendarGroup, "CalendarGroups")
 	}))
 	m.Handle("GET", "calendargroups/$count", pim(func(rq *MailboxRequest) *Reply {
 		return countReply(rq, rq.User.recordsLocked(EntityCalendarGroup, ""), calendarGroupFilterable)
 	}))
 	m.Handle("POST", "calendargroups", pim(func(rq *MailboxRequest) *Reply {
 		u := rq.User
-		body, rep := decodeObject(rq)
+		props, rep := calendarGroupKind.decode(rq, true)
 		if rep != nil {
 			return rep
 		}
-		props, rep := validateNamed(rq, body, "CalendarGroup", "Name", true, nil)
-		if rep != nil {
-			return rep
-		}
-		for _, g := range u.recordsLocked(EntityCalendarGroup, "") {
-			if strings.EqualFold(fmt.Sprint(g.Doc["Name"]), fmt.Sprint(props["Name"])) {
-				return ErrorReply(http.StatusConflict, "ErrorFolderExists", "A calendar group with the same name already exists.")
-			}
+		if calendarGroupKind.nameTakenLocked(u.recordsLocked(EntityCalendarGroup, ""), props["Name"]) {
+			return ErrorReply(http.StatusConflict, "ErrorFolderExists", "A calendar group with the same name already exists.")
 		}
 		props["ClassId"] = guidFrom("calendargroup:" + u.m.newID("cg"))
 		props["ChangeKey"] = u.m.newChangeKey()
@@ -395,22 +313,10 @@ func (m *Mailbox) registerCalendars() {
 		return entityReply(rq, http.StatusOK, "CalendarGroups/$entity", rq.User.renderCalendarGroup(rq, g))
 	}))
 	m.Handle("PATCH", "calendargroups/{gid}", withGroup(func(rq *MailboxRequest, g *Record) *Reply {
-		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
+		if rep := calendarGroupKind.patchLocked(rq, g, nil); rep != nil {
 			return rep
 		}
-		props, rep := validateNamed(rq, body, "CalendarGroup", "Name", false, nil)
-		if rep != nil {
-			return rep
-		}
-		prev := deepCopy(g.Doc).(Entity)
-		for k, v := range props {
-			g.Doc[k] = v
-		}
-		g.Doc["ChangeKey"] = u.m.newChangeKey()
-		u.touchLocked(g, prev)
-		return entityReply(rq, http.StatusOK, "CalendarGroups/$entity", u.renderCalendarGroup(rq, g))
+		return entityReply(rq, http.StatusOK, "CalendarGroups/$entity", rq.User.renderCalendarGroup(rq, g))
 	}))
 	m.Handle("DELETE", "calendargroups/{gid}", withGroup(func(rq *MailboxRequest, g *Record) *Reply {
 		u := rq.User

@@ -1,10 +1,7 @@
 package office365test
 
 import (
-	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -19,47 +16,18 @@ import (
 // $top, $skip, $count and $search are rejected, as the service does.
 
 func (u *MailboxUser) viewDeltaLocked(rq *MailboxRequest, cal *Record, from, to time.Time) *Reply {
-	for _, opt := range []string{"$filter", "$orderby", "$select", "$top", "$skip", "$count", "$search", "$expand"} {
-		if rq.HasQuery(opt) {
-			return ErrorReply(http.StatusBadRequest, "ErrorInvalidUrlQuery",
-				"The query parameter '"+strings.TrimPrefix(opt, "$")+"' is not supported with calendar view synchronization.")
-		}
+	if rep := syncOptionsReply(rq, "calendar view synchronization",
+		"$filter", "$orderby", "$select", "$top", "$skip", "$count", "$search", "$expand"); rep != nil {
+		return rep
 	}
 	resource := "cv:" + cal.ID + ":" + strconv.FormatInt(from.Unix(), 10) + ":" + strconv.FormatInt(to.Unix(), 10)
-	bad := ErrorReply(http.StatusBadRequest, "ErrorInvalidSyncStateData", "The sync state data is corrupt or otherwise invalid.")
-	tok := syncToken{Resource: resource, Snapshot: u.m.seq}
-	switch {
-	case rq.HasQuery("$skiptoken"):
-		t, ok := decodeSyncToken(rq.Query("$skiptoken"), resource)
-		if !ok || t.Snapshot == 0 {
-			return bad
-		}
-		tok = t
-	case rq.HasQuery("$deltatoken"):
-		t, ok := decodeSyncToken(rq.Query("$deltatoken"), resource)
-		if !ok || t.Snapshot > u.m.seq {
-			return bad
-		}
-		tok.Base, tok.Cursor = t.Snapshot, t.Snapshot
+	tok, rep := u.syncStartLocked(rq, resource)
+	if rep != nil {
+		return rep
 	}
-	if tok.PageSize == 0 {
-		tok.PageSize = 10
-		if ps, ok := rq.Prefer()["odata.maxpagesize"]; ok {
-			if n, err := strconv.Atoi(ps); err == nil && n > 0 {
-				tok.PageSize = min(n, 1000)
-			}
-		}
-	}
-	type entry struct {
-		seq   uint64
-		rec   *Record
-		dead  string
-		order uint64
-	}
-	var entries []entry
-	inRange := func(seq uint64) bool { return seq > tok.Base && seq > tok.Cursor && seq <= tok.Snapshot }
+	var entries []syncEntry
 	for _, r := range u.recordsLocked(EntityEvent, cal.ID) {
-		if !inRange(r.Seq) {
+		if !tok.pending(r.Seq) {
 			continue
 		}
 		in := false
@@ -72,36 +40,24 @@ func (u *MailboxUser) viewDeltaLocked(rq *MailboxRequest, cal *Record, from, to 
 		}
 		switch {
 		case in:
-			entries = append(entries, entry{seq: r.Seq, rec: r})
+			entries = append(entries, syncEntry{seq: r.Seq, rec: r})
 		case tok.Base > 0:
-			entries = append(entries, entry{seq: r.Seq, dead: r.ID})
+			entries = append(entries, syncEntry{seq: r.Seq, goneID: r.ID})
 		}
 	}
 	if tok.Base > 0 {
 		for _, t := range u.tombstones {
-			if t.typ == EntityEvent && t.folderID == cal.ID && inRange(t.seq) {
-				entries = append(entries, entry{seq: t.seq, dead: t.id})
+			if t.typ == EntityEvent && t.folderID == cal.ID && tok.pending(t.seq) {
+				entries = append(entries, syncEntry{seq: t.seq, goneID: t.id})
 			}
 		}
 	}
-	slices.SortFunc(entries, func(a, b entry) int {
-		switch {
-		case a.seq < b.seq:
-			return -1
-		case a.seq > b.seq:
-			return 1
-		}
-		return 0
-	})
-	more := len(entries) > tok.PageSize
-	if more {
-		entries = entries[:tok.PageSize]
-	}
+	page, more := tok.page(entries)
 	zone := rq.responseZone()
 	val := []any{}
-	for _, e := range entries {
-		if e.dead != "" {
-			val = append(val, Entity{"@odata.context": rq.Context("CalendarView/$deletedEntity"), "Id": e.dead, "reason": "deleted"})
+	for _, e := range page {
+		if e.rec == nil {
+			val = append(val, rq.syncGone("CalendarView", e.goneID))
 			continue
 		}
 		val = append(val, u.renderEvent(rq, e.rec))
@@ -117,16 +73,7 @@ func (u *MailboxUser) viewDeltaLocked(rq *MailboxRequest, cal *Record, from, to 
 			})
 		}
 	}
-	env := Entity{"@odata.context": rq.Context("CalendarView/$delta"), "value": val}
-	drop := []string{"$skiptoken", "$deltatoken"}
-	if more {
-		next := tok
-		next.Cursor = entries[len(entries)-1].seq
-		env["@odata.nextLink"] = rq.link(drop, "$skiptoken="+next.encode())
-	} else {
-		env["@odata.deltaLink"] = rq.link(drop, "$deltatoken="+syncToken{Resource: resource, Snapshot: tok.Snapshot}.encode())
-	}
-	return &Reply{Status: http.StatusOK, JSON: env, Header: rq.appliedPrefs()}
+	return rq.syncReply(tok, page, more, val, "CalendarView")
 }
 
 func stringOf(v any) string { s, _ := v.(string); return s }

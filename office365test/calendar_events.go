@@ -30,12 +30,7 @@ var (
 
 const noResponseTime = "0001-01-01T00:00:00Z"
 
-func eventFilterable(p []string) error {
-	if eventNoFilter[p[0]] {
-		return fmt.Errorf("The property '%s' does not support filtering.", p[0])
-	}
-	return nil
-}
+var eventFilterable = filterableExcept(eventNoFilter)
 
 // ---------------------------------------------------------------- occurrences
 
@@ -320,17 +315,11 @@ func validateEvent(rq *MailboxRequest, body map[string]any, existing Entity) (En
 			if existing != nil {
 				return nil, nil, ErrorReply(http.StatusBadRequest, "ErrorInvalidPropertySet", "Attachments cannot be updated; add or delete them.")
 			}
-			list, ok := v.([]any)
-			if !ok {
-				return nil, nil, invalidValue(k)
+			list, rep := validateAttachments(v, rq.Mailbox.clock())
+			if rep != nil {
+				return nil, nil, rep
 			}
-			for _, e := range list {
-				a, rep := validateAttachment(e, rq.Mailbox.clock())
-				if rep != nil {
-					return nil, nil, rep
-				}
-				atts = append(atts, a)
-			}
+			atts = append(atts, list...)
 			continue
 		}
 		out[k] = v
@@ -449,7 +438,7 @@ func finishEventDoc(doc Entity) *Reply {
 	}
 	if doc["IsAllDay"] == true {
 		zone, _ := doc["OriginalStartTimeZone"].(string)
-		loc := pimZone(zone)
+		loc := loadZone(zone)
 		if loc == nil {
 			loc = time.UTC
 		}
@@ -507,18 +496,9 @@ func (u *MailboxUser) newEventDoc(props Entity) Entity {
 
 // insertEventLocked stores an event with attachments in calendar calID.
 func (u *MailboxUser) insertEventLocked(calID string, doc Entity, atts []Entity) *Record {
-	r := u.insertLocked(EntityEvent, calID, doc)
-	for _, a := range atts {
-		a = deepCopy(a).(Entity)
-		a["Id"] = u.m.newID("attachment")
-		r.Attachments = append(r.Attachments, a)
-	}
-	u.setHasAttachments(r)
-	r.Doc["WebLink"] = "https://outlook.office365.com/owa/?itemid=" + strings.ReplaceAll(r.ID, "/", "%2F") + "&exvsurl=1&path=/calendar/item"
-	if n := len(u.m.pending); n > 0 && u.m.pending[n-1].ID == r.ID {
-		u.m.pending[n-1].Entity = deepCopy(r.Doc).(Entity)
-	}
-	return r
+	return u.insertItemLocked(EntityEvent, calID, doc, atts, func(id string) string {
+		return "https://outlook.office365.com/owa/?itemid=" + strings.ReplaceAll(id, "/", "%2F") + "&exvsurl=1&path=/calendar/item"
+	})
 }
 
 // ---------------------------------------------------------------- rendering
@@ -526,61 +506,50 @@ func (u *MailboxUser) insertEventLocked(calID string, doc Entity, atts []Entity)
 // renderEvent shapes a stored or synthetic event for a response: Start and
 // End in the response zone, navigation properties only when expanded.
 func (u *MailboxUser) renderEvent(rq *MailboxRequest, r *Record) Entity {
-	doc := deepCopy(r.Doc).(Entity)
-	sel := rq.selectList()
-	selected := func(p string) bool {
-		return slices.ContainsFunc(sel, func(s string) bool { return strings.EqualFold(s, p) })
-	}
-	for k := range doc {
-		if eventOnRequest[k] && !selected(k) && !rq.expands(k) {
-			delete(doc, k)
-		}
-	}
+	doc := rq.itemDoc(r, "Events", eventOnRequest, nil)
 	zone := rq.responseZone()
 	for _, k := range []string{"Start", "End"} {
 		if t, _, ok, _ := parseDTTZ(doc[k]); ok {
 			doc[k] = dttz(t, zone)
 		}
 	}
-	always := []string{"Id"}
-	if rq.expands("Attachments") {
-		atts := []any{}
-		for _, a := range r.Attachments {
-			atts = append(atts, renderAttachment(rq, a, false))
-		}
-		doc["Attachments"] = atts
-		doc["Attachments@odata.context"] = rq.Context("Events('" + r.ID + "')/Attachments")
-		always = append(always, "Attachments", "Attachments@odata.context")
-	}
+	always := append([]string{"Id"}, rq.expandAttachments(doc, r, "Events")...)
 	if rq.expands("Calendar") {
 		if c := u.recordOf(EntityCalendar, r.FolderID); c != nil {
 			doc["Calendar"] = u.renderCalendar(&MailboxRequest{R: rq.R, Version: rq.Version, base: rq.base, userRef: rq.userRef, ctxRef: rq.ctxRef, query: map[string]string{}}, c)
 			always = append(always, "Calendar")
 		}
 	}
-	doc["@odata.id"] = rq.EntityURL("Events", r.ID)
-	doc["@odata.etag"] = `W/"` + fmt.Sprint(r.Doc["ChangeKey"]) + `"`
-	rq.shape(doc, map[string]string{})
-	return SelectProperties(doc, sel, always...)
+	rq.shape(doc)
+	return SelectProperties(doc, rq.selectList(), always...)
 }
 
 func (u *MailboxUser) listEventsLocked(rq *MailboxRequest, recs []*Record, ctx string) *Reply {
-	page, total, next, rep := queryRecords(rq, recs, listConfig{
+	return listReply(rq, recs, listConfig{
 		filterable:   eventFilterable,
 		defaultOrder: []OrderClause{{Path: []string{"Start", "DateTime"}}},
 		oldestFirst:  true,
-	})
-	if rep != nil {
-		return rep
-	}
-	val := make([]any, 0, len(page))
-	for _, r := range page {
-		val = append(val, u.renderEvent(rq, r))
-	}
-	return collectionReply(rq, ctx, val, total, next, nil)
+	}, u.renderEvent, ctx)
 }
 
 // ---------------------------------------------------------------- scope
+
+// eventsInScopeLocked returns the events of the calendar a route
+// addresses, as the events collection lists them: single events and series
+// masters (exceptions come with their series).
+func eventsInScopeLocked(rq *MailboxRequest) ([]*Record, *Reply) {
+	cal, rep := calendarScopeLocked(rq)
+	if rep != nil {
+		return nil, rep
+	}
+	var recs []*Record
+	for _, r := range rq.User.recordsLocked(EntityEvent, cal.ID) {
+		if r.Doc["Type"] != "Exception" {
+			recs = append(recs, r)
+		}
+	}
+	return recs, nil
+}
 
 // calendarScopeLocked resolves the calendar a route addresses: {cid}
 // (inside group {gid} when given) or the default calendar.
@@ -889,28 +858,16 @@ func (m *Mailbox) registerEvents() {
 
 	for _, scope := range calendarScopes {
 		m.Handle("GET", scope+"events", pim(func(rq *MailboxRequest) *Reply {
-			cal, rep := calendarScopeLocked(rq)
+			recs, rep := eventsInScopeLocked(rq)
 			if rep != nil {
 				return rep
-			}
-			var recs []*Record
-			for _, r := range rq.User.recordsLocked(EntityEvent, cal.ID) {
-				if r.Doc["Type"] != "Exception" {
-					recs = append(recs, r)
-				}
 			}
 			return rq.User.listEventsLocked(rq, recs, "Events")
 		}))
 		m.Handle("GET", scope+"events/$count", pim(func(rq *MailboxRequest) *Reply {
-			cal, rep := calendarScopeLocked(rq)
+			recs, rep := eventsInScopeLocked(rq)
 			if rep != nil {
 				return rep
-			}
-			var recs []*Record
-			for _, r := range rq.User.recordsLocked(EntityEvent, cal.ID) {
-				if r.Doc["Type"] != "Exception" {
-					recs = append(recs, r)
-				}
 			}
 			return countReply(rq, recs, eventFilterable)
 		}))
@@ -1102,63 +1059,15 @@ func (m *Mailbox) registerEvents() {
 		return u.listEventsLocked(rq, recs, "Events('"+ev.ID+"')/Instances")
 	}))
 
-	// Attachments.
-	withStored := func(h func(rq *MailboxRequest, r *Record) *Reply) MailboxHandler {
-		return withEvent(func(rq *MailboxRequest, ev, master *Record) *Reply {
-			if master != nil {
-				ev = stored(rq.User, ev, master)
-			}
-			return h(rq, ev)
+	// Attachments: reads see an occurrence as it is, changes are stored
+	// on its exception.
+	m.registerAttachments("events", "Events",
+		func(h recordHandler) MailboxHandler {
+			return withEvent(func(rq *MailboxRequest, ev, _ *Record) *Reply { return h(rq, ev) })
+		},
+		func(h recordHandler) MailboxHandler {
+			return withEvent(func(rq *MailboxRequest, ev, master *Record) *Reply { return h(rq, stored(rq.User, ev, master)) })
 		})
-	}
-	m.Handle("GET", "events/{id}/attachments", withEvent(func(rq *MailboxRequest, ev, _ *Record) *Reply {
-		val := make([]any, 0, len(ev.Attachments))
-		for _, a := range ev.Attachments {
-			val = append(val, renderAttachment(rq, a, rq.expands("Item")))
-		}
-		return collectionReply(rq, "Events('"+ev.ID+"')/Attachments", val, len(val), "", nil)
-	}))
-	m.Handle("GET", "events/{id}/attachments/$count", withEvent(func(rq *MailboxRequest, ev, _ *Record) *Reply {
-		return &Reply{Status: http.StatusOK, Raw: []byte(fmt.Sprint(len(ev.Attachments))), ContentType: "text/plain;charset=utf-8"}
-	}))
-	m.Handle("POST", "events/{id}/attachments", withStored(func(rq *MailboxRequest, r *Record) *Reply {
-		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
-			return rep
-		}
-		a, rep := validateAttachment(body, u.m.clock())
-		if rep != nil {
-			return rep
-		}
-		a["Id"] = u.m.newID("attachment")
-		prev := deepCopy(r.Doc).(Entity)
-		r.Attachments = append(r.Attachments, a)
-		u.setHasAttachments(r)
-		u.touchLocked(r, prev)
-		return entityReply(rq, http.StatusCreated, "Events('"+r.ID+"')/Attachments/$entity", renderAttachment(rq, a, true))
-	}))
-	findAtt := func(r *Record, id string) int {
-		return slices.IndexFunc(r.Attachments, func(a Entity) bool { return a["Id"] == id })
-	}
-	m.Handle("GET", "events/{id}/attachments/{aid}", withEvent(func(rq *MailboxRequest, ev, _ *Record) *Reply {
-		i := findAtt(ev, rq.Param("aid"))
-		if i < 0 {
-			return notFound()
-		}
-		return entityReply(rq, http.StatusOK, "Events('"+ev.ID+"')/Attachments/$entity", renderAttachment(rq, ev.Attachments[i], rq.expands("Item")))
-	}))
-	m.Handle("DELETE", "events/{id}/attachments/{aid}", withStored(func(rq *MailboxRequest, r *Record) *Reply {
-		i := findAtt(r, rq.Param("aid"))
-		if i < 0 {
-			return notFound()
-		}
-		prev := deepCopy(r.Doc).(Entity)
-		r.Attachments = slices.Delete(r.Attachments, i, i+1)
-		rq.User.setHasAttachments(r)
-		rq.User.touchLocked(r, prev)
-		return EmptyReply(http.StatusNoContent)
-	}))
 }
 
 // cancelOccurrenceLocked removes one occurrence from its series.

@@ -112,7 +112,7 @@ func (u *MailboxUser) workingHours() (days []time.Weekday, start, end time.Durat
 	if zone == "" {
 		zone, _ = u.settings["TimeZone"].(string)
 	}
-	if loc = pimZone(zone); loc == nil {
+	if loc = loadZone(zone); loc == nil {
 		loc = time.UTC
 	}
 	if len(days) == 0 {

@@ -111,15 +111,8 @@ func (m *Mailbox) registerReminders() {
 		return collectionReply(rq, "Collection(Microsoft.OutlookServices.Reminder)", val, len(val), "", nil)
 	}))
 
-	withEvent := func(h func(rq *MailboxRequest, ev *Record) *Reply) MailboxHandler {
-		return pim(func(rq *MailboxRequest) *Reply {
-			ev, _ := rq.User.eventLocked(rq.Param("id"))
-			if ev == nil {
-				return notFound()
-			}
-			return h(rq, ev)
-		})
-	}
+	event := func(u *MailboxUser, id string) *Record { ev, _ := u.eventLocked(id); return ev }
+	withEvent := func(h recordHandler) MailboxHandler { return pim(withRecord("id", event, h)) }
 	m.Handle("POST", "events/{id}/SnoozeReminder", withEvent(func(rq *MailboxRequest, ev *Record) *Reply {
 		body, rep := decodeObject(rq)
 		if rep != nil {

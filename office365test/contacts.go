@@ -1,7 +1,6 @@
 package office365test
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -27,27 +26,19 @@ var (
 	addressProps = set("Type", "PostOfficeBox", "Street", "City", "State", "CountryOrRegion", "PostalCode")
 )
 
-func contactFilterable(p []string) error {
-	if contactNoFilter[p[0]] {
-		return fmt.Errorf("The property '%s' does not support filtering.", p[0])
-	}
-	return nil
-}
+var contactFilterable = filterableExcept(contactNoFilter)
 
-var contactFolderFilterable = nameFilterable("DisplayName", "Id", "ParentFolderId")
+var (
+	contactFolderFilterable = withExtFilter(nameFilterable("DisplayName", "Id", "ParentFolderId"))
+	contactFolderKind       = namedKind{typ: "ContactFolder", nameProp: "DisplayName", ignored: []string{"ParentFolderId"}}
+)
 
 // contactsRootID is the parent of the default contact folder (the root of
 // the mailbox's folder tree).
 func (u *MailboxUser) contactsRootID() string { return u.wellKnown["msgfolderroot"] }
 
 func (u *MailboxUser) defaultContactFolderLocked() *Record {
-	u.pimDefaultsLocked()
-	for _, r := range u.recordsLocked(EntityContactFolder, "") {
-		if r.Doc["WellKnownName"] == "contacts" {
-			return r
-		}
-	}
-	return nil
+	return u.defaultRecordLocked(EntityContactFolder, "WellKnownName", "contacts")
 }
 
 // contactFolderLocked resolves a contact folder id (or "contacts").
@@ -188,20 +179,9 @@ func finishContactDoc(doc Entity) {
 }
 
 func (u *MailboxUser) renderContact(rq *MailboxRequest, r *Record) Entity {
-	doc := deepCopy(r.Doc).(Entity)
+	doc := rq.itemDoc(r, "Contacts", contactOnRequest, contactBetaOnly)
 	doc["ParentFolderId"] = r.FolderID
-	sel := rq.selectList()
-	selected := func(p string) bool {
-		return slices.ContainsFunc(sel, func(s string) bool { return strings.EqualFold(s, p) })
-	}
-	for k := range doc {
-		if rq.Version != "beta" && contactBetaOnly[k] || contactOnRequest[k] && !selected(k) && !rq.expands(k) {
-			delete(doc, k)
-		}
-	}
-	doc["@odata.id"] = rq.EntityURL("Contacts", r.ID)
-	doc["@odata.etag"] = `W/"` + fmt.Sprint(r.Doc["ChangeKey"]) + `"`
-	return SelectProperties(doc, sel, "Id")
+	return SelectProperties(doc, rq.selectList(), "Id")
 }
 
 func (u *MailboxUser) renderContactFolder(rq *MailboxRequest, r *Record) Entity {
@@ -223,27 +203,16 @@ func (u *MailboxUser) renderContactFolder(rq *MailboxRequest, r *Record) Entity 
 
 func (u *MailboxUser) listContactsLocked(rq *MailboxRequest, f *Record, ctx string) *Reply {
 	if rq.isSync() {
-		for _, opt := range []string{"$filter", "$orderby", "$search", "$top"} {
-			if rq.HasQuery(opt) {
-				return ErrorReply(http.StatusBadRequest, "ErrorInvalidUrlQuery",
-					"The query parameter '"+strings.TrimPrefix(opt, "$")+"' is not supported with synchronization.")
-			}
+		if rep := syncOptionsReply(rq, "synchronization", "$filter", "$orderby", "$search", "$top"); rep != nil {
+			return rep
 		}
 		return u.syncRound(rq, "c:"+f.ID, u.recordsLocked(EntityContact, f.ID),
 			func(t tombstone) bool { return t.typ == EntityContact && t.folderID == f.ID },
 			nil, func(r *Record) Entity { return u.renderContact(rq, r) }, ctx, ctx)
 	}
-	page, total, next, rep := queryRecords(rq, u.recordsLocked(EntityContact, f.ID), listConfig{
+	return listReply(rq, u.recordsLocked(EntityContact, f.ID), listConfig{
 		filterable: contactFilterable, defaultOrder: []OrderClause{{Path: []string{"DisplayName"}}}, oldestFirst: true,
-	})
-	if rep != nil {
-		return rep
-	}
-	val := make([]any, 0, len(page))
-	for _, r := range page {
-		val = append(val, u.renderContact(rq, r))
-	}
-	return collectionReply(rq, ctx, val, total, next, nil)
+	}, u.renderContact, ctx)
 }
 
 // deleteContactFolderLocked deletes a folder with its contacts and
@@ -266,31 +235,13 @@ func (u *MailboxUser) deleteContactLocked(c *Record) {
 }
 
 func (m *Mailbox) registerContacts() {
-	withFolder := func(h func(rq *MailboxRequest, f *Record) *Reply) MailboxHandler {
-		return pim(func(rq *MailboxRequest) *Reply {
-			f := rq.User.contactFolderLocked(rq.Param("fid"))
-			if f == nil {
-				return notFound()
-			}
-			return h(rq, f)
-		})
+	withFolder := func(h recordHandler) MailboxHandler {
+		return pim(withRecord("fid", (*MailboxUser).contactFolderLocked, h))
 	}
-	withContact := func(h func(rq *MailboxRequest, c *Record) *Reply) MailboxHandler {
-		return pim(func(rq *MailboxRequest) *Reply {
-			c := rq.User.recordOf(EntityContact, rq.Param("id"))
-			if c == nil {
-				return notFound()
-			}
-			return h(rq, c)
-		})
-	}
+	withContact := func(h recordHandler) MailboxHandler { return pim(withRecord("id", ofType(EntityContact), h)) }
 	create := func(rq *MailboxRequest, f *Record) *Reply {
 		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
-			return rep
-		}
-		props, rep := validateContact(rq, body)
+		props, rep := decodeWith(rq, validateContact)
 		if rep != nil {
 			return rep
 		}
@@ -330,11 +281,7 @@ func (m *Mailbox) registerContacts() {
 	}))
 	m.Handle("PATCH", "contacts/{id}", withContact(func(rq *MailboxRequest, c *Record) *Reply {
 		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
-			return rep
-		}
-		props, rep := validateContact(rq, body)
+		props, rep := decodeWith(rq, validateContact)
 		if rep != nil {
 			return rep
 		}
@@ -354,31 +301,16 @@ func (m *Mailbox) registerContacts() {
 	// Folders.
 	listFolders := func(rq *MailboxRequest, parent *Record, ctx string) *Reply {
 		u := rq.User
-		page, total, next, rep := queryRecords(rq, u.recordsLocked(EntityContactFolder, parent.ID), listConfig{filterable: contactFolderFilterable, oldestFirst: true})
-		if rep != nil {
-			return rep
-		}
-		val := make([]any, 0, len(page))
-		for _, r := range page {
-			val = append(val, u.renderContactFolder(rq, r))
-		}
-		return collectionReply(rq, ctx, val, total, next, nil)
+		return listReply(rq, u.recordsLocked(EntityContactFolder, parent.ID), listConfig{filterable: contactFolderFilterable, oldestFirst: true}, u.renderContactFolder, ctx)
 	}
 	createFolder := func(rq *MailboxRequest, parent *Record) *Reply {
 		u := rq.User
-		body, rep := decodeObject(rq)
+		props, rep := contactFolderKind.decode(rq, true)
 		if rep != nil {
 			return rep
 		}
-		delete(body, "ParentFolderId")
-		props, rep := validateNamed(rq, body, "ContactFolder", "DisplayName", true, nil)
-		if rep != nil {
-			return rep
-		}
-		for _, f := range u.recordsLocked(EntityContactFolder, parent.ID) {
-			if strings.EqualFold(fmt.Sprint(f.Doc["DisplayName"]), fmt.Sprint(props["DisplayName"])) {
-				return ErrorReply(http.StatusConflict, "ErrorFolderExists", "A folder with the specified name already exists.")
-			}
+		if contactFolderKind.nameTakenLocked(u.recordsLocked(EntityContactFolder, parent.ID), props["DisplayName"]) {
+			return ErrorReply(http.StatusConflict, "ErrorFolderExists", "A folder with the specified name already exists.")
 		}
 		props["ParentFolderId"] = parent.ID
 		r := u.insertLocked(EntityContactFolder, parent.ID, props)
@@ -399,27 +331,16 @@ func (m *Mailbox) registerContacts() {
 	}))
 	m.Handle("POST", "contactfolders/{fid}/childfolders", withFolder(createFolder))
 	m.Handle("PATCH", "contactfolders/{fid}", withFolder(func(rq *MailboxRequest, f *Record) *Reply {
-		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
-			return rep
-		}
-		if f.Doc["WellKnownName"] == "contacts" {
-			if _, ok := body["DisplayName"]; ok {
+		rep := contactFolderKind.patchLocked(rq, f, func(props Entity) *Reply {
+			if _, ok := props["DisplayName"]; ok && f.Doc["WellKnownName"] == "contacts" {
 				return ErrorReply(http.StatusBadRequest, "ErrorInvalidRequest", "The default contact folder cannot be renamed.")
 			}
-		}
-		delete(body, "ParentFolderId")
-		props, rep := validateNamed(rq, body, "ContactFolder", "DisplayName", false, nil)
+			return nil
+		})
 		if rep != nil {
 			return rep
 		}
-		prev := deepCopy(f.Doc).(Entity)
-		for k, v := range props {
-			f.Doc[k] = v
-		}
-		u.touchLocked(f, prev)
-		return entityReply(rq, http.StatusOK, "ContactFolders/$entity", u.renderContactFolder(rq, f))
+		return entityReply(rq, http.StatusOK, "ContactFolders/$entity", rq.User.renderContactFolder(rq, f))
 	}))
 	m.Handle("DELETE", "contactfolders/{fid}", withFolder(func(rq *MailboxRequest, f *Record) *Reply {
 		if f.Doc["WellKnownName"] == "contacts" {

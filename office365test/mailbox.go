@@ -21,7 +21,9 @@ import (
 // folders, Inbox rules, Focused Inbox overrides, mailbox settings, MailTips,
 // message and folder sync, with the service's status codes, error bodies and
 // OData behaviour ($filter, $select, $orderby, $top/$skip with nextLink,
-// $count, $search, $expand=Attachments, Prefer headers).
+// $count, $search, $expand=Attachments, Prefer headers); beside mail, the
+// calendar, contacts, tasks and photo routes, extended properties and open
+// extensions (see the package documentation).
 //
 //	srv := office365test.NewServer()
 //	mb := office365test.NewMailbox(office365test.WithSampleData())
@@ -46,7 +48,9 @@ import (
 //     push and streaming notifications are made of.
 //   - Routing: Handle registers more resource handlers on the same mux,
 //     relative to the user context ("events/{id}/accept"); HandleStream
-//     registers long-lived handlers that run without the lock.
+//     registers long-lived handlers that run without the lock. Handlers
+//     run inside the mailbox's middleware (the Extensibility fake), which
+//     dispatch applies to every route whenever it was added.
 //   - Documents: ParseFilter, ParseOrderBy, SortDocuments and
 //     SelectProperties implement the OData options over Records' documents.
 //
@@ -64,6 +68,7 @@ type Mailbox struct {
 	order    uint64 // creation order
 	idn      uint64
 	routes   []*mbRoute
+	mws      []mailboxMiddleware
 	subs     map[int]func(Change)
 	subN     int
 	pending  []Change
@@ -688,6 +693,38 @@ func (m *Mailbox) HandleStream(method, pattern string, h func(w http.ResponseWri
 	m.addRoute(&mbRoute{method: method, segs: splitPattern(pattern), stream: h})
 }
 
+// mailboxMiddleware wraps the handler of every routed request (not
+// HandleStream routes), whenever the route was added: dispatch applies the
+// chain just before the route's handler runs, so a middleware installed by
+// one fake covers the routes of every other, whatever the order in which
+// they registered. The first installed is the outermost.
+type mailboxMiddleware struct {
+	key  any // identifies the middleware: installing it again replaces it
+	wrap func(next MailboxHandler) MailboxHandler
+}
+
+// use installs (or, for a key already installed, replaces) a middleware.
+func (m *Mailbox) use(key any, wrap func(next MailboxHandler) MailboxHandler) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, mw := range m.mws {
+		if mw.key == key {
+			m.mws[i].wrap = wrap
+			return
+		}
+	}
+	m.mws = append(m.mws, mailboxMiddleware{key: key, wrap: wrap})
+}
+
+// handlerLocked returns the route's handler inside the middleware chain.
+func (m *Mailbox) handlerLocked(rt *mbRoute) MailboxHandler {
+	h := rt.h
+	for i := len(m.mws) - 1; i >= 0; i-- {
+		h = m.mws[i].wrap(h)
+	}
+	return h
+}
+
 func splitPattern(p string) []string {
 	p = strings.Trim(p, "/")
 	if p == "" {
@@ -821,7 +858,7 @@ func (m *Mailbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		m.flush()
 		return
 	}
-	rep := route.h(rq)
+	rep := m.handlerLocked(route)(rq)
 	m.mu.Unlock()
 	m.flush()
 	rep.write(w)

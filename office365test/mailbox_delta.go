@@ -1,6 +1,7 @@
 package office365test
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -39,31 +40,31 @@ func decodeSyncToken(s, resource string) (syncToken, bool) {
 	return t, true
 }
 
-// syncEntry is one candidate of a round: a live record or a tombstone.
+// syncEntry is one change of a round: a live record, or the id of a
+// deleted one (or of one that left the synced set).
 type syncEntry struct {
-	seq  uint64
-	rec  *Record
-	dead *tombstone
+	seq    uint64
+	rec    *Record
+	goneID string
 }
 
-// syncRound computes one page of a sync round over resource. live returns
-// the records that belong to the resource; tombstones are matched by keep.
-// It answers the page with render for live records.
-func (u *MailboxUser) syncRound(rq *MailboxRequest, resource string, live []*Record, keep func(tombstone) bool,
-	filter *Filter, render func(*Record) Entity, deletedCtx, ctx string) *Reply {
+// syncStartLocked returns the position of the round a request continues
+// ($skiptoken), follows ($deltatoken) or starts (neither) over resource,
+// with the page size it keeps for all its pages.
+func (u *MailboxUser) syncStartLocked(rq *MailboxRequest, resource string) (syncToken, *Reply) {
 	bad := ErrorReply(http.StatusBadRequest, "ErrorInvalidSyncStateData", "The sync state data is corrupt or otherwise invalid.")
 	tok := syncToken{Resource: resource, Snapshot: u.m.seq}
 	switch {
 	case rq.HasQuery("$skiptoken"):
 		t, ok := decodeSyncToken(rq.Query("$skiptoken"), resource)
-		if !ok || t.Cursor == 0 && t.Base == 0 && t.Snapshot == 0 {
-			return bad
+		if !ok || t.Snapshot == 0 {
+			return syncToken{}, bad
 		}
 		tok = t
 	case rq.HasQuery("$deltatoken"):
 		t, ok := decodeSyncToken(rq.Query("$deltatoken"), resource)
 		if !ok || t.Snapshot > u.m.seq {
-			return bad
+			return syncToken{}, bad
 		}
 		tok.Base, tok.Cursor = t.Snapshot, t.Snapshot
 	}
@@ -77,51 +78,90 @@ func (u *MailboxUser) syncRound(rq *MailboxRequest, resource string, live []*Rec
 			tok.PageSize = min(n, 1000)
 		}
 	}
-	var entries []syncEntry
-	for _, r := range live {
-		if r.Seq > tok.Base && r.Seq > tok.Cursor && r.Seq <= tok.Snapshot && filter.Match(r.Doc) {
-			entries = append(entries, syncEntry{seq: r.Seq, rec: r})
-		}
+	return tok, nil
+}
+
+// pending reports whether a change numbered seq belongs to the rest of the
+// round: after its base and the page cursor, up to its snapshot.
+func (t syncToken) pending(seq uint64) bool {
+	return seq > t.Base && seq > t.Cursor && seq <= t.Snapshot
+}
+
+// page orders a round's entries by change and cuts the next page; more
+// reports entries left for later pages.
+func (t syncToken) page(entries []syncEntry) (page []syncEntry, more bool) {
+	slices.SortFunc(entries, func(a, b syncEntry) int { return cmp.Compare(a.seq, b.seq) })
+	if len(entries) > t.PageSize {
+		return entries[:t.PageSize], true
 	}
-	if tok.Base > 0 {
-		for i := range u.tombstones {
-			t := &u.tombstones[i]
-			if t.seq > tok.Base && t.seq > tok.Cursor && t.seq <= tok.Snapshot && keep(*t) {
-				entries = append(entries, syncEntry{seq: t.seq, dead: t})
-			}
-		}
-	}
-	slices.SortFunc(entries, func(a, b syncEntry) int {
-		switch {
-		case a.seq < b.seq:
-			return -1
-		case a.seq > b.seq:
-			return 1
-		}
-		return 0
-	})
-	more := len(entries) > tok.PageSize
-	if more {
-		entries = entries[:tok.PageSize]
-	}
-	val := make([]any, 0, len(entries))
-	for _, e := range entries {
-		if e.dead != nil {
-			val = append(val, Entity{"@odata.context": rq.Context(deletedCtx + "/$deletedEntity"), "Id": e.dead.id, "reason": "deleted"})
-			continue
-		}
-		val = append(val, render(e.rec))
-	}
+	return entries, false
+}
+
+// syncGone renders the entry of a deleted entity.
+func (rq *MailboxRequest) syncGone(deletedCtx, id string) Entity {
+	return Entity{"@odata.context": rq.Context(deletedCtx + "/$deletedEntity"), "Id": id, "reason": "deleted"}
+}
+
+// syncReply answers a sync page: the next page's $skiptoken link while
+// more remain, else the $deltatoken link that starts the next round.
+func (rq *MailboxRequest) syncReply(tok syncToken, page []syncEntry, more bool, val []any, ctx string) *Reply {
 	env := Entity{"@odata.context": rq.Context(ctx + "/$delta"), "value": val}
 	drop := []string{"$skiptoken", "$deltatoken"}
 	if more {
 		next := tok
-		next.Cursor = entries[len(entries)-1].seq
+		next.Cursor = page[len(page)-1].seq
 		env["@odata.nextLink"] = rq.link(drop, "$skiptoken="+next.encode())
 	} else {
-		env["@odata.deltaLink"] = rq.link(drop, "$deltatoken="+syncToken{Resource: resource, Snapshot: tok.Snapshot}.encode())
+		env["@odata.deltaLink"] = rq.link(drop, "$deltatoken="+syncToken{Resource: tok.Resource, Snapshot: tok.Snapshot}.encode())
 	}
 	return &Reply{Status: http.StatusOK, JSON: env, Header: rq.appliedPrefs()}
+}
+
+// syncOptionsReply refuses the query options a sync request cannot carry
+// (what names the kind of synchronization in the message); nil when none
+// is present.
+func syncOptionsReply(rq *MailboxRequest, what string, opts ...string) *Reply {
+	for _, opt := range opts {
+		if rq.HasQuery(opt) {
+			return ErrorReply(http.StatusBadRequest, "ErrorInvalidUrlQuery",
+				"The query parameter '"+strings.TrimPrefix(opt, "$")+"' is not supported with "+what+".")
+		}
+	}
+	return nil
+}
+
+// syncRound computes one page of a sync round over resource. live returns
+// the records that belong to the resource; tombstones are matched by keep.
+// It answers the page with render for live records.
+func (u *MailboxUser) syncRound(rq *MailboxRequest, resource string, live []*Record, keep func(tombstone) bool,
+	filter *Filter, render func(*Record) Entity, deletedCtx, ctx string) *Reply {
+	tok, rep := u.syncStartLocked(rq, resource)
+	if rep != nil {
+		return rep
+	}
+	var entries []syncEntry
+	for _, r := range live {
+		if tok.pending(r.Seq) && filter.Match(r.Doc) {
+			entries = append(entries, syncEntry{seq: r.Seq, rec: r})
+		}
+	}
+	if tok.Base > 0 {
+		for _, t := range u.tombstones {
+			if tok.pending(t.seq) && keep(t) {
+				entries = append(entries, syncEntry{seq: t.seq, goneID: t.id})
+			}
+		}
+	}
+	page, more := tok.page(entries)
+	val := make([]any, 0, len(page))
+	for _, e := range page {
+		if e.rec == nil {
+			val = append(val, rq.syncGone(deletedCtx, e.goneID))
+			continue
+		}
+		val = append(val, render(e.rec))
+	}
+	return rq.syncReply(tok, page, more, val, ctx)
 }
 
 func (u *MailboxUser) messageDeltaLocked(rq *MailboxRequest, f *Record) *Reply {

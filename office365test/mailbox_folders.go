@@ -136,7 +136,7 @@ var folderProps = map[string]bool{"DisplayName": true, "ChildFolderCount": true,
 	"UnreadItemCount": true, "ParentFolderId": true, "Id": true, "WellKnownName": true}
 
 func folderFilterable(path []string) error {
-	if !folderProps[path[0]] {
+	if !folderProps[path[0]] && !extFilterable(path[0]) {
 		return fmt.Errorf("The property '%s' does not support filtering.", path[0])
 	}
 	return nil
@@ -145,20 +145,11 @@ func folderFilterable(path []string) error {
 func (m *Mailbox) registerFolders() {
 	list := func(rq *MailboxRequest, parentID string) *Reply {
 		u := rq.User
-		recs := u.childFoldersLocked(parentID)
-		page, total, next, rep := queryRecords(rq, recs, listConfig{filterable: folderFilterable, oldestFirst: true})
-		if rep != nil {
-			return rep
-		}
-		val := make([]any, 0, len(page))
-		for _, r := range page {
-			val = append(val, u.renderFolder(rq, r))
-		}
 		ctx := "MailFolders"
 		if parentID != u.wellKnown["msgfolderroot"] {
 			ctx = "MailFolders('" + parentID + "')/ChildFolders"
 		}
-		return collectionReply(rq, ctx, val, total, next, nil)
+		return listReply(rq, u.childFoldersLocked(parentID), listConfig{filterable: folderFilterable, oldestFirst: true}, u.renderFolder, ctx)
 	}
 	create := func(rq *MailboxRequest, parentID string) *Reply {
 		u := rq.User
@@ -194,15 +185,7 @@ func (m *Mailbox) registerFolders() {
 		r := u.insertLocked(EntityMailFolder, parentID, doc)
 		return entityReply(rq, http.StatusCreated, "MailFolders/$entity", u.renderFolder(rq, r))
 	}
-	withFolder := func(h func(rq *MailboxRequest, f *Record) *Reply) MailboxHandler {
-		return func(rq *MailboxRequest) *Reply {
-			f := rq.User.folderLocked(rq.Param("fid"))
-			if f == nil {
-				return ErrorReply(http.StatusNotFound, "ErrorItemNotFound", "The specified object was not found in the store.")
-			}
-			return h(rq, f)
-		}
-	}
+	withFolder := func(h recordHandler) MailboxHandler { return withRecord("fid", (*MailboxUser).folderLocked, h) }
 
 	m.Handle("GET", "MailFolders", func(rq *MailboxRequest) *Reply {
 		if rq.isSync() {

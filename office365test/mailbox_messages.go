@@ -46,12 +46,7 @@ const (
 	odataReference    = "#Microsoft.OutlookServices.ReferenceAttachment"
 )
 
-func messageFilterable(p []string) error {
-	if messageNoFilter[p[0]] {
-		return fmt.Errorf("The property '%s' does not support filtering.", p[0])
-	}
-	return nil
-}
+var messageFilterable = filterableExcept(messageNoFilter)
 
 // validateMessage checks a create or update body and returns the
 // properties to store (null values as nil) and the attachments.
@@ -147,17 +142,11 @@ func validateMessage(rq *MailboxRequest, body map[string]any, patch bool) (Entit
 				}
 			}
 		case "Attachments":
-			list, ok := v.([]any)
-			if !ok {
-				return nil, nil, invalidValue(k)
+			list, rep := validateAttachments(v, rq.Mailbox.clock())
+			if rep != nil {
+				return nil, nil, rep
 			}
-			for _, e := range list {
-				a, rep := validateAttachment(e, rq.Mailbox.clock())
-				if rep != nil {
-					return nil, nil, rep
-				}
-				atts = append(atts, a)
-			}
+			atts = append(atts, list...)
 			continue
 		}
 		out[k] = v
@@ -260,6 +249,23 @@ func recipientAddress(v any) string {
 func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }
 
 func asList(v any) []any { l, _ := v.([]any); return l }
+
+// validateAttachments checks the Attachments of an item being created.
+func validateAttachments(v any, now time.Time) ([]Entity, *Reply) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, invalidValue("Attachments")
+	}
+	out := make([]Entity, 0, len(list))
+	for _, e := range list {
+		a, rep := validateAttachment(e, now)
+		if rep != nil {
+			return nil, rep
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
 
 // validateAttachment checks an attachment to add and fills in the
 // server-side properties.
@@ -421,19 +427,9 @@ func (u *MailboxUser) insertMessageLocked(folderID string, doc Entity, atts []En
 	if _, ok := doc["WebLink"]; !ok {
 		doc["WebLink"] = ""
 	}
-	r := u.insertLocked(EntityMessage, folderID, doc)
-	for _, a := range atts {
-		a = deepCopy(a).(Entity)
-		a["Id"] = u.m.newID("attachment")
-		r.Attachments = append(r.Attachments, a)
-	}
-	u.setHasAttachments(r)
-	r.Doc["WebLink"] = "https://outlook.office365.com/owa/?ItemID=" + strings.ReplaceAll(r.ID, "/", "%2F") + "&exvsurl=1&viewmodel=ReadMessageItem"
-	// The emitted Created change must show the final document.
-	if n := len(u.m.pending); n > 0 && u.m.pending[n-1].ID == r.ID {
-		u.m.pending[n-1].Entity = deepCopy(r.Doc).(Entity)
-	}
-	return r
+	return u.insertItemLocked(EntityMessage, folderID, doc, atts, func(id string) string {
+		return "https://outlook.office365.com/owa/?ItemID=" + strings.ReplaceAll(id, "/", "%2F") + "&exvsurl=1&viewmodel=ReadMessageItem"
+	})
 }
 
 // copyMessageLocked copies a message (new id) into folderID.
@@ -446,49 +442,22 @@ func (u *MailboxUser) copyMessageLocked(r *Record, folderID string) *Record {
 
 // renderMessage shapes a stored message for a response.
 func (u *MailboxUser) renderMessage(rq *MailboxRequest, r *Record) Entity {
-	doc := deepCopy(r.Doc).(Entity)
+	doc := rq.itemDoc(r, "Messages", messageOnRequest, messageBetaOnly)
 	doc["ParentFolderId"] = r.FolderID
-	sel := rq.selectList()
-	selected := func(p string) bool {
-		return slices.ContainsFunc(sel, func(s string) bool { return strings.EqualFold(s, p) })
-	}
-	for k := range doc {
-		if rq.Version != "beta" && messageBetaOnly[k] {
-			delete(doc, k)
-			continue
-		}
-		if messageOnRequest[k] && !selected(k) && !rq.expands(k) {
-			delete(doc, k)
-		}
-	}
 	if rq.Version == "beta" {
 		if _, ok := doc["MentionsPreview"]; !ok {
 			doc["MentionsPreview"] = nil
 		}
 	}
-	always := []string{"Id"}
-	if rq.expands("Attachments") {
-		var atts []any
-		for _, a := range r.Attachments {
-			atts = append(atts, renderAttachment(rq, a, false))
-		}
-		if atts == nil {
-			atts = []any{}
-		}
-		doc["Attachments"] = atts
-		doc["Attachments@odata.context"] = rq.Context("Messages('" + r.ID + "')/Attachments")
-		always = append(always, "Attachments", "Attachments@odata.context")
-	}
+	always := append([]string{"Id"}, rq.expandAttachments(doc, r, "Messages")...)
 	if rq.expands("Mentions") && rq.Version == "beta" {
 		if _, ok := doc["Mentions"]; !ok {
 			doc["Mentions"] = []any{}
 		}
 		always = append(always, "Mentions")
 	}
-	doc["@odata.id"] = rq.EntityURL("Messages", r.ID)
-	doc["@odata.etag"] = `W/"` + fmt.Sprint(r.Doc["ChangeKey"]) + `"`
-	rq.shape(doc, map[string]string{})
-	return SelectProperties(doc, sel, always...)
+	rq.shape(doc)
+	return SelectProperties(doc, rq.selectList(), always...)
 }
 
 func renderAttachment(rq *MailboxRequest, a Entity, withItem bool) Entity {
@@ -524,20 +493,12 @@ func (u *MailboxUser) mailboxWideLocked() []*Record {
 }
 
 func (u *MailboxUser) listMessagesLocked(rq *MailboxRequest, recs []*Record, ctx string) *Reply {
-	page, total, next, rep := queryRecords(rq, recs, listConfig{
+	return listReply(rq, recs, listConfig{
 		filterable:   messageFilterable,
 		defaultOrder: []OrderClause{{Path: []string{"ReceivedDateTime"}, Desc: true}},
 		search:       searchMessage,
 		searchOrder:  []OrderClause{{Path: []string{"SentDateTime"}, Desc: true}},
-	})
-	if rep != nil {
-		return rep
-	}
-	val := make([]any, 0, len(page))
-	for _, r := range page {
-		val = append(val, u.renderMessage(rq, r))
-	}
-	return collectionReply(rq, ctx, val, total, next, nil)
+	}, u.renderMessage, ctx)
 }
 
 // searchMessage implements $search: every term must match; free terms look
@@ -610,24 +571,8 @@ func searchMessage(r *Record, terms []searchTerm) bool {
 }
 
 func (m *Mailbox) registerMessages() {
-	withMessage := func(h func(rq *MailboxRequest, r *Record) *Reply) MailboxHandler {
-		return func(rq *MailboxRequest) *Reply {
-			r := rq.User.messageLocked(rq.Param("id"))
-			if r == nil {
-				return notFound()
-			}
-			return h(rq, r)
-		}
-	}
-	withFolder := func(h func(rq *MailboxRequest, f *Record) *Reply) MailboxHandler {
-		return func(rq *MailboxRequest) *Reply {
-			f := rq.User.folderLocked(rq.Param("fid"))
-			if f == nil {
-				return notFound()
-			}
-			return h(rq, f)
-		}
-	}
+	withMessage := func(h recordHandler) MailboxHandler { return withRecord("id", (*MailboxUser).messageLocked, h) }
+	withFolder := func(h recordHandler) MailboxHandler { return withRecord("fid", (*MailboxUser).folderLocked, h) }
 	create := func(rq *MailboxRequest, folderID string) *Reply {
 		u := rq.User
 		body, rep := decodeObject(rq)
@@ -729,46 +674,7 @@ func (m *Mailbox) registerMessages() {
 	}))
 
 	// Attachments.
-	m.Handle("GET", "messages/{id}/attachments", withMessage(func(rq *MailboxRequest, r *Record) *Reply {
-		val := make([]any, 0, len(r.Attachments))
-		for _, a := range r.Attachments {
-			val = append(val, renderAttachment(rq, a, rq.expands("Item")))
-		}
-		return collectionReply(rq, "Messages('"+r.ID+"')/Attachments", val, len(val), "", nil)
-	}))
-	m.Handle("GET", "messages/{id}/attachments/$count", withMessage(func(rq *MailboxRequest, r *Record) *Reply {
-		return &Reply{Status: http.StatusOK, Raw: []byte(fmt.Sprint(len(r.Attachments))), ContentType: "text/plain;charset=utf-8"}
-	}))
-	m.Handle("POST", "messages/{id}/attachments", withMessage(func(rq *MailboxRequest, r *Record) *Reply {
-		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
-			return rep
-		}
-		a, rep := validateAttachment(body, u.m.clock())
-		if rep != nil {
-			return rep
-		}
-		a["Id"] = u.m.newID("attachment")
-		prev := deepCopy(r.Doc).(Entity)
-		r.Attachments = append(r.Attachments, a)
-		u.setHasAttachments(r)
-		u.touchLocked(r, prev)
-		return entityReply(rq, http.StatusCreated, "Messages('"+r.ID+"')/Attachments/$entity", renderAttachment(rq, a, true))
-	}))
-	withAttachment := func(h func(rq *MailboxRequest, r *Record, i int) *Reply) MailboxHandler {
-		return withMessage(func(rq *MailboxRequest, r *Record) *Reply {
-			for i, a := range r.Attachments {
-				if a["Id"] == rq.Param("aid") {
-					return h(rq, r, i)
-				}
-			}
-			return notFound()
-		})
-	}
-	m.Handle("GET", "messages/{id}/attachments/{aid}", withAttachment(func(rq *MailboxRequest, r *Record, i int) *Reply {
-		return entityReply(rq, http.StatusOK, "Messages('"+r.ID+"')/Attachments/$entity", renderAttachment(rq, r.Attachments[i], rq.expands("Item")))
-	}))
+	withAttachment := m.registerAttachments("messages", "Messages", withMessage, withMessage)
 	m.Handle("GET", "messages/{id}/attachments/{aid}/$value", withAttachment(func(rq *MailboxRequest, r *Record, i int) *Reply {
 		a := r.Attachments[i]
 		if a["@odata.type"] != odataFile {
@@ -777,13 +683,6 @@ func (m *Mailbox) registerMessages() {
 		data, _ := base64.StdEncoding.DecodeString(a["ContentBytes"].(string))
 		ct, _ := a["ContentType"].(string)
 		return &Reply{Status: http.StatusOK, Raw: data, ContentType: ct}
-	}))
-	m.Handle("DELETE", "messages/{id}/attachments/{aid}", withAttachment(func(rq *MailboxRequest, r *Record, i int) *Reply {
-		prev := deepCopy(r.Doc).(Entity)
-		r.Attachments = slices.Delete(r.Attachments, i, i+1)
-		rq.User.setHasAttachments(r)
-		rq.User.touchLocked(r, prev)
-		return EmptyReply(http.StatusNoContent)
 	}))
 }
 

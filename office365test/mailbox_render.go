@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	_ "time/tzdata" // time zones for Prefer: outlook.timezone on any machine
 )
 
@@ -195,23 +194,15 @@ func (rq *MailboxRequest) expands(prop string) bool {
 }
 
 // shape applies the read preferences (time zone, body format, unsafe HTML)
-// to a rendered document in place and records which were applied.
-func (rq *MailboxRequest) shape(doc Entity, applied map[string]string) {
+// to a rendered document in place; appliedPrefs reports them in
+// Preference-Applied.
+func (rq *MailboxRequest) shape(doc Entity) {
 	prefs := rq.Prefer()
-	if tz, ok := prefs["outlook.timezone"]; ok && tz != "" {
-		if loc := loadZone(tz); loc != nil {
-			convertZones(doc, loc, tz)
-			applied["outlook.timezone"] = `outlook.timezone="` + tz + `"`
-		}
+	if tz := prefs["outlook.timezone"]; tz != "" && loadZone(tz) != nil {
+		convertDTTZ(doc, tz)
 	}
 	textBodies := strings.EqualFold(prefs["outlook.body-content-type"], "text")
-	if v, ok := prefs["outlook.body-content-type"]; ok && (strings.EqualFold(v, "text") || strings.EqualFold(v, "html")) {
-		applied["outlook.body-content-type"] = `outlook.body-content-type="` + strings.ToLower(v) + `"`
-	}
 	_, unsafe := prefs["outlook.allow-unsafe-html"]
-	if unsafe {
-		applied["outlook.allow-unsafe-html"] = "outlook.allow-unsafe-html"
-	}
 	for _, key := range []string{"Body", "UniqueBody"} {
 		b, ok := doc[key].(map[string]any)
 		if !ok {
@@ -267,85 +258,7 @@ func htmlToText(s string) string {
 	return strings.TrimSpace(reBlank.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
 }
 
-// windowsZones maps common Windows time-zone ids to IANA names.
-var windowsZones = map[string]string{
-	"utc":                            "UTC",
-	"pacific standard time":          "America/Los_Angeles",
-	"mountain standard time":         "America/Denver",
-	"us mountain standard time":      "America/Phoenix",
-	"central standard time":          "America/Chicago",
-	"eastern standard time":          "America/New_York",
-	"atlantic standard time":         "America/Halifax",
-	"alaskan standard time":          "America/Anchorage",
-	"hawaiian standard time":         "Pacific/Honolulu",
-	"gmt standard time":              "Europe/London",
-	"greenwich standard time":        "Atlantic/Reykjavik",
-	"w. europe standard time":        "Europe/Berlin",
-	"romance standard time":          "Europe/Paris",
-	"central europe standard time":   "Europe/Budapest",
-	"central european standard time": "Europe/Warsaw",
-	"e. europe standard time":        "Europe/Bucharest",
-	"fle standard time":              "Europe/Kyiv",
-	"russian standard time":          "Europe/Moscow",
-	"india standard time":            "Asia/Kolkata",
-	"china standard time":            "Asia/Shanghai",
-	"tokyo standard time":            "Asia/Tokyo",
-	"korea standard time":            "Asia/Seoul",
-	"singapore standard time":        "Asia/Singapore",
-	"aus eastern standard time":      "Australia/Sydney",
-	"new zealand standard time":      "Pacific/Auckland",
-	"e. south america standard time": "America/Sao_Paulo",
-	"south africa standard time":     "Africa/Johannesburg",
-	"arabian standard time":          "Asia/Dubai",
-}
-
-// loadZone resolves a Windows or IANA zone name; nil if unknown.
-func loadZone(name string) *time.Location {
-	if iana, ok := windowsZones[strings.ToLower(name)]; ok {
-		name = iana
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil
-	}
-	return loc
-}
-
 const dttzLayout = "2006-01-02T15:04:05.0000000"
-
-// convertZones rewrites every DateTimeTimeZone object inside v to the zone.
-func convertZones(v any, loc *time.Location, name string) {
-	switch x := v.(type) {
-	case map[string]any:
-		if dt, ok := x["DateTime"].(string); ok {
-			if tz, ok := x["TimeZone"].(string); ok && len(x) == 2 {
-				if from := loadZone(tz); from != nil {
-					if t, ok := parseLocal(dt, from); ok {
-						x["DateTime"] = t.In(loc).Format(dttzLayout)
-						x["TimeZone"] = name
-					}
-				}
-				return
-			}
-		}
-		for _, e := range x {
-			convertZones(e, loc, name)
-		}
-	case []any:
-		for _, e := range x {
-			convertZones(e, loc, name)
-		}
-	}
-}
-
-func parseLocal(s string, loc *time.Location) (time.Time, bool) {
-	for _, layout := range []string{"2006-01-02T15:04:05.9999999", "2006-01-02T15:04:05", "2006-01-02T15:04"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
 
 // searchTerm is one $search term: prop is "" for free text.
 type searchTerm struct{ prop, value string }

@@ -310,15 +310,7 @@ func decodeComment(rq *MailboxRequest, allowRecipients bool) (string, []any, *Re
 }
 
 func (m *Mailbox) registerSend() {
-	withMessage := func(h func(rq *MailboxRequest, r *Record) *Reply) MailboxHandler {
-		return func(rq *MailboxRequest) *Reply {
-			r := rq.User.messageLocked(rq.Param("id"))
-			if r == nil {
-				return notFound()
-			}
-			return h(rq, r)
-		}
-	}
+	withMessage := func(h recordHandler) MailboxHandler { return withRecord("id", (*MailboxUser).messageLocked, h) }
 	m.Handle("POST", "sendmail", func(rq *MailboxRequest) *Reply {
 		u := rq.User
 		body, rep := decodeObject(rq)

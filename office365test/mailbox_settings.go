@@ -115,15 +115,7 @@ func (m *Mailbox) registerRules() {
 		doc["@odata.id"] = rq.EntityURL("MailFolders('Inbox')/MessageRules", r.ID)
 		return SelectProperties(doc, rq.selectList(), "Id")
 	}
-	withRule := func(h func(rq *MailboxRequest, r *Record) *Reply) MailboxHandler {
-		return inbox(func(rq *MailboxRequest) *Reply {
-			r := rq.User.records[rq.Param("rid")]
-			if r == nil || r.Type != EntityMessageRule {
-				return notFound()
-			}
-			return h(rq, r)
-		})
-	}
+	withRule := func(h recordHandler) MailboxHandler { return inbox(withRecord("rid", ofType(EntityMessageRule), h)) }
 	m.Handle("GET", "MailFolders/{fid}/MessageRules", inbox(func(rq *MailboxRequest) *Reply {
 		rules := rq.User.recordsLocked(EntityMessageRule, "")
 		slices.SortStableFunc(rules, func(a, b *Record) int { return int(num(a.Doc["Sequence"]) - num(b.Doc["Sequence"])) })
@@ -248,15 +240,7 @@ func (m *Mailbox) registerFocused() {
 		r := u.insertLocked(EntityInferenceRule, "", Entity{"ClassifyAs": classify, "SenderEmailAddress": map[string]any{"Name": name, "Address": addr}})
 		return entityReply(rq, http.StatusCreated, ctx+"/$entity", render(rq, r))
 	})
-	withOverride := func(h func(rq *MailboxRequest, r *Record) *Reply) MailboxHandler {
-		return func(rq *MailboxRequest) *Reply {
-			r := rq.User.records[rq.Param("id")]
-			if r == nil || r.Type != EntityInferenceRule {
-				return notFound()
-			}
-			return h(rq, r)
-		}
-	}
+	withOverride := func(h recordHandler) MailboxHandler { return withRecord("id", ofType(EntityInferenceRule), h) }
 	m.Handle("PATCH", "InferenceClassification/Overrides/{id}", withOverride(func(rq *MailboxRequest, r *Record) *Reply {
 		body, rep := decodeObject(rq)
 		if rep != nil {
@@ -318,23 +302,25 @@ var supportedLanguages = []map[string]any{
 	{"Locale": "ja-JP", "DisplayName": "日本語 (日本)"},
 }
 
-var supportedZones = []struct{ windows, iana, display string }{
-	{"UTC", "Etc/GMT", "(UTC) Coordinated Universal Time"},
-	{"Pacific Standard Time", "America/Los_Angeles", "(UTC-08:00) Pacific Time (US & Canada)"},
-	{"Mountain Standard Time", "America/Denver", "(UTC-07:00) Mountain Time (US & Canada)"},
-	{"Central Standard Time", "America/Chicago", "(UTC-06:00) Central Time (US & Canada)"},
-	{"Eastern Standard Time", "America/New_York", "(UTC-05:00) Eastern Time (US & Canada)"},
-	{"GMT Standard Time", "Europe/London", "(UTC+00:00) Dublin, Edinburgh, Lisbon, London"},
-	{"W. Europe Standard Time", "Europe/Berlin", "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"},
-	{"India Standard Time", "Asia/Kolkata", "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi"},
-	{"Tokyo Standard Time", "Asia/Tokyo", "(UTC+09:00) Osaka, Sapporo, Tokyo"},
-	{"AUS Eastern Standard Time", "Australia/Sydney", "(UTC+10:00) Canberra, Melbourne, Sydney"},
+// supportedZones is what SupportedTimeZones lists: Windows ids with their
+// display names (the IANA aliases come from windowsZones).
+var supportedZones = []struct{ windows, display string }{
+	{"UTC", "(UTC) Coordinated Universal Time"},
+	{"Pacific Standard Time", "(UTC-08:00) Pacific Time (US & Canada)"},
+	{"Mountain Standard Time", "(UTC-07:00) Mountain Time (US & Canada)"},
+	{"Central Standard Time", "(UTC-06:00) Central Time (US & Canada)"},
+	{"Eastern Standard Time", "(UTC-05:00) Eastern Time (US & Canada)"},
+	{"GMT Standard Time", "(UTC+00:00) Dublin, Edinburgh, Lisbon, London"},
+	{"W. Europe Standard Time", "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"},
+	{"India Standard Time", "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi"},
+	{"Tokyo Standard Time", "(UTC+09:00) Osaka, Sapporo, Tokyo"},
+	{"AUS Eastern Standard Time", "(UTC+10:00) Canberra, Melbourne, Sydney"},
 }
 
 func (m *Mailbox) registerSettings() {
 	m.Handle("GET", "MailboxSettings", func(rq *MailboxRequest) *Reply {
 		doc := deepCopy(rq.User.settings).(Entity)
-		rq.shape(doc, map[string]string{})
+		rq.shape(doc)
 		return entityReply(rq, http.StatusOK, "MailboxSettings", SelectProperties(doc, rq.selectList()))
 	})
 	m.Handle("GET", "MailboxSettings/{name}", func(rq *MailboxRequest) *Reply {
@@ -345,7 +331,7 @@ func (m *Mailbox) registerSettings() {
 			ctx := "MailboxSettings/" + k
 			switch x := deepCopy(v).(type) {
 			case map[string]any:
-				rq.shape(x, map[string]string{})
+				rq.shape(x)
 				return entityReply(rq, http.StatusOK, ctx, x)
 			default:
 				return entityReply(rq, http.StatusOK, ctx, Entity{"value": x})
@@ -383,7 +369,7 @@ func (m *Mailbox) registerSettings() {
 						}
 						pv = s
 					case "ScheduledStartDateTime", "ScheduledEndDateTime":
-						if !isDTTZ(pv) || loadZone(fmtString(asMap(pv)["TimeZone"])) == nil {
+						if _, _, ok, _ := parseDTTZ(pv); !isDTTZ(pv) || !ok {
 							return invalidValue(pk)
 						}
 					case "InternalReplyMessage", "ExternalReplyMessage":
@@ -445,7 +431,7 @@ func (m *Mailbox) registerSettings() {
 		}
 		u.settings = next
 		doc := deepCopy(next).(Entity)
-		rq.shape(doc, map[string]string{})
+		rq.shape(doc)
 		return entityReply(rq, http.StatusOK, "MailboxSettings", doc)
 	})
 
@@ -546,7 +532,7 @@ func (m *Mailbox) registerSettings() {
 		for _, z := range supportedZones {
 			alias := z.windows
 			if iana {
-				alias = z.iana
+				alias = ianaZone(z.windows)
 			}
 			val = append(val, map[string]any{"Alias": alias, "DisplayName": z.display})
 		}
@@ -565,13 +551,10 @@ func (m *Mailbox) registerSettings() {
 	})
 }
 
-// localUTC converts a DateTimeTimeZone document to a time (UTC).
+// localUTC converts a DateTimeTimeZone document to a time (UTC), nil when
+// it is malformed or its zone unknown.
 func localUTC(d map[string]any) any {
-	loc := loadZone(fmtString(d["TimeZone"]))
-	if loc == nil {
-		return nil
-	}
-	t, ok := parseLocal(fmtString(d["DateTime"]), loc)
+	t, _, ok, _ := parseDTTZ(d)
 	if !ok {
 		return nil
 	}

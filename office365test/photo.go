@@ -190,15 +190,7 @@ func (m *Mailbox) registerPhotos() {
 	}))
 
 	// Contact photos.
-	withContact := func(h func(rq *MailboxRequest, c *Record) *Reply) MailboxHandler {
-		return pim(func(rq *MailboxRequest) *Reply {
-			c := rq.User.recordOf(EntityContact, rq.Param("id"))
-			if c == nil {
-				return notFound()
-			}
-			return h(rq, c)
-		})
-	}
+	withContact := func(h recordHandler) MailboxHandler { return pim(withRecord("id", ofType(EntityContact), h)) }
 	contactPhoto := func(rq *MailboxRequest, c *Record) (*Record, *Reply) {
 		p := rq.User.recordOf(entityContactPhoto, contactPhotoID(c.ID))
 		if p == nil {

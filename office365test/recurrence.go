@@ -163,7 +163,7 @@ func parseRecurrence(v any) (*recurrence, error) {
 		r.count = int(n)
 	}
 	if z, _ := rng["RecurrenceTimeZone"].(string); z != "" {
-		if pimZone(z) == nil {
+		if loadZone(z) == nil {
 			return nil, fmt.Errorf("The time zone '%s' is not supported.", z)
 		}
 		r.zone = z
@@ -296,7 +296,7 @@ func (r *recurrence) expand(start, end time.Time, zone string, from, to time.Tim
 	if r.zone != "" {
 		zone = r.zone
 	}
-	loc := pimZone(zone)
+	loc := loadZone(zone)
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -306,8 +306,8 @@ func (r *recurrence) expand(start, end time.Time, zone string, from, to time.Tim
 	until := naiveOf(to.In(loc)).AddDate(0, 0, 1)
 	var out []occurrence
 	r.dates(until, func(day time.Time) bool {
-		s := pimWallClock(day.Add(tod), loc).UTC()
-		e := pimWallClock(day.Add(tod).Add(wallDur), loc).UTC()
+		s := wallClock(day.Add(tod), loc).UTC()
+		e := wallClock(day.Add(tod).Add(wallDur), loc).UTC()
 		overlaps := s.Before(to) && (e.After(from) || (e.Equal(s) && !s.Before(from)))
 		if overlaps {
 			out = append(out, occurrence{Start: s, End: e})

@@ -121,10 +121,10 @@ func TestPIMZones(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"Pacific Standard Time", "pacific standard time", "America/Los_Angeles", "UTC", "Asia/Calcutta",
 		"Asia/Toshkent", "Europe/Kiev", "Tokyo Standard Time", "Etc/GMT+12"} {
-		assert.NotNil(t, pimZone(name), name)
+		assert.NotNil(t, loadZone(name), name)
 	}
-	assert.Nil(t, pimZone("Nowhere Standard Time"))
-	assert.Nil(t, pimZone(""))
+	assert.Nil(t, loadZone("Nowhere Standard Time"))
+	assert.Nil(t, loadZone(""))
 	ts, zone, ok, zoneOK := parseDTTZ(map[string]any{"DateTime": "2017-03-12T02:30:00", "TimeZone": "Pacific Standard Time"})
 	assert.True(t, ok && zoneOK)
 	assert.Equal(t, "Pacific Standard Time", zone)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 )
@@ -28,34 +27,21 @@ var (
 	taskOnRequest = set("SingleValueExtendedProperties", "MultiValueExtendedProperties")
 )
 
-func taskFilterable(p []string) error {
-	if taskNoFilter[p[0]] {
-		return fmt.Errorf("The property '%s' does not support filtering.", p[0])
-	}
-	return nil
-}
+var taskFilterable = filterableExcept(taskNoFilter)
 
-var taskFolderFilterable = nameFilterable("Name", "IsDefaultFolder", "Id")
-var taskGroupFilterable = nameFilterable("Name", "IsDefaultGroup", "Id", "GroupKey")
+var (
+	taskFolderFilterable = nameFilterable("Name", "IsDefaultFolder", "Id")
+	taskGroupFilterable  = nameFilterable("Name", "IsDefaultGroup", "Id", "GroupKey")
+	taskFolderKind       = namedKind{typ: "TaskFolder", nameProp: "Name", changeKey: true}
+	taskGroupKind        = namedKind{typ: "TaskGroup", nameProp: "Name", changeKey: true}
+)
 
 func (u *MailboxUser) defaultTaskGroupLocked() *Record {
-	u.pimDefaultsLocked()
-	for _, r := range u.recordsLocked(EntityTaskGroup, "") {
-		if r.Doc["IsDefaultGroup"] == true {
-			return r
-		}
-	}
-	return nil
+	return u.defaultRecordLocked(EntityTaskGroup, "IsDefaultGroup", true)
 }
 
 func (u *MailboxUser) defaultTaskFolderLocked() *Record {
-	u.pimDefaultsLocked()
-	for _, r := range u.recordsLocked(EntityTaskFolder, "") {
-		if r.Doc["IsDefaultFolder"] == true {
-			return r
-		}
-	}
-	return nil
+	return u.defaultRecordLocked(EntityTaskFolder, "IsDefaultFolder", true)
 }
 
 // taskFolderLocked resolves a task folder id or "Tasks".
@@ -77,9 +63,9 @@ func taskDate(v any) (time.Time, *Reply) {
 	if !ok {
 		return time.Time{}, ErrorReply(http.StatusBadRequest, "ErrorInvalidPropertyValue", "The task date is not valid.")
 	}
-	loc := pimZone(zone)
+	loc := loadZone(zone)
 	l := t.In(loc)
-	return pimWallClock(time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC), loc).UTC(), nil
+	return wallClock(time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC), loc).UTC(), nil
 }
 
 // validateTask checks a body and returns the properties to store (dates
@@ -219,7 +205,7 @@ func (u *MailboxUser) newTaskDoc() Entity {
 // outlook.timezone).
 func offsetTime(v any, zone string) any {
 	s, ok := v.(string)
-	loc := pimZone(zone)
+	loc := loadZone(zone)
 	if !ok || loc == nil || loc == time.UTC {
 		return v
 	}
@@ -231,25 +217,14 @@ func offsetTime(v any, zone string) any {
 }
 
 func (u *MailboxUser) renderTask(rq *MailboxRequest, r *Record) Entity {
-	doc := deepCopy(r.Doc).(Entity)
+	doc := rq.itemDoc(r, "Tasks", taskOnRequest, nil)
 	doc["ParentFolderId"] = r.FolderID
-	sel := rq.selectList()
-	selected := func(p string) bool {
-		return slices.ContainsFunc(sel, func(s string) bool { return strings.EqualFold(s, p) })
-	}
-	for k := range doc {
-		if taskOnRequest[k] && !selected(k) && !rq.expands(k) {
-			delete(doc, k)
-		}
-	}
 	zone := rq.responseZone()
 	convertDTTZ(doc, zone)
 	doc["CreatedDateTime"] = offsetTime(doc["CreatedDateTime"], zone)
 	doc["LastModifiedDateTime"] = offsetTime(doc["LastModifiedDateTime"], zone)
-	doc["@odata.id"] = rq.EntityURL("Tasks", r.ID)
-	doc["@odata.etag"] = `W/"` + fmt.Sprint(r.Doc["ChangeKey"]) + `"`
-	rq.shape(doc, map[string]string{})
-	return SelectProperties(doc, sel, "Id")
+	rq.shape(doc)
+	return SelectProperties(doc, rq.selectList(), "Id")
 }
 
 func (u *MailboxUser) renderTaskFolder(rq *MailboxRequest, r *Record) Entity {
@@ -283,8 +258,8 @@ func (u *MailboxUser) completeTaskLocked(r *Record) []*Record {
 	rec, err := parseRecurrence(r.Doc["Recurrence"])
 	due, _, _, _ := parseDTTZ(r.Doc["DueDateTime"])
 	loc := time.UTC
-	if err == nil && pimZone(rec.zone) != nil {
-		loc = pimZone(rec.zone)
+	if err == nil && loadZone(rec.zone) != nil {
+		loc = loadZone(rec.zone)
 	}
 	ld := due.In(loc)
 	day := time.Date(ld.Year(), ld.Month(), ld.Day(), 0, 0, 0, 0, time.UTC)
@@ -306,7 +281,7 @@ func (u *MailboxUser) completeTaskLocked(r *Record) []*Record {
 	}
 	c := u.insertLocked(EntityTask, r.FolderID, done)
 	prev := deepCopy(r.Doc).(Entity)
-	shift := pimWallClock(next, loc).UTC().Sub(due)
+	shift := wallClock(next, loc).UTC().Sub(due)
 	r.Doc["DueDateTime"] = dttz(due.Add(shift), "UTC")
 	if s, _, ok, _ := parseDTTZ(r.Doc["StartDateTime"]); ok {
 		r.Doc["StartDateTime"] = dttz(s.Add(shift), "UTC")
@@ -323,63 +298,26 @@ func (u *MailboxUser) deleteTaskFolderLocked(f *Record) {
 }
 
 func (m *Mailbox) registerTasks() {
-	withTask := func(h func(rq *MailboxRequest, t *Record) *Reply) MailboxHandler {
-		return pim(func(rq *MailboxRequest) *Reply {
-			t := rq.User.recordOf(EntityTask, rq.Param("id"))
-			if t == nil {
-				return notFound()
-			}
-			return h(rq, t)
-		})
+	withTask := func(h recordHandler) MailboxHandler { return pim(withRecord("id", ofType(EntityTask), h)) }
+	withFolder := func(h recordHandler) MailboxHandler {
+		return pim(withRecord("fid", (*MailboxUser).taskFolderLocked, h))
 	}
-	withFolder := func(h func(rq *MailboxRequest, f *Record) *Reply) MailboxHandler {
-		return pim(func(rq *MailboxRequest) *Reply {
-			f := rq.User.taskFolderLocked(rq.Param("fid"))
-			if f == nil {
-				return notFound()
-			}
-			return h(rq, f)
-		})
-	}
-	withGroup := func(h func(rq *MailboxRequest, g *Record) *Reply) MailboxHandler {
-		return pim(func(rq *MailboxRequest) *Reply {
-			g := rq.User.recordOf(EntityTaskGroup, rq.Param("gid"))
-			if g == nil {
-				return notFound()
-			}
-			return h(rq, g)
-		})
-	}
+	withGroup := func(h recordHandler) MailboxHandler { return pim(withRecord("gid", ofType(EntityTaskGroup), h)) }
 	listTasks := func(rq *MailboxRequest, recs []*Record, folderID, ctx string) *Reply {
 		u := rq.User
 		if rq.isSync() {
-			for _, opt := range []string{"$filter", "$orderby", "$search", "$top"} {
-				if rq.HasQuery(opt) {
-					return ErrorReply(http.StatusBadRequest, "ErrorInvalidUrlQuery",
-						"The query parameter '"+strings.TrimPrefix(opt, "$")+"' is not supported with synchronization.")
-				}
+			if rep := syncOptionsReply(rq, "synchronization", "$filter", "$orderby", "$search", "$top"); rep != nil {
+				return rep
 			}
 			return u.syncRound(rq, "t:"+folderID, recs,
 				func(t tombstone) bool { return t.typ == EntityTask && (folderID == "" || t.folderID == folderID) },
 				nil, func(r *Record) Entity { return u.renderTask(rq, r) }, ctx, ctx)
 		}
-		page, total, next, rep := queryRecords(rq, recs, listConfig{filterable: taskFilterable})
-		if rep != nil {
-			return rep
-		}
-		val := make([]any, 0, len(page))
-		for _, r := range page {
-			val = append(val, u.renderTask(rq, r))
-		}
-		return collectionReply(rq, ctx, val, total, next, nil)
+		return listReply(rq, recs, listConfig{filterable: taskFilterable}, u.renderTask, ctx)
 	}
 	createTask := func(rq *MailboxRequest, f *Record) *Reply {
 		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
-			return rep
-		}
-		props, rep := validateTask(rq, body)
+		props, rep := decodeWith(rq, validateTask)
 		if rep != nil {
 			return rep
 		}
@@ -407,11 +345,7 @@ func (m *Mailbox) registerTasks() {
 	}))
 	m.Handle("PATCH", "tasks/{id}", withTask(func(rq *MailboxRequest, t *Record) *Reply {
 		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
-			return rep
-		}
-		props, rep := validateTask(rq, body)
+		props, rep := decodeWith(rq, validateTask)
 		if rep != nil {
 			return rep
 		}
@@ -440,23 +374,11 @@ func (m *Mailbox) registerTasks() {
 	// Folders.
 	listFolders := func(rq *MailboxRequest, groupID string, ctx string) *Reply {
 		u := rq.User
-		page, total, next, rep := queryRecords(rq, u.recordsLocked(EntityTaskFolder, groupID), listConfig{filterable: taskFolderFilterable, oldestFirst: true})
-		if rep != nil {
-			return rep
-		}
-		val := make([]any, 0, len(page))
-		for _, r := range page {
-			val = append(val, u.renderTaskFolder(rq, r))
-		}
-		return collectionReply(rq, ctx, val, total, next, nil)
+		return listReply(rq, u.recordsLocked(EntityTaskFolder, groupID), listConfig{filterable: taskFolderFilterable, oldestFirst: true}, u.renderTaskFolder, ctx)
 	}
 	createFolder := func(rq *MailboxRequest, g *Record) *Reply {
 		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
-			return rep
-		}
-		props, rep := validateNamed(rq, body, "TaskFolder", "Name", true, nil)
+		props, rep := taskFolderKind.decode(rq, true)
 		if rep != nil {
 			return rep
 		}
@@ -478,25 +400,16 @@ func (m *Mailbox) registerTasks() {
 		return entityReply(rq, http.StatusOK, "TaskFolders/$entity", rq.User.renderTaskFolder(rq, f))
 	}))
 	m.Handle("PATCH", "taskfolders/{fid}", withFolder(func(rq *MailboxRequest, f *Record) *Reply {
-		u := rq.User
-		body, rep := decodeObject(rq)
+		rep := taskFolderKind.patchLocked(rq, f, func(props Entity) *Reply {
+			if _, ok := props["Name"]; ok && f.Doc["IsDefaultFolder"] == true {
+				return ErrorReply(http.StatusBadRequest, "ErrorInvalidRequest", "The default task folder cannot be renamed.")
+			}
+			return nil
+		})
 		if rep != nil {
 			return rep
 		}
-		props, rep := validateNamed(rq, body, "TaskFolder", "Name", false, nil)
-		if rep != nil {
-			return rep
-		}
-		if _, ok := props["Name"]; ok && f.Doc["IsDefaultFolder"] == true {
-			return ErrorReply(http.StatusBadRequest, "ErrorInvalidRequest", "The default task folder cannot be renamed.")
-		}
-		prev := deepCopy(f.Doc).(Entity)
-		for k, v := range props {
-			f.Doc[k] = v
-		}
-		f.Doc["ChangeKey"] = u.m.newChangeKey()
-		u.touchLocked(f, prev)
-		return entityReply(rq, http.StatusOK, "TaskFolders/$entity", u.renderTaskFolder(rq, f))
+		return entityReply(rq, http.StatusOK, "TaskFolders/$entity", rq.User.renderTaskFolder(rq, f))
 	}))
 	m.Handle("DELETE", "taskfolders/{fid}", withFolder(func(rq *MailboxRequest, f *Record) *Reply {
 		if f.Doc["IsDefaultFolder"] == true {
@@ -509,23 +422,11 @@ func (m *Mailbox) registerTasks() {
 	// Groups.
 	m.Handle("GET", "taskgroups", pim(func(rq *MailboxRequest) *Reply {
 		u := rq.User
-		page, total, next, rep := queryRecords(rq, u.recordsLocked(EntityTaskGroup, ""), listConfig{filterable: taskGroupFilterable, oldestFirst: true})
-		if rep != nil {
-			return rep
-		}
-		val := make([]any, 0, len(page))
-		for _, r := range page {
-			val = append(val, u.renderTaskGroup(rq, r))
-		}
-		return collectionReply(rq, "TaskGroups", val, total, next, nil)
+		return listReply(rq, u.recordsLocked(EntityTaskGroup, ""), listConfig{filterable: taskGroupFilterable, oldestFirst: true}, u.renderTaskGroup, "TaskGroups")
 	}))
 	m.Handle("POST", "taskgroups", pim(func(rq *MailboxRequest) *Reply {
 		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
-			return rep
-		}
-		props, rep := validateNamed(rq, body, "TaskGroup", "Name", true, nil)
+		props, rep := taskGroupKind.decode(rq, true)
 		if rep != nil {
 			return rep
 		}
@@ -539,22 +440,10 @@ func (m *Mailbox) registerTasks() {
 		return entityReply(rq, http.StatusOK, "TaskGroups/$entity", rq.User.renderTaskGroup(rq, g))
 	}))
 	m.Handle("PATCH", "taskgroups/{gid}", withGroup(func(rq *MailboxRequest, g *Record) *Reply {
-		u := rq.User
-		body, rep := decodeObject(rq)
-		if rep != nil {
+		if rep := taskGroupKind.patchLocked(rq, g, nil); rep != nil {
 			return rep
 		}
-		props, rep := validateNamed(rq, body, "TaskGroup", "Name", false, nil)
-		if rep != nil {
-			return rep
-		}
-		prev := deepCopy(g.Doc).(Entity)
-		for k, v := range props {
-			g.Doc[k] = v
-		}
-		g.Doc["ChangeKey"] = u.m.newChangeKey()
-		u.touchLocked(g, prev)
-		return entityReply(rq, http.StatusOK, "TaskGroups/$entity", u.renderTaskGroup(rq, g))
+		return entityReply(rq, http.StatusOK, "TaskGroups/$entity", rq.User.renderTaskGroup(rq, g))
 	}))
 	m.Handle("DELETE", "taskgroups/{gid}", withGroup(func(rq *MailboxRequest, g *Record) *Reply {
 		u := rq.User

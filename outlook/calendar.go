@@ -203,7 +203,7 @@ func (s *CalendarsService) Get(ctx context.Context, id string, opts *GetOptions)
 
 // Create creates a calendar: POST {root}/calendars (or
 // {root}/calendargroups/{group_id}/calendars) with {"Name": …} (and Color
-// when set), 201.
+// and extended properties when set), 201.
 func (s *CalendarsService) Create(ctx context.Context, c *Calendar) (*Calendar, error) {
 	if s.err != nil {
 		return nil, s.err
@@ -212,9 +212,11 @@ func (s *CalendarsService) Create(ctx context.Context, c *Calendar) (*Calendar, 
 		return nil, errors.New("outlook: a calendar needs a Name")
 	}
 	return createEntity[Calendar](ctx, s.mb, s.coll, struct {
-		Name  string        `json:"Name"`
-		Color CalendarColor `json:"Color,omitempty"`
-	}{c.Name, c.Color})
+		Name                          string                              `json:"Name"`
+		Color                         CalendarColor                       `json:"Color,omitempty"`
+		SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
+		MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	}{c.Name, c.Color, c.SingleValueExtendedProperties, c.MultiValueExtendedProperties})
 }
 
 // Update changes a calendar's set fields: PATCH {root}/calendars/{calendar_id}

@@ -7,27 +7,13 @@ import (
 	"time"
 
 	"github.com/office365-go/office365"
-	"github.com/office365-go/office365/auth"
-	"github.com/office365-go/office365/office365test"
 	"github.com/office365-go/office365/outlook"
 )
-
-// examplePIM starts the fake Outlook service with its sample mailboxes
-// (Adele, Alex and Megan of contoso.com).
-func examplePIM() (*outlook.Client, func()) {
-	srv := office365test.NewServer()
-	office365test.NewMailbox(office365test.WithSampleData()).Register(srv)
-	client, err := outlook.New(auth.StaticToken("token"), office365.WithBaseURL(srv.URL()))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return client, srv.Close
-}
 
 // Create a weekly meeting, list it in a calendar view across the switch to
 // daylight time, and accept it from the attendee's mailbox.
 func Example_calendar() {
-	client, stop := examplePIM()
+	client, stop := exampleFake()
 	defer stop()
 	ctx := context.Background()
 	pacific := outlook.Prefer{TimeZone: "Pacific Standard Time"}
@@ -80,7 +66,7 @@ func Example_calendar() {
 
 // Find an hour when Adele and Alex are both free.
 func ExampleCalendarService_FindMeetingTimes() {
-	client, stop := examplePIM()
+	client, stop := exampleFake()
 	defer stop()
 	ctx := context.Background()
 	pacific := outlook.Prefer{TimeZone: "Pacific Standard Time"}
@@ -139,7 +125,7 @@ func ExampleNewDateTimeTimeZone() {
 // Complete a recurring task: it moves on to its next occurrence and a
 // completed copy remains.
 func ExampleTasksService_Complete() {
-	client, stop := examplePIM()
+	client, stop := exampleFake()
 	defer stop()
 	ctx := context.Background()
 	tasks := client.User("adele.vance@contoso.com").WithPrefer(outlook.Prefer{TimeZone: "Eastern Standard Time"}).Tasks()

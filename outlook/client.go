@@ -242,9 +242,10 @@ func validAnchor(s string) error {
 }
 
 // Mailbox is one user context — {root}/me or {root}/users/{upn} — with its
-// X-AnchorMailbox and Prefer defaults. API subsets hang off it: Mail() here,
-// and (added beside it) Calendar(), Contacts(), Tasks(), Photo() … A Mailbox
-// is immutable and cheap; the With* methods return modified copies.
+// X-AnchorMailbox and Prefer defaults. API subsets hang off it: Mail(),
+// Calendar(), Contacts(), Tasks(), Photo(), NewBatch, ExtendedProperties,
+// Extensions and Subscriptions. A Mailbox is immutable and cheap; the With*
+// methods return modified copies.
 type Mailbox struct {
 	c      *Client
 	path   string // "/me" or "/users/{escaped}"
@@ -384,10 +385,21 @@ type call struct {
 	ctype      string
 	idempotent bool
 	kind       reqKind
-	prefer     *Prefer  // per-call preferences over the mailbox's
-	extra      []string // extra Prefer values (odata.track-changes)
-	beta       bool     // use the beta root whatever the configured version
+	prefer     *Prefer     // per-call preferences over the mailbox's
+	extra      []string    // extra Prefer values (odata.track-changes)
+	header     http.Header // per-request headers, set over the pipeline's (Accept of raw downloads)
+	beta       bool        // use the beta root whatever the configured version
 }
+
+// Accept values of raw ($value) downloads: the pipeline's default,
+// application/json, suits every other request.
+const (
+	acceptImage = "image/*" // user and contact photos
+	acceptAny   = "*/*"     // message MIME (served as message/rfc822 or text/plain)
+)
+
+// acceptHeader returns a per-request header asking for media type accept.
+func acceptHeader(accept string) http.Header { return http.Header{"Accept": {accept}} }
 
 func (mb *Mailbox) request(c *call) (*transport.Request, error) {
 	if mb.err != nil {
@@ -419,6 +431,9 @@ func (mb *Mailbox) request(c *call) (*transport.Request, error) {
 	}
 	if c.ctype != "" {
 		h.Set("Content-Type", c.ctype)
+	}
+	for k, vs := range c.header {
+		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	return &transport.Request{
 		Method: c.method, Path: path, Query: c.query, Header: h,

@@ -3,7 +3,6 @@ package outlook
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -164,25 +163,11 @@ func NewContactItemAttachment(name string, c *Contact) (*ItemAttachment, error) 
 	if cp.ODataType == "" {
 		cp.ODataType = ODataTypeContact
 	}
-	raw, err := json.Marshal(cp)
-	if err != nil {
-		return nil, fmt.Errorf("outlook: encoding attached contact: %w", err)
-	}
-	return &ItemAttachment{AttachmentBase: AttachmentBase{Name: name}, Item: raw}, nil
+	return newItemAttachment(name, "contact", cp)
 }
 
 // Contact decodes the attached item as a Contact. It fails when the item was
 // not returned (use $expand=Item) or is not a contact.
 func (a *ItemAttachment) Contact() (*Contact, error) {
-	if len(a.Item) == 0 || string(a.Item) == "null" {
-		return nil, fmt.Errorf("outlook: item attachment %q carries no item (request it with $expand=Item)", a.Name)
-	}
-	if t := a.ItemODataType(); t != "" && normalizeODataType(t) != normalizeODataType(ODataTypeContact) {
-		return nil, fmt.Errorf("outlook: item attachment %q holds a %s, not a contact", a.Name, t)
-	}
-	var c Contact
-	if err := json.Unmarshal(a.Item, &c); err != nil {
-		return nil, fmt.Errorf("outlook: decoding attached contact: %w", err)
-	}
-	return &c, nil
+	return attachedItem[Contact](a, "a", "contact", isODataType(ODataTypeContact))
 }

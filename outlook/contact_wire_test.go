@@ -164,7 +164,7 @@ func TestContactsWire(t *testing.T) {
 					resp: `{"@odata.mediaContentType":"image/jpeg","@odata.mediaEtag":"\"BA09D118\"","Id":"96X96","Width":96,"Height":96}`},
 				{method: "PUT", path: "/api/v2.0/me/contacts/" + ctEsc + "/photo/$value", body: "raw:JPEGDATA",
 					header: map[string]string{"Content-Type": "image/jpeg"}, status: 200},
-				{method: "GET", path: "/api/v2.0/me/contacts/" + ctEsc + "/photo/$value", resp: "\x00JPEGDATA", rhdr: map[string]string{"Content-Type": "image/jpeg"}},
+				{method: "GET", path: "/api/v2.0/me/contacts/" + ctEsc + "/photo/$value", header: map[string]string{"Accept": "image/*"}, resp: "\x00JPEGDATA", rhdr: map[string]string{"Content-Type": "image/jpeg"}},
 			},
 			check: func(t *testing.T, got any) {
 				g := got.([]any)
@@ -182,7 +182,7 @@ func TestContactsWire(t *testing.T) {
 			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
 				return mb.Contacts().Photo(ctID).Download(ctx)
 			},
-			reqs: []pimReq{{method: "GET", path: "/api/v2.0/me/contacts/" + ctEsc + "/photo/$value", status: 404,
+			reqs: []pimReq{{method: "GET", path: "/api/v2.0/me/contacts/" + ctEsc + "/photo/$value", header: map[string]string{"Accept": "image/*"}, status: 404,
 				resp: `{"error":{"code":"ErrorItemNotFound","message":"The photo wasn't found."}}`}},
 			wantErr: "ErrorItemNotFound",
 		},

@@ -1,7 +1,7 @@
 // Package outlook is a client for the Outlook REST API v2.0
-// (https://outlook.office.com/api/v2.0): mail today, and beside it the
-// other API subsets (calendar, contacts, tasks, batching, extended
-// properties, data extensions, push notifications, user photo).
+// (https://outlook.office.com/api/v2.0): Mail, Calendar, Contacts, Tasks,
+// User Photo, batching ($batch), extended properties, open (data)
+// extensions and push notifications.
 //
 //	client, err := outlook.New(cred, outlook.WithSignedInUser("adele@contoso.com"))
 //	mb := client.Me() // or client.User("alex@contoso.com")
@@ -11,46 +11,60 @@
 //
 // # Layout
 //
-// The API surface is organised by subset, each in its own files, so no type
-// grows to hundreds of methods:
+// Everything hangs off a Mailbox, one small service per resource, so no
+// type grows to hundreds of methods. The files follow the API subsets:
 //
-//   - client.go — Client (one per credential; the request pipeline, API
-//     version, Prefer defaults, per-mailbox concurrency limit) and Mailbox,
-//     the user context: Client.Me() ({root}/me) or Client.User(upn)
-//     ({root}/users/{upn}). A Mailbox carries X-AnchorMailbox and its Prefer
-//     defaults (Mailbox.WithPrefer) and is where every subset hangs.
-//   - mail.go, attachments.go — Mailbox.Mail() returns a MailService whose
-//     methods return one small service per resource: Messages() (with
-//     InFolder, Attachments(id), Delta), Folders(), Rules(), FocusedInbox(),
-//     Settings(), plus SendMail and MailTips.
-//   - Next to it, other subsets follow the same pattern in their own files:
-//     calendar.go adds `func (mb *Mailbox) Calendar() *CalendarService`
-//     (events, calendars, calendar view …; event attachments reuse
-//     AttachmentsService over "events/{id}"), contacts.go adds Contacts(),
-//     tasks.go Tasks(), photo.go Photo(), push.go Subscriptions(), and
-//     batch.go `func (c *Client) Batch(…)`. Types go in types_<subset>.go.
-//   - crud.go — generic helpers for the CRUD shape every entity set shares:
-//     getEntity, listEntities/listPages, createEntity, updateEntity,
-//     deleteEntity, countEntities, postEntity (actions returning an entity:
-//     move, copy, createreply), postAction (202 actions: send, reply,
-//     accept), and entitySet[T], which bundles them for one collection path.
-//     A service method is then one line that names its endpoint. Ids go
-//     through seg (transport.EscapeSegment); ids in key form through keyed
-//     ("Overrides('{id}')").
-//   - delta.go — the sync (delta) protocol for any collection:
-//     deltaPages[T] with DeltaState, DeltaPage and DeltaChange; Calendar
-//     view, contacts and tasks sync reuse it.
-//   - optional.go — Optional[T] for patch types (absent / null / value) and
-//     Ptr; types_common.go — shared complex types (EmailAddress, Recipient,
-//     ItemBody, DateTimeTimeZone, Location, PatternedRecurrence …);
-//     enums.go — every enumeration of the API.
+//   - client.go — New and Client (one per credential: the request
+//     pipeline, API version, Prefer defaults, per-mailbox concurrency
+//     limit) and Mailbox, the user context: Client.Me() ({root}/me) or
+//     Client.User(upn) ({root}/users/{upn}). A Mailbox carries
+//     X-AnchorMailbox and its Prefer defaults (Mailbox.WithPrefer).
+//   - Mail — mail.go, attachments.go, types_mail.go, types_attachment.go:
+//     mb.Mail() returns a MailService with Messages() (InFolder,
+//     Attachments(id), MIME, Delta), Folders() (Delta), Rules(),
+//     FocusedInbox(), Settings(), SendMail and MailTips.
+//   - Calendar — calendar.go, event.go, event_types.go, reminder.go,
+//     findmeetingtimes.go, recurrence.go: mb.Calendar() addresses the
+//     default calendar, .In(id) another calendar and .InGroup(g, id) one in
+//     a calendar group; each has Events() (CRUD, Instances, Accept,
+//     Decline, Cancel, snooze and dismiss, Attachments), View and
+//     ViewPages (the calendar view with recurrences expanded), ViewDelta
+//     (calendar-view sync), Reminders and FindMeetingTimes, plus
+//     Calendars() and Groups().
+//   - Contacts — contact.go, contact_types.go: mb.Contacts() (InFolder,
+//     Folders(), Photo(id), Delta).
+//   - Tasks — task.go, task_types.go: mb.Tasks() (InFolder, Folders(),
+//     Groups(), Complete).
+//   - Photo — photo.go: mb.Photo() (Get, Download, Upload, and the beta
+//     Sizes, GetSize and DownloadSize) and Contacts().Photo(id).
+//   - Batching — batch.go: mb.NewBatch (or Client.NewBatch) queues typed
+//     calls with outlook.BatchCall or Batch.Call and sends them with
+//     Batch.Send; see Batching.
+//   - Extended properties — extprop.go, extprop_item.go:
+//     mb.ExtendedProperties(ref) for an ItemRef (MessageRef, EventRef,
+//     ContactRef, MailFolderRef, CalendarRef, ContactFolderRef); open
+//     extensions — extension.go: mb.Extensions(ref) for messages, events
+//     and contacts. See Extended properties and extensions.
+//   - Push notifications — push.go, receiver.go: mb.Subscriptions()
+//     manages subscriptions and outlook.NewReceiver returns the
+//     http.Handler that receives them. See Push notifications.
+//   - Shared machinery — crud.go: generic helpers for the CRUD shape every
+//     entity set shares (get, list and pages, create, update, delete,
+//     $count, actions), so a service method is one line naming its
+//     endpoint; delta.go: the sync (delta) protocol for any collection
+//     (DeltaState, DeltaPage, DeltaChange); optional.go: Optional[T] for
+//     patch types; types_common.go: shared complex types (EmailAddress,
+//     Recipient, ItemBody, DateTimeTimeZone, Location,
+//     PatternedRecurrence …); datetime.go and timezone.go: dates, times
+//     and zones; enums.go: every enumeration of the API; errors.go:
+//     Outlook error codes.
 //
 // Models use the service's PascalCase JSON names. Entity fields are
 // optional (pointers or omitempty) so a struct can be both a create body
 // and a partial response; updates use dedicated patch types
-// (MessageUpdate, MailFolderUpdate, MessageRuleUpdate,
-// MailboxSettingsUpdate) built from Optional fields, which send only the
-// properties being changed and can send explicit nulls.
+// (MessageUpdate, EventUpdate, ContactUpdate, TaskUpdate, MailFolderUpdate
+// …) built from Optional fields, which send only the properties being
+// changed and can send explicit nulls.
 //
 // # Authentication
 //
@@ -60,36 +74,116 @@
 // application (client-credential) tokens; delegated credentials may name
 // specific permissions with WithScopes, e.g. Scope(cloud, "Mail.Read") =
 // "https://outlook.office.com/Mail.Read", "Mail.ReadWrite", "Mail.Send",
-// "MailboxSettings.ReadWrite". Graph-issued tokens are not valid here.
-// App-only tokens must address users/{upn}; "me" needs a delegated token.
+// "Calendars.ReadWrite", "Contacts.ReadWrite", "Tasks.ReadWrite",
+// "User.Read", "MailboxSettings.ReadWrite". Graph-issued tokens are not
+// valid here. App-only tokens must address users/{upn}; "me" needs a
+// delegated token.
 //
 // # Versions and preferences
 //
 // The root is "{Cloud.OutlookHost}/api/v2.0" (WithAPIVersion selects
 // "v1.0" or "beta"; office365.WithBaseURL points it at the office365test
 // fake or a proxy). Operations documented only for beta (MailTips,
-// Unsubscribe, mentions, SupportedLanguages/TimeZones) always use
-// "/api/beta" and say so. Prefer preferences — outlook.timezone,
-// outlook.body-content-type, odata.maxpagesize, outlook.allow-unsafe-html —
-// are set per client (WithTimeZone, WithBodyContentType, WithMaxPageSize,
-// WithPrefer), per mailbox (Mailbox.WithPrefer) and per call
-// (ListOptions.Prefer, GetOptions.Prefer); each Prefer goes out as its own
-// header value.
+// Unsubscribe, mentions, SupportedLanguages/TimeZones, event Cancel,
+// photo sizes) always use "/api/beta" and say so. Prefer preferences —
+// outlook.timezone, outlook.body-content-type, odata.maxpagesize,
+// outlook.allow-unsafe-html — are set per client (WithTimeZone,
+// WithBodyContentType, WithMaxPageSize, WithPrefer), per mailbox
+// (Mailbox.WithPrefer) and per call (ListOptions.Prefer,
+// GetOptions.Prefer); each Prefer goes out as its own header value.
+// Requests accept application/json, except raw downloads: photos ask for
+// image/*, message MIME for */*.
+//
+// # Time zones
+//
+// DateTimeTimeZone values carry a wall-clock time and a zone name: a
+// Windows zone id ("Pacific Standard Time"), one of the IANA names the
+// service documents ("America/Los_Angeles"), or "UTC". Responses are in
+// UTC unless Prefer outlook.timezone (WithTimeZone, Prefer.TimeZone) names
+// another zone. WindowsToIANA, IANAToWindows and WindowsZoneNames convert
+// between the two namings (every Windows id, CLDR's mapping, and the
+// older IANA spellings the service accepts); LoadLocation resolves either
+// kind to a *time.Location and ZoneName names a location for the service.
+// NewDateTimeTimeZone, DateTimeTimeZone.Time and DateTimeTimeZone.In
+// convert to and from time.Time, reading wall clocks in daylight-saving
+// gaps and overlaps the way the service does. The package imports
+// time/tzdata, so zones resolve on every platform (Windows and minimal
+// containers ship no zone database) at the cost of about 450 KB.
 //
 // # Pagination
 //
 // List methods return iter.Seq2[*T, error] that follow @odata.nextLink
 // verbatim; they yield at most one error and stop early when the loop
 // breaks. ListPages variants yield whole pages (with @odata.count when
-// ListOptions.Count is set). Count methods use the /$count path segment.
+// ListOptions.Count is set); FirstPage takes the first page of one. Count
+// methods use the /$count path segment.
 //
-// Sync: Messages().InFolder(id).Delta and Folders().Delta run one round of
-// the service's delta protocol (Prefer: odata.track-changes, $skiptoken
-// pages, a $deltatoken link at the end). Persist DeltaPage.State (text or
-// JSON) after processing each page; passing it back resumes exactly where
-// the process stopped, across restarts, without losing or repeating
-// changes. Removed items (deleted or moved out of the folder) come back
-// with DeltaChange.Removed.
+// Sync: Messages().InFolder(id).Delta, Folders().Delta, Contacts().Delta
+// and Calendar().ViewDelta run one round of the service's delta protocol
+// (Prefer: odata.track-changes, $skiptoken pages, a $deltatoken link at
+// the end). Persist DeltaPage.State (text or JSON) after processing each
+// page; passing it back resumes exactly where the process stopped, across
+// restarts, without losing or repeating changes. Removed items (deleted,
+// or moved out of the folder or calendar window) come back with
+// DeltaChange.Removed.
+//
+// # Batching
+//
+// A Batch sends up to MaxBatchParts (20) typed calls as one multipart
+// POST {root}/{user_context}/$batch; larger batches are split into
+// consecutive requests. Every call of the package can be batched: a queued
+// function makes its call on the Mailbox and context it is given, which
+// turn the request into a part instead of sending it, and gets the part's
+// response back:
+//
+//	b := mb.NewBatch(nil)
+//	msg := outlook.BatchCall(b, func(ctx context.Context, mb *outlook.Mailbox) (*outlook.Message, error) {
+//		return mb.Mail().Messages().Get(ctx, id, nil)
+//	})
+//	del := b.Call(func(ctx context.Context, mb *outlook.Mailbox) error {
+//		return mb.Mail().Messages().Delete(ctx, oldID)
+//	})
+//	err := b.Send(ctx) // the batch request itself
+//	m, err := msg.Result()
+//
+// Parts run independently (Prefer: odata.continue-on-error) unless
+// BatchOptions.StopOnError is set; a failed part is an *office365.Error on
+// its own BatchResult. The service may run parts in any order, so do not
+// batch calls that depend on each other.
+//
+// # Extended properties and extensions
+//
+// Extended (MAPI) properties are named by a PropertyID (NamedProperty,
+// NumberedProperty, TaggedProperty, ParsePropertyID) and typed with
+// PropertyType. They can be set on messages, events, contacts, mail
+// folders, calendars and contact folders: with the entity when it is
+// created (its SingleValueExtendedProperties and
+// MultiValueExtendedProperties fields, built with NewSingleValue and
+// NewMultiValue), or later with mb.ExtendedProperties(ref).Set; read them
+// with ExtendedProperties(ref).Get or $expand
+// (ExpandSingleValueProperties), and decode values with SingleValueOf and
+// MultiValueOf. The service only returns properties that are asked for by
+// id. SingleValuePropertyFilter builds the $filter that finds items or
+// folders by a property's value.
+//
+// Open extensions (Extension, NewExtension) are named bags of custom
+// properties on messages, events and contacts: create them with the item
+// (RawExtensions) or with mb.Extensions(ref).Create, then Get, Update
+// (merge) and Delete them; ExpandExtension and HasExtensionFilter build
+// the $expand and $filter that return and find them.
+//
+// # Push notifications
+//
+// mb.Subscriptions().Create registers a PushSubscription: a Resource (an
+// absolute URL such as mb.URL("MailFolders('Inbox')/messages")), the
+// change types, a NotificationURL and a ClientState secret; Renew extends
+// it before it expires and Delete removes it. The service validates the
+// NotificationURL during Create, so serve the Receiver first: NewReceiver
+// returns an http.Handler that answers the validation handshake (echoing
+// validationtoken), rejects requests whose ClientState does not match,
+// and delivers notifications on Receiver.Notifications. When that queue
+// is full it answers 503 with Retry-After so the service delivers again
+// later; notifications are never dropped silently. Serve it over HTTPS.
 //
 // # Errors
 //
@@ -97,24 +191,32 @@
 // (404, ErrorItemNotFound), office365.IsThrottled (429
 // ApplicationThrottled, MailboxConcurrency, 503 ErrorServerBusy) and
 // IsMailboxNotEnabled (MailboxNotEnabledForRESTAPI /
-// MailboxNotSupportedForRESTAPI). Invalid arguments fail before any request.
+// MailboxNotSupportedForRESTAPI). Invalid arguments fail before any
+// request. Batched calls report ErrBatchNotSent, ErrBatchPartSkipped and
+// ErrBatchNoRequest for what never reached the service.
 //
 // # Retries
 //
 // The shared pipeline retries 429 and 503 (honouring Retry-After) for every
 // request, and 408/500/502/504 and connection errors for idempotent ones:
-// GET, DELETE, and the PATCH updates of this package (setting the same
-// values twice is harmless). Creating (POST) and every action that sends or
-// responds — sendmail, send, reply, replyall, forward, the create* drafts,
-// move, copy — are never re-sent once the service may have received them,
-// so a message is never sent twice; the error is returned instead.
+// GET, PUT, DELETE, the PATCH updates of this package (setting the same
+// values twice is harmless), and the POSTs that only read or set state
+// (findmeetingtimes, GetMailTips, snoozing and dismissing reminders).
+// Creating (POST) and every action that sends or responds — sendmail,
+// send, reply, replyall, forward, the create* drafts, move, copy, accept,
+// decline, a push subscription — are never re-sent once the service may
+// have received them, so a message is never sent twice; the error is
+// returned instead. A $batch request is retried only when all its parts
+// are GETs. Bodies streamed from an io.Reader (photo uploads) are re-sent
+// only when the reader can be rewound (*bytes.Reader, *bytes.Buffer,
+// *strings.Reader).
 //
 // # Concurrency
 //
-// A Client and its Mailboxes are safe for concurrent use. The service
-// allows about 4 concurrent requests per app and mailbox before answering
-// 429 (MailboxConcurrency); the client queues requests beyond
-// DefaultMailboxConcurrency per X-AnchorMailbox (WithMailboxConcurrency
-// changes or removes the limit). A streamed body (MIME, attachment Content)
-// holds its slot until closed.
+// A Client and its Mailboxes are safe for concurrent use, and so are a
+// Batch and a Receiver. The service allows about 4 concurrent requests per
+// app and mailbox before answering 429 (MailboxConcurrency); the client
+// queues requests beyond DefaultMailboxConcurrency per X-AnchorMailbox
+// (WithMailboxConcurrency changes or removes the limit). A streamed body
+// (MIME, attachment content, a photo) holds its slot until closed.
 package outlook

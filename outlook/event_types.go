@@ -251,27 +251,13 @@ func NewEventItemAttachment(name string, ev *Event) (*ItemAttachment, error) {
 	if e.ODataType == "" {
 		e.ODataType = ODataTypeEvent
 	}
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return nil, fmt.Errorf("outlook: encoding attached event: %w", err)
-	}
-	return &ItemAttachment{AttachmentBase: AttachmentBase{Name: name}, Item: raw}, nil
+	return newItemAttachment(name, "event", e)
 }
 
 // Event decodes the attached item as an Event. It fails when the item was
 // not returned (use $expand=Item) or is not an event.
 func (a *ItemAttachment) Event() (*Event, error) {
-	if len(a.Item) == 0 || bytes.Equal(a.Item, []byte("null")) {
-		return nil, fmt.Errorf("outlook: item attachment %q carries no item (request it with $expand=Item)", a.Name)
-	}
-	if t := a.ItemODataType(); t != "" && normalizeODataType(t) != normalizeODataType(ODataTypeEvent) {
-		return nil, fmt.Errorf("outlook: item attachment %q holds a %s, not an event", a.Name, t)
-	}
-	var e Event
-	if err := json.Unmarshal(a.Item, &e); err != nil {
-		return nil, fmt.Errorf("outlook: decoding attached event: %w", err)
-	}
-	return &e, nil
+	return attachedItem[Event](a, "an", "event", isODataType(ODataTypeEvent))
 }
 
 // DecodeEvent decodes the event of a meeting message (present when the

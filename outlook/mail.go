@@ -315,7 +315,8 @@ func (s *MessagesService) MIME(ctx context.Context, id string) (io.ReadCloser, e
 	if err := needID("message", id); err != nil {
 		return nil, err
 	}
-	resp, err := s.mb.do(ctx, &call{method: http.MethodGet, rel: item(id) + "/$value", kind: kindWrite})
+	resp, err := s.mb.do(ctx, &call{method: http.MethodGet, rel: item(id) + "/$value", kind: kindWrite,
+		header: acceptHeader(acceptAny)})
 	if err != nil {
 		return nil, err
 	}

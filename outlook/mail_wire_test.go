@@ -39,6 +39,7 @@ type mailReq struct {
 	body   string // JSON ("" = no body)
 	prefer []string
 	ctype  string // expected Content-Type ("" = not checked unless body set)
+	accept string // expected Accept ("" = application/json)
 	status int
 	resp   string
 	rctype string
@@ -75,6 +76,11 @@ func runMailWire(t *testing.T, cases []mailCase) {
 				assert.Equal(t, want.path, r.URL.EscapedPath(), "path")
 				assert.Equal(t, want.query, r.URL.RawQuery, "query")
 				assert.Equal(t, "Bearer tok", r.Header.Get("Authorization"))
+				accept := want.accept
+				if accept == "" {
+					accept = "application/json"
+				}
+				assert.Equal(t, accept, r.Header.Get("Accept"), "Accept")
 				assert.Equal(t, want.prefer, r.Header.Values("Prefer"), "Prefer")
 				if strings.Contains(want.path, "/users/adele@contoso.com/") || strings.HasSuffix(want.path, "/users/adele@contoso.com") {
 					assert.Equal(t, mailUser, r.Header.Get("X-AnchorMailbox"))
@@ -352,7 +358,7 @@ func TestMailWireMessages(t *testing.T) {
 				b, err := io.ReadAll(rc)
 				return string(b), err
 			},
-			reqs:  []mailReq{{method: "GET", path: mailUPath + "/messages/" + escID + "/$value", resp: "Subject: Hi\r\n\r\nbody", rctype: "message/rfc822"}},
+			reqs:  []mailReq{{method: "GET", path: mailUPath + "/messages/" + escID + "/$value", accept: "*/*", resp: "Subject: Hi\r\n\r\nbody", rctype: "message/rfc822"}},
 			check: func(t *testing.T, got any) { assert.Equal(t, "Subject: Hi\r\n\r\nbody", got) },
 		},
 		{

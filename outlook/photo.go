@@ -94,7 +94,8 @@ func (s *PhotoService) Download(ctx context.Context) (*PhotoReader, error) {
 }
 
 func (s *PhotoService) download(ctx context.Context, rel string, beta bool) (*PhotoReader, error) {
-	resp, err := s.mb.do(ctx, &call{method: http.MethodGet, rel: rel, kind: kindWrite, beta: beta})
+	resp, err := s.mb.do(ctx, &call{method: http.MethodGet, rel: rel, kind: kindWrite, beta: beta,
+		header: acceptHeader(acceptImage)})
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ func TestPhotoWire(t *testing.T) {
 			reqs: []pimReq{
 				{method: "GET", path: "/api/beta/me/photos", resp: `{"value":[{"Id":"48X48","Width":48,"Height":48},{"Id":"96X96","Width":96,"Height":96}]}`},
 				{method: "GET", path: "/api/beta/me/photos('96x96')", resp: `{"Id":"96X96","Width":96,"Height":96}`},
-				{method: "GET", path: "/api/beta/me/photos('48X48')/$value", resp: "\x00small", rhdr: map[string]string{"Content-Type": "image/jpeg"}},
+				{method: "GET", path: "/api/beta/me/photos('48X48')/$value", header: map[string]string{"Accept": "image/*"}, resp: "\x00small", rhdr: map[string]string{"Content-Type": "image/jpeg"}},
 			},
 			check: func(t *testing.T, got any) {
 				g := got.([]any)
@@ -92,7 +92,7 @@ func TestPhotoWire(t *testing.T) {
 		{
 			name: "no photo",
 			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) { return mb.Photo().Download(ctx) },
-			reqs: []pimReq{{method: "GET", path: "/api/v2.0/me/photo/$value", status: 404,
+			reqs: []pimReq{{method: "GET", path: "/api/v2.0/me/photo/$value", header: map[string]string{"Accept": "image/*"}, status: 404,
 				resp: `{"error":{"code":"ErrorItemNotFound","message":"The photo wasn't found."}}`}},
 			wantErr: "photo wasn't found",
 		},
@@ -111,6 +111,7 @@ func TestPhotoStreams(t *testing.T) {
 	// have read it before sending the rest.
 	pr, pw := io.Pipe()
 	mt.RegisterResponder("GET", pimBase+"/api/v2.0/me/photo/$value", func(r *http.Request) (*http.Response, error) {
+		assert.Equal(t, "image/*", r.Header.Get("Accept"))
 		resp := httpmock.NewBytesResponse(200, nil)
 		resp.Body = pr
 		resp.ContentLength = -1

@@ -92,11 +92,40 @@ func NewMessageItemAttachment(name string, msg *Message) (*ItemAttachment, error
 	if m.ODataType == "" {
 		m.ODataType = ODataTypeMessage
 	}
-	raw, err := json.Marshal(m)
+	return newItemAttachment(name, "message", m)
+}
+
+// newItemAttachment returns an ItemAttachment carrying item, a Message,
+// Event or Contact whose ODataType is set (what names it in errors).
+func newItemAttachment(name, what string, item any) (*ItemAttachment, error) {
+	raw, err := json.Marshal(item)
 	if err != nil {
-		return nil, fmt.Errorf("outlook: encoding attached message: %w", err)
+		return nil, fmt.Errorf("outlook: encoding attached %s: %w", what, err)
 	}
 	return &ItemAttachment{AttachmentBase: AttachmentBase{Name: name}, Item: raw}, nil
+}
+
+// attachedItem decodes the attached item as a T. It fails when the item
+// was not returned or its "@odata.type" (when present) is not one that
+// isType accepts; article and what name T in errors ("a", "message").
+func attachedItem[T any](a *ItemAttachment, article, what string, isType func(odataType string) bool) (*T, error) {
+	if len(a.Item) == 0 || bytes.Equal(a.Item, []byte("null")) {
+		return nil, fmt.Errorf("outlook: item attachment %q carries no item (request it with $expand=Item)", a.Name)
+	}
+	if t := a.ItemODataType(); t != "" && !isType(t) {
+		return nil, fmt.Errorf("outlook: item attachment %q holds a %s, not %s %s", a.Name, t, article, what)
+	}
+	v := new(T)
+	if err := json.Unmarshal(a.Item, v); err != nil {
+		return nil, fmt.Errorf("outlook: decoding attached %s: %w", what, err)
+	}
+	return v, nil
+}
+
+// isODataType returns a predicate matching the "@odata.type" want in any
+// case, with or without its leading '#'.
+func isODataType(want string) func(string) bool {
+	return func(t string) bool { return normalizeODataType(t) == normalizeODataType(want) }
 }
 
 // ItemODataType returns the "@odata.type" of the attached item, or "" when
@@ -114,17 +143,9 @@ func (a *ItemAttachment) ItemODataType() string {
 // Message decodes the attached item as a Message. It fails when the item
 // was not returned (use $expand=Item) or is not a message.
 func (a *ItemAttachment) Message() (*Message, error) {
-	if len(a.Item) == 0 || bytes.Equal(a.Item, []byte("null")) {
-		return nil, fmt.Errorf("outlook: item attachment %q carries no item (request it with $expand=Item)", a.Name)
-	}
-	if t := a.ItemODataType(); t != "" && t != ODataTypeMessage && t != ODataTypeEventMessage && t != ODataTypeEventMessageRequest {
-		return nil, fmt.Errorf("outlook: item attachment %q holds a %s, not a message", a.Name, t)
-	}
-	var m Message
-	if err := json.Unmarshal(a.Item, &m); err != nil {
-		return nil, fmt.Errorf("outlook: decoding attached message: %w", err)
-	}
-	return &m, nil
+	return attachedItem[Message](a, "a", "message", func(t string) bool {
+		return t == ODataTypeMessage || t == ODataTypeEventMessage || t == ODataTypeEventMessageRequest
+	})
 }
 
 // ReferenceAttachment is a link to a file or folder in cloud storage

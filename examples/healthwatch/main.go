@@ -27,8 +27,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/office365-go/office365"
-	"github.com/office365-go/office365/auth"
+	"github.com/office365-go/office365/examples/internal/exampleenv"
 	"github.com/office365-go/office365/office365test"
 	"github.com/office365-go/office365/servicecomms"
 )
@@ -186,48 +185,18 @@ func save(path string, w *servicecomms.Watcher) error {
 	return os.Rename(tmp, path)
 }
 
-// connect builds a client from O365_TENANT_ID, O365_CLIENT_ID and
-// O365_CLIENT_SECRET (and O365_CLOUD), or, when none is set, starts the
-// in-process fake tenant and returns its server.
-func connect() (*servicecomms.Client, *office365test.Server, error) {
-	vars := []string{"O365_TENANT_ID", "O365_CLIENT_ID", "O365_CLIENT_SECRET"}
-	var set, missing []string
-	for _, v := range vars {
-		if os.Getenv(v) != "" {
-			set = append(set, v)
-		} else {
-			missing = append(missing, v)
-		}
-	}
-	if len(set) == len(vars) {
-		cloud := office365.CloudPublic
-		if n := os.Getenv("O365_CLOUD"); n != "" {
-			var err error
-			if cloud, err = office365.CloudByName(n); err != nil {
-				return nil, nil, err
-			}
-		}
-		tenant := os.Getenv("O365_TENANT_ID")
-		cred, err := auth.NewClientSecretCredential(tenant, os.Getenv("O365_CLIENT_ID"), os.Getenv("O365_CLIENT_SECRET"),
-			&auth.CredentialOptions{Cloud: cloud})
-		if err != nil {
-			return nil, nil, err
-		}
-		c, err := servicecomms.New(tenant, cred, office365.WithCloud(cloud))
-		return c, nil, err
-	}
-	if len(set) > 0 {
-		return nil, nil, fmt.Errorf("%s set but %s missing (set all three, or none to use the fake tenant)",
-			strings.Join(set, ", "), strings.Join(missing, ", "))
-	}
-	srv := office365test.NewServer()
-	office365test.NewTenant().Register(srv)
-	fmt.Fprintf(os.Stderr, "healthwatch: O365_TENANT_ID, O365_CLIENT_ID and O365_CLIENT_SECRET are not set; "+
-		"using the in-process fake tenant at %s, its clock running fast\n", srv.URL())
-	c, err := servicecomms.New("contoso.onmicrosoft.com", auth.StaticToken("fake-token"), office365.WithBaseURL(srv.URL()))
+// connect builds a client for a real tenant from the O365_* variables, or
+// for the in-process fake when none is set; then it also returns the fake
+// (whose clock main runs fast).
+func connect() (*servicecomms.Client, *office365test.Fake, error) {
+	env, err := exampleenv.Load("healthwatch", false, nil)
 	if err != nil {
-		srv.Close()
 		return nil, nil, err
 	}
-	return c, srv, nil
+	c, err := servicecomms.New(env.TenantID, env.Credential, env.Options...)
+	if err != nil {
+		env.Close()
+		return nil, nil, err
+	}
+	return c, env.Fake, nil
 }

@@ -30,9 +30,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/office365-go/office365"
-	"github.com/office365-go/office365/auth"
-	"github.com/office365-go/office365/office365test"
+	"github.com/office365-go/office365/examples/internal/exampleenv"
 	"github.com/office365-go/office365/servicecomms"
 )
 
@@ -139,48 +137,17 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// connect builds a client from O365_TENANT_ID, O365_CLIENT_ID and
-// O365_CLIENT_SECRET (and O365_CLOUD), or, when none is set, starts the
-// in-process fake tenant. The returned func stops the fake.
+// connect builds a client for a real tenant from the O365_* variables, or
+// for the in-process fake when none is set. The returned func stops the fake.
 func connect(name string) (*servicecomms.Client, func(), error) {
-	vars := []string{"O365_TENANT_ID", "O365_CLIENT_ID", "O365_CLIENT_SECRET"}
-	var set, missing []string
-	for _, v := range vars {
-		if os.Getenv(v) != "" {
-			set = append(set, v)
-		} else {
-			missing = append(missing, v)
-		}
-	}
-	if len(set) == len(vars) {
-		cloud := office365.CloudPublic
-		if n := os.Getenv("O365_CLOUD"); n != "" {
-			var err error
-			if cloud, err = office365.CloudByName(n); err != nil {
-				return nil, nil, err
-			}
-		}
-		tenant := os.Getenv("O365_TENANT_ID")
-		cred, err := auth.NewClientSecretCredential(tenant, os.Getenv("O365_CLIENT_ID"), os.Getenv("O365_CLIENT_SECRET"),
-			&auth.CredentialOptions{Cloud: cloud})
-		if err != nil {
-			return nil, nil, err
-		}
-		c, err := servicecomms.New(tenant, cred, office365.WithCloud(cloud))
-		return c, func() {}, err
-	}
-	if len(set) > 0 {
-		return nil, nil, fmt.Errorf("%s set but %s missing (set all three, or none to use the fake tenant)",
-			strings.Join(set, ", "), strings.Join(missing, ", "))
-	}
-	srv := office365test.NewServer()
-	office365test.NewTenant().Register(srv)
-	fmt.Fprintf(os.Stderr, "%s: O365_TENANT_ID, O365_CLIENT_ID and O365_CLIENT_SECRET are not set; "+
-		"using the in-process fake tenant at %s\n\n", name, srv.URL())
-	c, err := servicecomms.New("contoso.onmicrosoft.com", auth.StaticToken("fake-token"), office365.WithBaseURL(srv.URL()))
+	env, err := exampleenv.Load(name, false, nil)
 	if err != nil {
-		srv.Close()
 		return nil, nil, err
 	}
-	return c, srv.Close, nil
+	c, err := servicecomms.New(env.TenantID, env.Credential, env.Options...)
+	if err != nil {
+		env.Close()
+		return nil, nil, err
+	}
+	return c, env.Close, nil
 }

@@ -6,15 +6,17 @@ import (
 	"time"
 )
 
-// Time zones of the Calendar, Contacts and Tasks fakes. The service accepts
-// any Windows zone id, a documented list of IANA names (with older
-// spellings such as Asia/Calcutta) and "UTC"; pimZone resolves all of them.
-// (The fake does not import the client package: it models the service
+// Time zones of the mailbox fake (mail, calendar, contacts, tasks,
+// mailbox settings): the one Windows ↔ IANA table of the package. The
+// service accepts any Windows zone id, a documented list of IANA names (with
+// older spellings such as Asia/Calcutta) and "UTC"; loadZone resolves all of
+// them. (The fake does not import the client package: it models the service
 // independently of the code it tests.)
 
-// pimWindowsZones maps Windows zone ids (lower case) to IANA zones (CLDR
-// windowsZones.xml, territory 001).
-var pimWindowsZones = map[string]string{
+// windowsZones maps Windows zone ids (lower case) to IANA zones (CLDR
+// windowsZones.xml, territory 001). UTC maps to Etc/GMT, the IANA alias the
+// service lists for it (SupportedTimeZones).
+var windowsZones = map[string]string{
 	"dateline standard time": "Etc/GMT+12", "utc-11": "Etc/GMT+11", "aleutian standard time": "America/Adak",
 	"hawaiian standard time": "Pacific/Honolulu", "marquesas standard time": "Pacific/Marquesas",
 	"alaskan standard time": "America/Anchorage", "utc-09": "Etc/GMT+9", "pacific standard time (mexico)": "America/Tijuana",
@@ -35,7 +37,7 @@ var pimWindowsZones = map[string]string{
 	"greenland standard time": "America/Nuuk", "montevideo standard time": "America/Montevideo",
 	"magallanes standard time": "America/Punta_Arenas", "saint pierre standard time": "America/Miquelon",
 	"bahia standard time": "America/Bahia", "utc-02": "Etc/GMT+2", "mid-atlantic standard time": "Etc/GMT+2",
-	"azores standard time": "Atlantic/Azores", "cape verde standard time": "Atlantic/Cape_Verde", "utc": "UTC",
+	"azores standard time": "Atlantic/Azores", "cape verde standard time": "Atlantic/Cape_Verde", "utc": "Etc/GMT",
 	"gmt standard time": "Europe/London", "greenwich standard time": "Atlantic/Reykjavik",
 	"sao tome standard time": "Africa/Sao_Tome", "morocco standard time": "Africa/Casablanca",
 	"w. europe standard time": "Europe/Berlin", "central europe standard time": "Europe/Budapest",
@@ -84,21 +86,21 @@ var pimWindowsZones = map[string]string{
 	"samoa standard time": "Pacific/Apia", "line islands standard time": "Pacific/Kiritimati",
 }
 
-// pimZoneAliases are documented IANA spellings the zone database lacks.
-var pimZoneAliases = map[string]string{
+// zoneAliases are documented IANA spellings the zone database lacks.
+var zoneAliases = map[string]string{
 	"asia/toshkent": "Asia/Tashkent", "asia/astana": "Asia/Almaty", "asia/yangon (rangoon)": "Asia/Yangon",
 }
 
-var pimZoneCache sync.Map // name → *time.Location
+var zoneCache sync.Map // name → *time.Location
 
-// pimZone resolves a Windows id, IANA name or "UTC" (any case for Windows
-// ids); nil when unknown.
-func pimZone(name string) *time.Location {
+// loadZone resolves a Windows id, IANA name or "UTC" (any case for Windows
+// ids); nil when unknown or empty.
+func loadZone(name string) *time.Location {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return nil
 	}
-	if v, ok := pimZoneCache.Load(name); ok {
+	if v, ok := zoneCache.Load(name); ok {
 		return v.(*time.Location)
 	}
 	lower := strings.ToLower(name)
@@ -106,25 +108,28 @@ func pimZone(name string) *time.Location {
 	switch {
 	case lower == "utc" || lower == "etc/utc" || lower == "etc/gmt" || lower == "gmt":
 		loc = time.UTC
-	case pimWindowsZones[lower] != "":
-		loc, _ = time.LoadLocation(pimWindowsZones[lower])
-	case pimZoneAliases[lower] != "":
-		loc, _ = time.LoadLocation(pimZoneAliases[lower])
+	case windowsZones[lower] != "":
+		loc, _ = time.LoadLocation(windowsZones[lower])
+	case zoneAliases[lower] != "":
+		loc, _ = time.LoadLocation(zoneAliases[lower])
 	case strings.Contains(name, "/"):
 		loc, _ = time.LoadLocation(name)
 	}
 	if loc == nil {
 		return nil
 	}
-	pimZoneCache.Store(name, loc)
+	zoneCache.Store(name, loc)
 	return loc
 }
 
-// pimWallClock returns the instant at which clocks in loc show the wall
+// ianaZone returns the IANA name of a Windows zone id ("" when unknown).
+func ianaZone(windows string) string { return windowsZones[strings.ToLower(windows)] }
+
+// wallClock returns the instant at which clocks in loc show the wall
 // clock of naive (fields read as is). An ambiguous wall clock gives the
 // first instant; a skipped one is read with the offset before the change
 // (moving it forward by the gap), as the service does.
-func pimWallClock(naive time.Time, loc *time.Location) time.Time {
+func wallClock(naive time.Time, loc *time.Location) time.Time {
 	if loc == time.UTC {
 		return naive.UTC()
 	}
@@ -157,14 +162,14 @@ func parseDTTZ(v any) (t time.Time, zone string, ok, zoneOK bool) {
 	if zone == "" {
 		zone = "UTC"
 	}
-	loc := pimZone(zone)
+	loc := loadZone(zone)
 	if loc == nil {
 		return time.Time{}, zone, false, false
 	}
 	dt = strings.TrimSpace(dt)
 	for _, layout := range []string{"2006-01-02T15:04:05.9999999", "2006-01-02T15:04", "2006-01-02"} {
 		if naive, err := time.Parse(layout, dt); err == nil {
-			return pimWallClock(naive, loc).UTC(), zone, true, true
+			return wallClock(naive, loc).UTC(), zone, true, true
 		}
 	}
 	if at, err := time.Parse(time.RFC3339Nano, dt); err == nil {
@@ -176,7 +181,7 @@ func parseDTTZ(v any) (t time.Time, zone string, ok, zoneOK bool) {
 // dttz renders an instant as a DateTimeTimeZone in zone (UTC when the zone
 // is unknown).
 func dttz(t time.Time, zone string) map[string]any {
-	loc := pimZone(zone)
+	loc := loadZone(zone)
 	if loc == nil {
 		loc, zone = time.UTC, "UTC"
 	}
@@ -186,7 +191,7 @@ func dttz(t time.Time, zone string) map[string]any {
 // responseZone is the zone responses use: Prefer outlook.timezone when
 // known, else UTC.
 func (rq *MailboxRequest) responseZone() string {
-	if tz := rq.Prefer()["outlook.timezone"]; tz != "" && pimZone(tz) != nil {
+	if tz := rq.Prefer()["outlook.timezone"]; tz != "" && loadZone(tz) != nil {
 		return tz
 	}
 	return "UTC"

@@ -1,0 +1,242 @@
+package outlook
+
+// Push notifications (webhooks): subscriptions that make the service POST
+// notifications to an HTTPS endpoint of the application. The endpoint is
+// served by Receiver (receiver.go).
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// OData types of push notifications.
+const (
+	ODataTypePushSubscription = "#Microsoft.OutlookServices.PushSubscription"
+	ODataTypeNotification     = "#Microsoft.OutlookServices.Notification"
+)
+
+// MaxPushSubscriptionLifetime is the longest a push subscription lives
+// (and its default lifetime): the service clamps later expiry times to 3
+// days from the request. Renew subscriptions before they expire.
+const MaxPushSubscriptionLifetime = 3 * 24 * time.Hour
+
+// MaxClientStateLen is the longest ClientState the service accepts.
+const MaxClientStateLen = 255
+
+// JoinChangeTypes renders change types as a subscription's ChangeType, e.g.
+// "Created, Updated, Deleted".
+func JoinChangeTypes(types ...ChangeType) ChangeType {
+	parts := make([]string, 0, len(types))
+	for _, t := range types {
+		if t = ChangeType(strings.TrimSpace(string(t))); t != "" {
+			parts = append(parts, string(t))
+		}
+	}
+	return ChangeType(strings.Join(parts, ", "))
+}
+
+// SplitChangeTypes splits a subscription's comma-separated ChangeType
+// ("Created, Updated, Deleted, Missed") into single values.
+func SplitChangeTypes(t ChangeType) []ChangeType {
+	var out []ChangeType
+	for _, p := range strings.Split(string(t), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, ChangeType(p))
+		}
+	}
+	return out
+}
+
+// PushSubscription is a webhook subscription (entity PushSubscription).
+type PushSubscription struct {
+	// ODataType is "#Microsoft.OutlookServices.PushSubscription" (filled in
+	// by Create when empty).
+	ODataType string `json:"@odata.type,omitempty"`
+	ODataID   string `json:"@odata.id,omitempty"`
+	// ID is the subscription id (read only).
+	ID string `json:"Id,omitempty"`
+	// Resource is the absolute URL of the watched collection, e.g.
+	// mb.URL("MailFolders('inbox')/messages"), mb.URL("events"); it may
+	// carry "?$filter=…" to narrow it.
+	Resource string `json:"Resource,omitempty"`
+	// NotificationURL is the HTTPS endpoint notifications are POSTed to
+	// (served by a Receiver). The service validates it while Create runs.
+	NotificationURL string `json:"NotificationURL,omitempty"`
+	// ChangeType lists the changes to report (JoinChangeTypes(ChangeCreated,
+	// ChangeUpdated, ChangeDeleted)); the service adds Missed.
+	ChangeType ChangeType `json:"ChangeType,omitempty"`
+	// SubscriptionExpirationDateTime is when the subscription ends (at most
+	// 3 days ahead; default 3 days).
+	SubscriptionExpirationDateTime *time.Time `json:"SubscriptionExpirationDateTime,omitempty"`
+	// ClientState is a secret (at most 255 characters) the service sends
+	// back in the ClientState header of every notification; the Receiver
+	// rejects notifications without it. The service does not return it when
+	// the subscription is read.
+	ClientState string `json:"ClientState,omitempty"`
+}
+
+// ChangeTypes returns the subscription's change types one by one.
+func (s *PushSubscription) ChangeTypes() []ChangeType { return SplitChangeTypes(s.ChangeType) }
+
+// ExpiresAt returns the expiry time (zero when unknown).
+func (s *PushSubscription) ExpiresAt() time.Time {
+	if s.SubscriptionExpirationDateTime == nil {
+		return time.Time{}
+	}
+	return *s.SubscriptionExpirationDateTime
+}
+
+func (s *PushSubscription) validate() error {
+	ru, err := url.Parse(s.Resource)
+	if s.Resource == "" || err != nil || (ru.Scheme != "https" && ru.Scheme != "http") || ru.Host == "" {
+		return fmt.Errorf("outlook: PushSubscription.Resource %q must be the absolute URL of a collection (see Mailbox.URL)", s.Resource)
+	}
+	nu, err := url.Parse(s.NotificationURL)
+	if s.NotificationURL == "" || err != nil || (nu.Scheme != "https" && nu.Scheme != "http") || nu.Host == "" {
+		return fmt.Errorf("outlook: PushSubscription.NotificationURL %q must be an absolute https URL", s.NotificationURL)
+	}
+	if nu.Fragment != "" {
+		return errors.New("outlook: PushSubscription.NotificationURL must not have a fragment")
+	}
+	types := s.ChangeTypes()
+	if len(types) == 0 {
+		return errors.New("outlook: PushSubscription.ChangeType is empty (want e.g. \"Created, Updated, Deleted\")")
+	}
+	for _, t := range types {
+		switch t {
+		case ChangeCreated, ChangeUpdated, ChangeDeleted, ChangeMissed, ChangeAcknowledgment:
+		default:
+			return fmt.Errorf("outlook: PushSubscription.ChangeType: unknown change type %q", t)
+		}
+	}
+	if len(s.ClientState) > MaxClientStateLen {
+		return fmt.Errorf("outlook: PushSubscription.ClientState is longer than %d characters", MaxClientStateLen)
+	}
+	if strings.ContainsAny(s.ClientState, "\r\n") {
+		return errors.New("outlook: PushSubscription.ClientState holds a line break")
+	}
+	return nil
+}
+
+// Subscriptions returns the push subscription API of the mailbox
+// ({root}/subscriptions).
+func (mb *Mailbox) Subscriptions() *PushSubscriptionsService {
+	return &PushSubscriptionsService{mb: mb, set: entitySet[PushSubscription]{mb: mb, path: "subscriptions", what: "subscription"}}
+}
+
+// PushSubscriptionsService creates, renews and deletes push subscriptions.
+type PushSubscriptionsService struct {
+	mb  *Mailbox
+	set entitySet[PushSubscription]
+}
+
+// Create subscribes: POST {root}/subscriptions with the PushSubscription
+// (201, the subscription with its Id, expiry and ChangeType including
+// Missed). While the call runs the service validates NotificationURL: it
+// POSTs "?validationtoken=…" there and expects the token back within 5
+// seconds, so the Receiver must already be serving. Not retried once sent.
+func (s *PushSubscriptionsService) Create(ctx context.Context, sub *PushSubscription) (*PushSubscription, error) {
+	if sub == nil {
+		return nil, errors.New("outlook: nil PushSubscription")
+	}
+	if err := sub.validate(); err != nil {
+		return nil, err
+	}
+	body := *sub
+	body.ID, body.ODataID = "", ""
+	if body.ODataType == "" {
+		body.ODataType = ODataTypePushSubscription
+	}
+	if body.SubscriptionExpirationDateTime != nil {
+		t := body.SubscriptionExpirationDateTime.UTC()
+		body.SubscriptionExpirationDateTime = &t
+	}
+	return s.set.create(ctx, &body)
+}
+
+// Get reads a subscription: GET {root}/subscriptions/{id}. ClientState is
+// not returned.
+func (s *PushSubscriptionsService) Get(ctx context.Context, id string) (*PushSubscription, error) {
+	return s.set.get(ctx, id, nil)
+}
+
+// Renew extends a subscription: PATCH {root}/subscriptions/{id} with
+// {"@odata.type": "#Microsoft.OutlookServices.PushSubscription",
+// "SubscriptionExpirationDateTime": expiry} (200, the subscription). A zero
+// expiry sends no time, which extends the subscription to the maximum (3
+// days).
+func (s *PushSubscriptionsService) Renew(ctx context.Context, id string, expiry time.Time) (*PushSubscription, error) {
+	body := struct {
+		ODataType string     `json:"@odata.type"`
+		Expiry    *time.Time `json:"SubscriptionExpirationDateTime,omitempty"`
+	}{ODataType: ODataTypePushSubscription}
+	if !expiry.IsZero() {
+		t := expiry.UTC()
+		body.Expiry = &t
+	}
+	return s.set.update(ctx, id, body)
+}
+
+// Delete ends a subscription: DELETE {root}/subscriptions/{id} (204).
+func (s *PushSubscriptionsService) Delete(ctx context.Context, id string) error {
+	return s.set.delete(ctx, id)
+}
+
+// Notification is one push notification (entity Notification) as POSTed
+// to the Receiver:
+//
+//	{"@odata.type":"#Microsoft.OutlookServices.Notification","Id":null,
+//	 "SubscriptionId":"…","SubscriptionExpirationDateTime":"2015-11-20T23:16:31.36Z",
+//	 "SequenceNumber":8,"ChangeType":"Created",
+//	 "Resource":"https://outlook.office.com/api/v2.0/Users('…')/Messages('AAMk…')",
+//	 "ResourceData":{"@odata.type":"#Microsoft.OutlookServices.Message","@odata.id":"…","@odata.etag":"W/\"…\"","Id":"AAMk…"}}
+type Notification struct {
+	// ODataType is "#Microsoft.OutlookServices.Notification".
+	ODataType string `json:"@odata.type,omitempty"`
+	// ID is "Id", always null in practice.
+	ID *string `json:"Id"`
+	// SubscriptionID names the subscription; use it to tell subscriptions
+	// apart on one endpoint.
+	SubscriptionID string `json:"SubscriptionId"`
+	// SubscriptionExpirationDateTime is the subscription's current expiry.
+	SubscriptionExpirationDateTime time.Time `json:"SubscriptionExpirationDateTime"`
+	// SequenceNumber increments per subscription: a gap means notifications
+	// were lost.
+	SequenceNumber int64 `json:"SequenceNumber"`
+	// ChangeType is Created, Updated, Deleted or Missed (then resynchronise:
+	// Resource and ResourceData are absent).
+	ChangeType ChangeType `json:"ChangeType"`
+	// Resource is the URL of the changed item.
+	Resource string `json:"Resource,omitempty"`
+	// ResourceData is the changed item's identity as sent ("@odata.type",
+	// "@odata.id", "@odata.etag", "Id").
+	ResourceData json.RawMessage `json:"ResourceData,omitempty"`
+}
+
+// ResourceID returns the Id in ResourceData ("" when absent).
+func (n *Notification) ResourceID() string {
+	var v struct {
+		ID string `json:"Id"`
+	}
+	if len(n.ResourceData) == 0 || json.Unmarshal(n.ResourceData, &v) != nil {
+		return ""
+	}
+	return v.ID
+}
+
+// ResourceType returns the "@odata.type" of ResourceData, e.g.
+// "#Microsoft.OutlookServices.Message" ("" when absent).
+func (n *Notification) ResourceType() string {
+	var v struct {
+		T string `json:"@odata.type"`
+	}
+	if len(n.ResourceData) == 0 || json.Unmarshal(n.ResourceData, &v) != nil {
+		return ""
+	}
+	return v.T
+}
