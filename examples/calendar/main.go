@@ -36,12 +36,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/office365-go/office365"
-	"github.com/office365-go/office365/auth"
-	"github.com/office365-go/office365/office365test"
+	"github.com/office365-go/office365/examples/internal/exampleenv"
 	"github.com/office365-go/office365/outlook"
 )
 
@@ -248,58 +246,30 @@ func waitForInvitation(ctx context.Context, events *outlook.EventsService, uid s
 func ptr[T any](v T) *T { return &v }
 
 // connect returns the mailboxes to use: real ones described by the
-// environment, or the fake's sample users.
+// environment (O365_ATTENDEE, optional, is invited and accepts), or the
+// fake's sample users.
 func connect(ctx context.Context) (environment, error) {
-	vars := []string{"O365_TENANT_ID", "O365_CLIENT_ID", "O365_CLIENT_SECRET", "O365_MAILBOX"}
-	var set, missing []string
-	for _, v := range vars {
-		if os.Getenv(v) != "" {
-			set = append(set, v)
-		} else {
-			missing = append(missing, v)
-		}
+	ex, err := exampleenv.Load("calendar", true, nil)
+	if err != nil {
+		return environment{}, err
 	}
-	if len(set) == len(vars) {
-		cloud := office365.CloudPublic
-		if n := os.Getenv("O365_CLOUD"); n != "" {
-			var err error
-			if cloud, err = office365.CloudByName(n); err != nil {
-				return environment{}, err
-			}
-		}
-		cred, err := auth.NewClientSecretCredential(os.Getenv("O365_TENANT_ID"), os.Getenv("O365_CLIENT_ID"),
-			os.Getenv("O365_CLIENT_SECRET"), &auth.CredentialOptions{Cloud: cloud})
-		if err != nil {
-			return environment{}, err
-		}
-		c, err := outlook.New(cred, office365.WithCloud(cloud))
-		if err != nil {
-			return environment{}, err
-		}
-		env := environment{organizer: c.User(os.Getenv("O365_MAILBOX")), close: func() {}}
+	c, err := outlook.New(ex.Credential, ex.Options...)
+	if err != nil {
+		ex.Close()
+		return environment{}, err
+	}
+	env := environment{organizer: c.User(ex.Mailbox), close: ex.Close}
+	if !ex.IsFake() {
 		if a := os.Getenv("O365_ATTENDEE"); a != "" {
 			env.attendee = c.User(a)
 		}
 		return env, nil
 	}
-	if len(set) > 0 {
-		return environment{}, fmt.Errorf("%s set but %s missing (set all four, or none to use the fake mailbox)",
-			strings.Join(set, ", "), strings.Join(missing, ", "))
-	}
-	srv := office365test.NewServer()
-	fake := office365test.NewMailbox(office365test.WithSampleData())
-	fake.Register(srv)
-	users := fake.Users()
-	fmt.Fprintf(os.Stderr, "calendar: O365_TENANT_ID, O365_CLIENT_ID, O365_CLIENT_SECRET and O365_MAILBOX are not set; "+
-		"using the in-process fake with %s as organizer and %s as attendee at %s\n\n", users[0].UPN, users[1].UPN, srv.URL())
-	c, err := outlook.New(auth.StaticToken("fake-token"), office365.WithBaseURL(srv.URL()))
-	if err != nil {
-		srv.Close()
-		return environment{}, err
-	}
-	env := environment{organizer: c.User(users[0].UPN), attendee: c.User(users[1].UPN), close: srv.Close}
+	users := ex.Fake.Mailbox.Users()
+	env.organizer, env.attendee = c.User(users[0].UPN), c.User(users[1].UPN)
+	fmt.Fprintf(os.Stderr, "calendar: %s organizes, %s attends\n\n", users[0].UPN, users[1].UPN)
 	if err := seed(ctx, env.organizer); err != nil {
-		srv.Close()
+		ex.Close()
 		return environment{}, fmt.Errorf("seeding the fake: %w", err)
 	}
 	return env, nil

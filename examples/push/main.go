@@ -36,9 +36,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/office365-go/office365"
-	"github.com/office365-go/office365/auth"
-	"github.com/office365-go/office365/office365test"
+	"github.com/office365-go/office365/examples/internal/exampleenv"
 	"github.com/office365-go/office365/outlook"
 )
 
@@ -176,57 +174,21 @@ type environment struct {
 
 // connect uses the credentials from the environment, or starts the fake.
 func connect() (*environment, error) {
-	vars := []string{"O365_TENANT_ID", "O365_CLIENT_ID", "O365_CLIENT_SECRET", "O365_MAILBOX"}
-	var set, missing []string
-	for _, v := range vars {
-		if os.Getenv(v) != "" {
-			set = append(set, v)
-		} else {
-			missing = append(missing, v)
-		}
-	}
-	if len(set) == len(vars) {
-		cloud := office365.CloudPublic
-		if n := os.Getenv("O365_CLOUD"); n != "" {
-			var err error
-			if cloud, err = office365.CloudByName(n); err != nil {
-				return nil, err
-			}
-		}
-		cred, err := auth.NewClientSecretCredential(os.Getenv("O365_TENANT_ID"), os.Getenv("O365_CLIENT_ID"),
-			os.Getenv("O365_CLIENT_SECRET"), &auth.CredentialOptions{Cloud: cloud})
-		if err != nil {
-			return nil, err
-		}
-		c, err := outlook.New(cred, office365.WithCloud(cloud))
-		if err != nil {
-			return nil, err
-		}
-		return &environment{mailbox: c.User(os.Getenv("O365_MAILBOX")), close: func() {}}, nil
-	}
-	if len(set) > 0 {
-		return nil, fmt.Errorf("%s set but %s missing (set all four, or none to use the fake)",
-			strings.Join(set, ", "), strings.Join(missing, ", "))
-	}
-
-	fmt.Fprintln(os.Stderr, "push: no credentials in the environment; using the in-process fake (office365test)")
-	srv := office365test.NewServer()
-	fake := office365test.NewMailbox(office365test.WithSampleData())
-	fake.Register(srv)
-	push := office365test.NewPush()
-	push.Register(fake)
-	c, err := outlook.New(auth.StaticToken("fake-token"), office365.WithBaseURL(srv.URL()))
+	ex, err := exampleenv.Load("push", true, nil)
 	if err != nil {
-		push.Close()
-		srv.Close()
 		return nil, err
 	}
-	const watched, sender = "adele.vance@contoso.com", "megan.bowen@contoso.com"
-	env := &environment{
-		mailbox: c.User(watched),
-		fake:    true,
-		close:   func() { push.Close(); srv.Close() },
+	c, err := outlook.New(ex.Credential, ex.Options...)
+	if err != nil {
+		ex.Close()
+		return nil, err
 	}
+	if !ex.IsFake() {
+		return &environment{mailbox: c.User(ex.Mailbox), close: ex.Close}, nil
+	}
+	users := ex.Fake.Mailbox.Users()
+	watched, sender := users[0].UPN, users[len(users)-1].UPN
+	env := &environment{mailbox: c.User(watched), fake: true, close: ex.Close}
 	env.sendMail = func(ctx context.Context, n int, within time.Duration) {
 		gap := within / time.Duration(n+1)
 		for i := range n {

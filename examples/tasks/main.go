@@ -28,13 +28,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/office365-go/office365"
-	"github.com/office365-go/office365/auth"
-	"github.com/office365-go/office365/office365test"
+	"github.com/office365-go/office365/examples/internal/exampleenv"
 	"github.com/office365-go/office365/outlook"
 )
 
@@ -172,48 +169,14 @@ func printTasks(ctx context.Context, tasks *outlook.TasksService, loc *time.Loca
 // connect returns the mailbox to use: the real one described by the
 // environment, or one in the in-process fake.
 func connect() (*outlook.Mailbox, func(), error) {
-	vars := []string{"O365_TENANT_ID", "O365_CLIENT_ID", "O365_CLIENT_SECRET", "O365_MAILBOX"}
-	var set, missing []string
-	for _, v := range vars {
-		if os.Getenv(v) != "" {
-			set = append(set, v)
-		} else {
-			missing = append(missing, v)
-		}
-	}
-	if len(set) == len(vars) {
-		cloud := office365.CloudPublic
-		if n := os.Getenv("O365_CLOUD"); n != "" {
-			var err error
-			if cloud, err = office365.CloudByName(n); err != nil {
-				return nil, nil, err
-			}
-		}
-		cred, err := auth.NewClientSecretCredential(os.Getenv("O365_TENANT_ID"), os.Getenv("O365_CLIENT_ID"),
-			os.Getenv("O365_CLIENT_SECRET"), &auth.CredentialOptions{Cloud: cloud})
-		if err != nil {
-			return nil, nil, err
-		}
-		c, err := outlook.New(cred, office365.WithCloud(cloud))
-		if err != nil {
-			return nil, nil, err
-		}
-		return c.User(os.Getenv("O365_MAILBOX")), func() {}, nil
-	}
-	if len(set) > 0 {
-		return nil, nil, fmt.Errorf("%s set but %s missing (set all four, or none to use the fake mailbox)",
-			strings.Join(set, ", "), strings.Join(missing, ", "))
-	}
-	srv := office365test.NewServer()
-	fake := office365test.NewMailbox(office365test.WithSampleData())
-	fake.Register(srv)
-	me := fake.Me()
-	fmt.Fprintf(os.Stderr, "tasks: O365_TENANT_ID, O365_CLIENT_ID, O365_CLIENT_SECRET and O365_MAILBOX are not set; "+
-		"using the in-process fake mailbox of %s at %s\n\n", me.UPN, srv.URL())
-	c, err := outlook.New(auth.StaticToken("fake-token"), office365.WithBaseURL(srv.URL()))
+	env, err := exampleenv.Load("tasks", true, nil)
 	if err != nil {
-		srv.Close()
 		return nil, nil, err
 	}
-	return c.User(me.UPN), srv.Close, nil
+	c, err := outlook.New(env.Credential, env.Options...)
+	if err != nil {
+		env.Close()
+		return nil, nil, err
+	}
+	return c.User(env.Mailbox), env.Close, nil
 }
