@@ -1,0 +1,7 @@
+//go:build !race
+
+package streaming
+
+// raceEnabled reports whether the race detector is on: allocation counts
+// are not meaningful then.
+const raceEnabled = false

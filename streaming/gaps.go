@@ -1,0 +1,180 @@
+package streaming
+
+import (
+	"fmt"
+	"hash/fnv"
+)
+
+// GapReason says why a [Gap] was reported.
+type GapReason string
+
+// Reasons for a gap.
+const (
+	// GapSequence: sequence numbers jumped; FromSeq..ToSeq never arrived.
+	GapSequence GapReason = "sequence"
+	// GapMissed: the service sent a Missed notification (it dropped
+	// notifications, for example because none could be delivered for a
+	// while). The range ends at the Missed notification's number.
+	GapMissed GapReason = "missed"
+	// GapReconnect: a connection ended unexpectedly (dropped, stalled,
+	// garbled); notifications the service wrote into it may be lost. The gap
+	// is open (ToSeq 0).
+	GapReconnect GapReason = "reconnect"
+	// GapExpired: the subscription expired and was replaced by a new one
+	// (see EventResubscribed); whatever it had not delivered, and every
+	// change until the new subscription was created, is lost. Open.
+	GapExpired GapReason = "expired"
+	// GapReset: the service's sequence numbers went backwards without
+	// repeating a notification, so its numbering restarted and the client
+	// cannot tell what happened in between. Open.
+	GapReset GapReason = "reset"
+)
+
+// Gap reports notifications of one subscription that may never be
+// delivered. Nothing tells which items changed: the usual remedy is a delta
+// sync (or a fresh read) of Resource.
+//
+// FromSeq..ToSeq is the range of sequence numbers concerned, inclusive. An
+// open gap (ToSeq == 0) covers every number from FromSeq up to the next
+// notification the listener delivers for the subscription; a jump revealed
+// by that notification is part of the open gap and not reported again.
+type Gap struct {
+	// SubscriptionID is the subscription the gap belongs to (for
+	// GapExpired, the expired one).
+	SubscriptionID string
+	// Resource is the subscription's resource URL.
+	Resource string
+	// FromSeq is the first sequence number that may be missing.
+	FromSeq int64
+	// ToSeq is the last one, or 0 when the gap is open.
+	ToSeq int64
+	// Reason says why the gap was reported.
+	Reason GapReason
+	// Err is the error that ended the connection (GapReconnect) or made the
+	// subscription unusable (GapExpired), if any.
+	Err error
+}
+
+// Open reports whether the end of the gap is unknown.
+func (g *Gap) Open() bool { return g.ToSeq == 0 }
+
+// Contains reports whether sequence number seq falls in the gap; an open
+// gap contains every number from FromSeq on.
+func (g *Gap) Contains(seq int64) bool {
+	return seq >= g.FromSeq && (g.Open() || seq <= g.ToSeq)
+}
+
+// String describes the gap on one line.
+func (g *Gap) String() string {
+	to := "…"
+	if !g.Open() {
+		to = fmt.Sprint(g.ToSeq)
+	}
+	s := fmt.Sprintf("gap (%s) in subscription %s: sequence %d–%s", g.Reason, g.SubscriptionID, g.FromSeq, to)
+	if g.Err != nil {
+		s += ": " + g.Err.Error()
+	}
+	return s
+}
+
+// seqWindow is how many recent notifications per subscription are
+// remembered to recognise exact repeats and late arrivals.
+const seqWindow = 128
+
+type seqEntry struct {
+	seq int64
+	fp  uint64
+}
+
+// seqTracker follows the sequence numbers of one subscription as they are
+// read from the wire. It is used by one connection goroutine at a time.
+type seqTracker struct {
+	last int64 // highest sequence number read
+	open bool  // an open gap was reported and nothing was read since
+	ring *[seqWindow]seqEntry
+	next int // ring write position
+	n    int // entries in ring
+}
+
+// fingerprint identifies a notification for exact-repeat detection.
+func fingerprint(n *Notification) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(n.ChangeType))
+	_, _ = h.Write([]byte{0})
+	_, _ = h.Write([]byte(n.Resource))
+	_, _ = h.Write([]byte{0})
+	_, _ = h.Write(n.ResourceData)
+	return h.Sum64()
+}
+
+func (t *seqTracker) lookup(seq int64) (uint64, bool) {
+	if t.ring == nil {
+		return 0, false
+	}
+	for i := range t.n {
+		if e := t.ring[i]; e.seq == seq {
+			return e.fp, true
+		}
+	}
+	return 0, false
+}
+
+func (t *seqTracker) remember(seq int64, fp uint64) {
+	if t.ring == nil {
+		t.ring = new([seqWindow]seqEntry)
+	}
+	t.ring[t.next] = seqEntry{seq: seq, fp: fp}
+	t.next = (t.next + 1) % seqWindow
+	t.n = min(t.n+1, seqWindow)
+}
+
+func (t *seqTracker) forget() { t.n, t.next = 0, 0 }
+
+// observe records notification n. It reports whether n is an exact repeat
+// of one already read (to be dropped), and the gap n reveals, if any
+// (without SubscriptionID and Resource, which the caller fills in).
+func (t *seqTracker) observe(n *Notification) (dup bool, gap *Gap) {
+	seq := n.SequenceNumber
+	fp := fingerprint(n)
+	if prev, ok := t.lookup(seq); ok {
+		if prev == fp {
+			return true, nil
+		}
+		// Same number, other content: the numbering restarted.
+		gap = &Gap{Reason: GapReset, FromSeq: t.last + 1}
+		t.forget()
+		t.last = seq
+	} else {
+		switch {
+		case seq > t.last:
+			if n.ChangeType == ChangeMissed {
+				gap = &Gap{Reason: GapMissed, FromSeq: t.last + 1, ToSeq: seq}
+			} else if seq > t.last+1 && !t.open {
+				gap = &Gap{Reason: GapSequence, FromSeq: t.last + 1, ToSeq: seq - 1}
+			}
+			t.last = seq
+		case seq < t.last-seqWindow:
+			gap = &Gap{Reason: GapReset, FromSeq: t.last + 1}
+			t.forget()
+			t.last = seq
+		default:
+			// A late arrival inside the window (already covered by a gap),
+			// or the first number of a subscription that counts from 0.
+			if n.ChangeType == ChangeMissed {
+				gap = &Gap{Reason: GapMissed, FromSeq: t.last + 1}
+			}
+		}
+	}
+	// A reset gap ends at n, which is delivered with it; an open Missed gap
+	// stays open until the next notification.
+	t.open = gap != nil && gap.Open() && gap.Reason != GapReset
+	t.remember(seq, fp)
+	return false, gap
+}
+
+// openGap returns an open gap from the next expected number and marks it
+// reported.
+func (t *seqTracker) openGap(reason GapReason, err error) *Gap {
+	t.open = true
+	return &Gap{Reason: reason, FromSeq: t.last + 1, Err: err}
+}

@@ -1,0 +1,134 @@
+package streaming_test
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+
+	"github.com/office365-go/office365"
+	"github.com/office365-go/office365/office365test"
+	"github.com/office365-go/office365/streaming"
+)
+
+// countingCred hands out a new token on every call, so tests can tell
+// whether each connection got its own.
+type countingCred struct{ n atomic.Int64 }
+
+func (c *countingCred) Token(ctx context.Context, _ []string) (*oauth2.Token, error) {
+	n := c.n.Add(1)
+	return &oauth2.Token{AccessToken: "tok-" + strconv.FormatInt(n, 10), TokenType: "Bearer"}, ctx.Err()
+}
+
+// env is a fake streaming service reached in memory from a client.
+type env struct {
+	srv    *office365test.Server
+	fake   *office365test.Streaming
+	pt     *office365test.PipeTransport
+	client *streaming.Client
+	cred   *countingCred
+}
+
+// inBubble runs f in a synctest bubble against a fresh fake. The Server is
+// created outside the bubble (its listener does real network I/O); the
+// client reaches it over an in-memory PipeTransport, so timers of minutes
+// cost nothing.
+func inBubble(t *testing.T, fakeOpts []office365test.StreamingOption, f func(t *testing.T, e *env)) {
+	t.Helper()
+	srv := office365test.NewServer()
+	defer srv.Close()
+	synctest.Test(t, func(t *testing.T) {
+		fake := office365test.NewStreaming(fakeOpts...)
+		fake.Register(srv)
+		pt := office365test.NewPipeTransport(srv)
+		defer pt.Close()
+		e := &env{srv: srv, fake: fake, pt: pt, cred: &countingCred{}}
+		var err error
+		e.client, err = streaming.New(e.cred, office365.WithBaseURL(srv.URL()), office365.WithHTTPClient(pt.Client()))
+		require.NoError(t, err)
+		f(t, e)
+	})
+}
+
+func (e *env) subscribe(t *testing.T, r streaming.Resource) *streaming.Subscription {
+	t.Helper()
+	sub, err := e.client.Subscribe(context.Background(), r)
+	require.NoError(t, err)
+	return sub
+}
+
+// collector receives a listener's events in the background.
+type collector struct {
+	l    *streaming.Listener
+	mu   sync.Mutex
+	evs  []streaming.Event
+	err  error
+	done chan struct{}
+}
+
+func collect(l *streaming.Listener) *collector {
+	c := &collector{l: l, done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		for {
+			ev, err := l.Next(context.Background())
+			c.mu.Lock()
+			if err != nil {
+				c.err = err
+				c.mu.Unlock()
+				return
+			}
+			c.evs = append(c.evs, ev)
+			c.mu.Unlock()
+		}
+	}()
+	return c
+}
+
+// stop closes the listener and returns everything collected and the error
+// that ended Next.
+func (c *collector) stop() ([]streaming.Event, error) {
+	_ = c.l.Close()
+	<-c.done
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.evs, c.err
+}
+
+func (c *collector) events() []streaming.Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]streaming.Event(nil), c.evs...)
+}
+
+func kinds(evs []streaming.Event) []streaming.EventKind {
+	out := make([]streaming.EventKind, len(evs))
+	for i, ev := range evs {
+		out[i] = ev.Kind
+	}
+	return out
+}
+
+func ofKind(evs []streaming.Event, k streaming.EventKind) []streaming.Event {
+	var out []streaming.Event
+	for _, ev := range evs {
+		if ev.Kind == k {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// settle lets the bubble run until every goroutine is blocked, then
+// advances the clock by d.
+func settle(d time.Duration) {
+	synctest.Wait()
+	time.Sleep(d)
+	synctest.Wait()
+}
