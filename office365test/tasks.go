@@ -371,9 +371,21 @@ func (m *Mailbox) registerTasks() {
 		return collectionReply(rq, "Tasks", val, len(val), "", nil)
 	}))
 
+	// Attachments: the same routes and shapes as message and event
+	// attachments (the service model's Task.Attachments).
+	m.registerAttachments("tasks", "Tasks", withTask, withTask)
+
 	// Folders.
 	listFolders := func(rq *MailboxRequest, groupID string, ctx string) *Reply {
 		u := rq.User
+		if rq.isSync() {
+			if rep := syncOptionsReply(rq, "synchronization", "$filter", "$orderby", "$search", "$top"); rep != nil {
+				return rep
+			}
+			return u.syncRound(rq, "tf:"+groupID, u.recordsLocked(EntityTaskFolder, groupID),
+				func(t tombstone) bool { return t.typ == EntityTaskFolder && t.folderID == groupID },
+				nil, func(r *Record) Entity { return u.renderTaskFolder(rq, r) }, ctx, ctx)
+		}
 		return listReply(rq, u.recordsLocked(EntityTaskFolder, groupID), listConfig{filterable: taskFolderFilterable, oldestFirst: true}, u.renderTaskFolder, ctx)
 	}
 	createFolder := func(rq *MailboxRequest, g *Record) *Reply {

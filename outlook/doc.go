@@ -33,8 +33,8 @@
 //     Calendars() and Groups().
 //   - Contacts — contact.go, contact_types.go: mb.Contacts() (InFolder,
 //     Folders(), Photo(id), Delta).
-//   - Tasks — task.go, task_types.go: mb.Tasks() (InFolder, Folders(),
-//     Groups(), Complete).
+//   - Tasks — task.go, task_types.go: mb.Tasks() (InFolder, Folders()
+//     (Delta), Groups(), Complete, Attachments(id), Delta).
 //   - Photo — photo.go: mb.Photo() (Get, Download, Upload, and the beta
 //     Sizes, GetSize and DownloadSize) and Contacts().Photo(id).
 //   - Batching — batch.go: mb.NewBatch (or Client.NewBatch) queues typed
@@ -118,8 +118,9 @@
 // ListOptions.Count is set); FirstPage takes the first page of one. Count
 // methods use the /$count path segment.
 //
-// Sync: Messages().InFolder(id).Delta, Folders().Delta, Contacts().Delta
-// and Calendar().ViewDelta run one round of the service's delta protocol
+// Sync: Messages().InFolder(id).Delta, Folders().Delta, Contacts().Delta,
+// Tasks().InFolder(id).Delta, Tasks().Folders().Delta and
+// Calendar().ViewDelta run one round of the service's delta protocol
 // (Prefer: odata.track-changes, $skiptoken pages, a $deltatoken link at
 // the end). Persist DeltaPage.State (text or JSON) after processing each
 // page; passing it back resumes exactly where the process stopped, across

@@ -13,8 +13,8 @@ import (
 // ItemRef addresses one item or folder that can carry extended properties
 // (messages, events, contacts, mail folders, calendars, contact folders)
 // or open extensions (messages, events, contacts). Build it with
-// MessageRef, EventRef, ContactRef, MailFolderRef, CalendarRef or
-// ContactFolderRef.
+// MessageRef, EventRef, ContactRef, MailFolderRef, CalendarRef,
+// ContactFolderRef, TaskRef or TaskFolderRef.
 type ItemRef struct {
 	collection string // "messages", "events" …
 	id         string
@@ -38,6 +38,15 @@ func CalendarRef(id string) ItemRef { return ItemRef{"calendars", id} }
 
 // ContactFolderRef addresses {root}/contactfolders/{id}.
 func ContactFolderRef(id string) ItemRef { return ItemRef{"contactfolders", id} }
+
+// TaskRef addresses {root}/tasks/{id}. Extended properties on tasks
+// come from the service model (the reference marks them "?"); open
+// extensions are not supported on tasks.
+func TaskRef(id string) ItemRef { return ItemRef{"tasks", id} }
+
+// TaskFolderRef addresses {root}/taskfolders/{id}; extended
+// properties only, inferred from the service model ("?").
+func TaskFolderRef(id string) ItemRef { return ItemRef{"taskfolders", id} }
 
 // ID returns the item's id.
 func (r ItemRef) ID() string { return r.id }

@@ -136,6 +136,36 @@ func (s *TasksService) Complete(ctx context.Context, id string) ([]Task, error) 
 	return out.Value, nil
 }
 
+// Delta runs one sync round over the scoped tasks: GET
+// {root}/taskfolders/{folder_id}/tasks (see InFolder; the reference form is
+// {root}/TaskFolders('{folder_id}')/Tasks) or, on the unscoped service, GET
+// {root}/tasks (inferred "?": the reference documents task sync per folder
+// only), with Prefer: odata.track-changes, then the $skiptoken pages, until
+// a $deltatoken link. Start with a zero DeltaState, or pass the persisted
+// one to get only the changes since; state, if non-nil, is advanced as
+// pages are yielded. Task sync (beta-documented, "Db") accepts $select but
+// no $filter, $orderby, $search or $top. Deleted tasks come with Removed
+// set.
+func (s *TasksService) Delta(ctx context.Context, state *DeltaState, opts *DeltaOptions) iter.Seq2[*DeltaPage[Task], error] {
+	if s.err != nil {
+		return errSeq[*DeltaPage[Task]](s.err)
+	}
+	if opts != nil && (opts.Filter != "" || len(opts.OrderBy) > 0) {
+		return errSeq[*DeltaPage[Task]](errors.New("outlook: task sync supports no $filter or $orderby"))
+	}
+	return deltaPages[Task](ctx, s.mb, s.coll, state, opts)
+}
+
+// Attachments returns the attachments of a task
+// ({root}/tasks/{task_id}/attachments): the Mail API's AttachmentsService
+// over the task (list, get, add file/item/reference, delete; same shapes as
+// message attachments). The reference infers this endpoint from the
+// service model's Task.Attachments navigation property ("M ?"): it is not
+// documented for v2.0.
+func (s *TasksService) Attachments(taskID string) *AttachmentsService {
+	return &AttachmentsService{mb: s.mb, parent: taskItem(taskID), parentID: taskID}
+}
+
 // TaskFoldersService manages task folders: {root}/taskfolders (the default
 // group's) or {root}/taskgroups/{group_id}/taskfolders (see
 // TaskGroupsService.Folders). Get, Update and Delete address
@@ -155,6 +185,23 @@ func (s *TaskFoldersService) List(ctx context.Context, opts *ListOptions) iter.S
 		return errSeq[*TaskFolder](s.err)
 	}
 	return listEntities[TaskFolder](ctx, s.mb, s.coll, opts)
+}
+
+// Delta runs one sync round over the task folders: GET {root}/taskfolders
+// (or, on a group's service, {root}/taskgroups/{group_id}/taskfolders —
+// inferred "?", the reference documents {root}/TaskFolders only) with
+// Prefer: odata.track-changes, then the $skiptoken pages, until a
+// $deltatoken link (beta-documented, "Db"). Only Select and MaxPageSize of
+// opts apply: the service takes no $filter or $orderby here. Deleted
+// folders come with Removed set.
+func (s *TaskFoldersService) Delta(ctx context.Context, state *DeltaState, opts *DeltaOptions) iter.Seq2[*DeltaPage[TaskFolder], error] {
+	if s.err != nil {
+		return errSeq[*DeltaPage[TaskFolder]](s.err)
+	}
+	if opts != nil && (opts.Filter != "" || len(opts.OrderBy) > 0) {
+		return errSeq[*DeltaPage[TaskFolder]](errors.New("outlook: task folder sync supports no $filter or $orderby"))
+	}
+	return deltaPages[TaskFolder](ctx, s.mb, s.coll, state, opts)
 }
 
 // Get reads a task folder: GET {root}/taskfolders/{folder_id} (the default

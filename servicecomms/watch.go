@@ -170,6 +170,13 @@ var ErrWatcherBusy = errors.New("servicecomms: the watcher is already polling (P
 // bare iterator function) is needed to read the state between events and
 // save it, and Poll lets the same diffing run without any sleeping.
 //
+// Messages are listed in the service's default window (those that started
+// in the last seven days). An open incident that leaves the window is looked
+// up by id on each poll, so its updates and resolution are still reported;
+// any other message that is no longer listed is remembered without an event
+// for 30 days, so it is not announced again if it reappears. A version of a
+// message older (by LastUpdatedTime) than one already seen is ignored.
+//
 // State is committed per event: in Events, once the loop body has run for
 // an event (even if it then breaks) that change is recorded and will not be
 // reported again; changes of a poll whose events were not delivered are
@@ -258,8 +265,10 @@ func (w *Watcher) Poll(ctx context.Context) ([]Event, error) {
 // failed poll is yielded as a *WatchError and watching goes on after a
 // delay: Interval doubled per consecutive failure up to MaxBackoff, or the
 // service's Retry-After when that is longer. The sequence ends when ctx is
-// cancelled (without an error), when the loop breaks, or after MaxFailures
-// consecutive failures (the last error is yielded).
+// cancelled (without an error), when the loop breaks, after MaxFailures
+// consecutive failures, or at once when the service answers that the API is
+// retired for the tenant (ErrRetired), which no retry can change; the last
+// error is yielded, with RetryIn 0.
 func (w *Watcher) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		if !w.busy.CompareAndSwap(false, true) {
@@ -278,7 +287,7 @@ func (w *Watcher) Events(ctx context.Context) iter.Seq2[Event, error] {
 				failures++
 				delay = w.backoff(failures, err)
 				werr := &WatchError{Err: err, Failures: failures, RetryIn: delay}
-				if w.opts.MaxFailures > 0 && failures >= w.opts.MaxFailures {
+				if w.opts.MaxFailures > 0 && failures >= w.opts.MaxFailures || errors.Is(err, ErrRetired) {
 					werr.RetryIn = 0
 					yield(Event{}, werr)
 					return
@@ -366,6 +375,31 @@ func (w *Watcher) poll(ctx context.Context) ([]pending, *stateData, error) {
 		}
 		msgs = append(msgs, m)
 	}
+	// An open incident that started before the service's default window
+	// (seven days) drops out of the list while it is still open: look it
+	// up by id, so that its updates and its resolution are still reported.
+	w.mu.Lock()
+	var lost []string
+	if w.st != nil {
+		for id, mark := range w.st.Messages {
+			if !mark.Resolved && !isMessageCenterType(mark.Type) &&
+				!slices.ContainsFunc(msgs, func(m *Message) bool { return m != nil && m.ID == id }) {
+				lost = append(lost, id)
+			}
+		}
+	}
+	w.mu.Unlock()
+	slices.Sort(lost)
+	for _, id := range lost {
+		for m, err := range w.src.Messages(ctx, &MessageOptions{ID: id}) {
+			if err != nil {
+				return nil, nil, err
+			}
+			if m != nil && m.ID == id {
+				msgs = append(msgs, m)
+			}
+		}
+	}
 	w.mu.Lock()
 	prev := w.st
 	silent := prev == nil && w.opts.Baseline
@@ -410,8 +444,16 @@ func diff(prev *stateData, silent bool, statuses []WorkloadStatus, msgs []*Messa
 			continue
 		}
 		mark := markOf(m)
-		next.Messages[m.ID] = mark
+		mark.Seen = now.UTC()
 		old, known := prev.Messages[m.ID]
+		if known && mark.Updated.Before(old.Updated) {
+			// An older version than the one already seen (a lagging
+			// replica, or clocks that disagree): not a change.
+			old.Seen = mark.Seen
+			next.Messages[m.ID] = old
+			continue
+		}
+		next.Messages[m.ID] = mark
 		if silent || (known && old.same(mark)) {
 			continue
 		}
@@ -438,7 +480,29 @@ func diff(prev *stateData, silent bool, statuses []WorkloadStatus, msgs []*Messa
 		}
 		out = append(out, pending{ev: ev, key: m.ID, message: &mark})
 	}
+	// Messages that are no longer listed (they left the service's window)
+	// are remembered for a while, so that one listed again is not announced
+	// as new. Their absence is not reported: it says nothing about them.
+	for id, old := range prev.Messages {
+		if _, ok := next.Messages[id]; ok {
+			continue
+		}
+		if old.Seen.IsZero() {
+			old.Seen = now.UTC() // a state saved before Seen was recorded
+		}
+		if now.Sub(old.Seen) <= watchRetention {
+			next.Messages[id] = old
+		}
+	}
 	return out, next
+}
+
+// watchRetention is how long a Watcher remembers a message it no longer
+// sees in the list.
+const watchRetention = 30 * 24 * time.Hour
+
+func isMessageCenterType(t MessageType) bool {
+	return squash(string(t)) == squash(string(MessageTypeMessageCenter))
 }
 
 // newEntries returns the updates of m published after what old recorded.
@@ -497,6 +561,8 @@ type messageMark struct {
 	Updated       time.Time   `json:"updated"`
 	Entries       int         `json:"entries"`
 	LastPublished time.Time   `json:"lastPublished"`
+	// Seen is when a poll last listed the message.
+	Seen time.Time `json:"seen,omitzero"`
 }
 
 func (a messageMark) same(b messageMark) bool {

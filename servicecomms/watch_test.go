@@ -450,20 +450,121 @@ func TestWatcherWithACustomSource(t *testing.T) {
 	require.Len(t, evs[1].NewEntries, 1)
 	assert.Equal(t, "PIR", evs[1].NewEntries[0].MessageText)
 
-	// Messages that left the window are forgotten (no event).
+	// A message that left the window is remembered without an event, and
+	// not announced again when it is listed again.
+	pm1 := msgs[1]
 	msgs = msgs[:1]
 	evs, err = w.Poll(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, evs)
 	_, nm := w.State().Len()
-	assert.Equal(t, 1, nm)
+	assert.Equal(t, 2, nm)
+	msgs = append(msgs, pm1)
+	evs, err = w.Poll(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, evs, "a message back in the window is not new")
 
 	// A failed poll changes nothing.
 	msgErr = fail
 	_, err = w.Poll(ctx)
 	assert.ErrorIs(t, err, fail)
 	_, nm = w.State().Len()
-	assert.Equal(t, 1, nm)
+	assert.Equal(t, 2, nm)
+}
+
+func TestWatcherIgnoresOlderVersionsOfAMessage(t *testing.T) {
+	t.Parallel()
+	decode := func(s string) *servicecomms.Message {
+		var m servicecomms.Message
+		require.NoError(t, json.Unmarshal([]byte(s), &m))
+		return &m
+	}
+	newer := decode(`{"Id":"EX1","MessageType":"Incident","Status":"Service restored","LastUpdatedTime":"2020-01-01T02:00:00Z",` +
+		`"Messages":[{"PublishedTime":"2020-01-01T01:00:00Z","MessageText":"a"},{"PublishedTime":"2020-01-01T02:00:00Z","MessageText":"b"}]}`)
+	older := decode(`{"Id":"EX1","MessageType":"Incident","Status":"Service degradation","LastUpdatedTime":"2020-01-01T01:00:00Z",` +
+		`"Messages":[{"PublishedTime":"2020-01-01T01:00:00Z","MessageText":"a"}]}`)
+	var msgs []*servicecomms.Message
+	src := sourceFunc{
+		status: func() ([]servicecomms.WorkloadStatus, error) { return nil, nil },
+		msgs:   func() ([]*servicecomms.Message, error) { return msgs, nil },
+	}
+	w, err := servicecomms.NewWatcher(src, nil)
+	require.NoError(t, err)
+	msgs = []*servicecomms.Message{newer}
+	evs, err := w.Poll(context.Background())
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Equal(t, servicecomms.EventIncidentResolved, evs[0].Kind)
+
+	// A lagging replica answers with the previous version, then the
+	// current one again: neither is a change.
+	for _, m := range []*servicecomms.Message{older, newer} {
+		msgs = []*servicecomms.Message{m}
+		evs, err = w.Poll(context.Background())
+		require.NoError(t, err)
+		assert.Empty(t, evs, "LastUpdatedTime %s", m.LastUpdatedTime.Time)
+	}
+}
+
+func TestWatcherFollowsAnOpenIncidentOutOfTheWindow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tenant := office365test.NewTenant(office365test.WithoutGeneratedMessages())
+		now := tenant.Now()
+		require.NoError(t, tenant.AddIncident(office365test.HealthIncident{
+			ID: "EX500", Workload: "Exchange", Title: "Long outage",
+			Updates: []office365test.HealthUpdate{
+				{At: now.Add(-6 * 24 * time.Hour), Status: "ServiceDegradation", Text: "started"},
+				{At: now.Add(2 * 24 * time.Hour), Status: "ServiceRestored", Text: "fixed"},
+			},
+		}))
+		c, _ := inProcessClient(t, tenant)
+		w, err := servicecomms.NewWatcher(c, nil)
+		require.NoError(t, err)
+		evs, err := w.Poll(t.Context())
+		require.NoError(t, err)
+		var got []string
+		for _, ev := range evs {
+			if ev.Message != nil {
+				got = append(got, summary(ev))
+			}
+		}
+		assert.Equal(t, []string{`IncidentOpened EX500 ""->"Service degradation" +1`}, got)
+
+		// Three days later the incident started 9 days ago, outside the
+		// default window, and was resolved meanwhile.
+		time.Sleep(3 * 24 * time.Hour)
+		evs, err = w.Poll(t.Context())
+		require.NoError(t, err)
+		got = nil
+		for _, ev := range evs {
+			if ev.Message != nil {
+				got = append(got, summary(ev))
+			}
+		}
+		assert.Equal(t, []string{`IncidentResolved EX500 "Service degradation"->"Service restored" +1`}, got)
+	})
+}
+
+func TestWatcherStopsForTheRetiredService(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tenant := office365test.NewTenant(office365test.WithRetiredServiceComms())
+		c, _ := inProcessClient(t, tenant, office365.WithRetry(office365.RetryOptions{MaxRetries: -1}))
+		w, err := servicecomms.NewWatcher(c, &servicecomms.WatchOptions{Interval: time.Minute})
+		require.NoError(t, err)
+		var errs []error
+		for _, err := range w.Events(t.Context()) {
+			require.Error(t, err)
+			errs = append(errs, err)
+			if len(errs) == 3 {
+				break
+			}
+		}
+		require.Len(t, errs, 1, "retrying cannot help: Events ends")
+		assert.ErrorIs(t, errs[0], servicecomms.ErrRetired)
+		var werr *servicecomms.WatchError
+		require.ErrorAs(t, errs[0], &werr)
+		assert.Zero(t, werr.RetryIn)
+	})
 }
 
 func TestWatcherAgainstTheRealFakeServer(t *testing.T) {

@@ -86,8 +86,9 @@
 // default) and reconnects. Failures are retried with capped, jittered
 // exponential backoff that resets after a healthy connection; Retry-After on
 // 429 and 503 is honoured; a clean "]}" reconnects at once. Listening stops
-// with an error only for what retrying cannot fix, such as repeated 401s
-// ([ListenOptions.MaxAuthFailures]) or a context that ended.
+// with an error only for what retrying cannot fix, such as repeated 401s or
+// a credential that keeps failing to produce a token
+// ([ListenOptions.MaxAuthFailures]), or a context that ended.
 //
 // The *http.Client given with office365.WithHTTPClient must have no Timeout:
 // it would cut every long-lived stream; New rejects such a client. Idleness is

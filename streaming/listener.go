@@ -8,7 +8,9 @@ import (
 	"iter"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -66,8 +68,9 @@ type ListenOptions struct {
 	MinBackoff, MaxBackoff time.Duration
 	// MaxAuthFailures is how many connection attempts in a row may be
 	// rejected with 401 Unauthorized (each after the pipeline already
-	// fetched a fresh token and tried again) before Next returns the error.
-	// Default 3.
+	// fetched a fresh token and tried again), or fail without reaching the
+	// service for another reason than the network (the credential returned
+	// an error), before Next returns the error. Default 3.
 	MaxAuthFailures int
 	// MaxObjectSize limits one notification's size (see WithMaxObjectSize).
 	MaxObjectSize int
@@ -258,7 +261,9 @@ type ListenerStats struct {
 //
 // Errors: Next returns an error only when listening cannot go on: a
 // persistent 401 (MaxAuthFailures attempts in a row, each after a token
-// refresh), 403 or another 4xx, an expired subscription without a Resource
+// refresh), a credential that fails to produce a token (or another failure
+// that is neither an HTTP status nor a network error) MaxAuthFailures times
+// in a row, 403 or another 4xx, an expired subscription without a Resource
 // to subscribe to again, a resubscription rejected with a 4xx, or 404 for
 // freshly created subscriptions five times in a row. Network errors,
 // stalls, garbled streams, 5xx, 429 and 503 are retried for ever (cancel
@@ -540,6 +545,15 @@ func (g *group) run(ctx context.Context) {
 					g.l.fail(fmt.Errorf("streaming: GetNotifications rejected the token %d times in a row: %w", authFails, err))
 					return
 				}
+			case status == 0 && !transient(err):
+				// No answer from the service and no network failure either:
+				// the credential could not produce a token, or the request
+				// cannot be sent at all. Retrying for ever would hide it.
+				authFails++
+				if authFails >= g.l.opts.MaxAuthFailures {
+					g.l.fail(fmt.Errorf("streaming: cannot open a GetNotifications connection (%d attempts in a row): %w", authFails, err))
+					return
+				}
 			case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
 				var apiErr *office365.Error
 				if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
@@ -611,6 +625,18 @@ func (g *group) run(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// transient reports whether err, which carries no HTTP status, is a
+// failure worth retrying for ever: a network error (the pipeline wraps
+// those in a *url.Error) or a stalled connection. Anything else, such as a
+// credential that cannot produce a token or a request the pipeline refuses
+// to send, would fail the same way on every attempt.
+func transient(err error) bool {
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne) || errors.Is(err, ErrStalled) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // disconnected reports a failure to the log and to the caller.
@@ -800,6 +826,7 @@ func (g *group) resubscribe(ctx context.Context, expired []*subState, cause erro
 		if len(changes) == 0 {
 			changes = DefaultChangeTypes
 		}
+		credFails := 0
 		for attempt := 0; ; attempt++ {
 			sub, err := g.l.c.subscribe(ctx, st.sub.Resource, changes)
 			if ctx.Err() != nil {
@@ -812,7 +839,13 @@ func (g *group) resubscribe(ctx context.Context, expired []*subState, cause erro
 				break
 			}
 			status := office365.StatusCode(err)
-			if status >= 400 && status < 500 && status != http.StatusTooManyRequests && status != http.StatusRequestTimeout {
+			if status == 0 && !transient(err) {
+				credFails++
+			} else {
+				credFails = 0
+			}
+			if status >= 400 && status < 500 && status != http.StatusTooManyRequests && status != http.StatusRequestTimeout ||
+				credFails >= g.l.opts.MaxAuthFailures {
 				g.l.fail(fmt.Errorf("streaming: subscribing again to %s after expiry: %w", st.sub.Resource, err))
 				return false
 			}

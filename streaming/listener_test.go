@@ -2,6 +2,7 @@ package streaming_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+	"golang.org/x/oauth2"
 
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
@@ -600,5 +602,51 @@ func TestRepeatsAreDroppedAndGarbageIsADrop(t *testing.T) {
 		assert.Equal(t, streaming.GapReconnect, gaps[0].Gap.Reason)
 		assert.Equal(t, int64(4), gaps[0].Gap.FromSeq)
 		assert.Equal(t, int64(4), l.Subscriptions()[0].LastSequenceNumber)
+	})
+}
+
+// failingCred lends one token (for subscribing) and then fails, as a
+// credential whose secret was revoked does.
+type failingCred struct{ n atomic.Int64 }
+
+func (c *failingCred) Token(ctx context.Context, _ []string) (*oauth2.Token, error) {
+	if c.n.Add(1) == 1 {
+		return &oauth2.Token{AccessToken: "tok", TokenType: "Bearer"}, nil
+	}
+	return nil, errors.New("AADSTS7000222: the provided client secret keys are expired")
+}
+
+func TestCredentialFailureEndsListening(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	inBubble(t, nil, func(t *testing.T, e *env) {
+		cred := &failingCred{}
+		client, err := streaming.New(cred, office365.WithBaseURL(e.srv.URL()), office365.WithHTTPClient(e.pt.Client()))
+		require.NoError(t, err)
+		sub, err := client.Subscribe(context.Background(), streaming.Messages())
+		require.NoError(t, err)
+		l, err := client.Listen(context.Background(), []*streaming.Subscription{sub}, &streaming.ListenOptions{MaxAuthFailures: 2})
+		require.NoError(t, err)
+		defer l.Close()
+		done := make(chan error, 1)
+		var evs []streaming.Event
+		go func() {
+			for {
+				ev, err := l.Next(context.Background())
+				if err != nil {
+					done <- err
+					return
+				}
+				evs = append(evs, ev)
+			}
+		}()
+		settle(time.Hour)
+		select {
+		case err := <-done:
+			assert.ErrorContains(t, err, "AADSTS7000222")
+			assert.ErrorContains(t, err, "2 attempts in a row")
+		default:
+			t.Fatal("a credential that keeps failing is retried for ever")
+		}
+		assert.Equal(t, []streaming.EventKind{streaming.EventDisconnected}, kinds(evs))
 	})
 }
