@@ -32,9 +32,15 @@ type Refresher interface {
 // ErrNoToken is returned when a credential produced no usable access token.
 var ErrNoToken = errors.New("auth: credential returned no access token")
 
+// ErrExpiredToken is returned (wrapped) by a FromTokenSource credential whose
+// token source hands out a token that has already expired.
+var ErrExpiredToken = errors.New("auth: token already expired")
+
 // FromTokenSource adapts an oauth2.TokenSource to a Credential. The scopes a
 // client asks for are ignored: the token source decides what its tokens grant.
-// Tokens are reused until shortly before they expire.
+// Tokens are reused until shortly before they expire; a token the source
+// returns already expired is an error (ErrExpiredToken), not sent. A token
+// without an expiry is used until the service rejects it.
 func FromTokenSource(ts oauth2.TokenSource) Credential {
 	return &tokenSourceCredential{src: ts, ts: oauth2.ReuseTokenSourceWithExpiry(nil, ts, refreshLeeway)}
 }
@@ -62,6 +68,12 @@ func (c *tokenSourceCredential) Token(ctx context.Context, _ []string) (*oauth2.
 	if tok == nil || tok.AccessToken == "" {
 		return nil, ErrNoToken
 	}
+	if !tok.Expiry.IsZero() && !tok.Expiry.After(time.Now()) {
+		// Sending it would only earn a 401 (and the refresh would get the
+		// same token again): say what is wrong instead.
+		return nil, fmt.Errorf("%w: the token source returned a token that expired at %s",
+			ErrExpiredToken, tok.Expiry.UTC().Format(time.RFC3339))
+	}
 	return tok, nil
 }
 
@@ -75,8 +87,13 @@ func (c *tokenSourceCredential) Refresh(ctx context.Context, scopes []string) (*
 
 // TokenSource adapts a Credential to an oauth2.TokenSource for the given
 // scopes, so tokens can be handed to other oauth2-aware code. Tokens are
-// reused until shortly before expiry and refreshes are serialised. The
-// context is used for every token request the source makes.
+// reused until shortly before expiry and refreshes are serialised.
+//
+// ctx is kept and used for every token request the source makes, as
+// oauth2.Config.TokenSource does: once it is cancelled, every later refresh
+// fails with its error (a still-valid cached token is returned meanwhile).
+// Give a long-lived source a context that lives as long as it does, such as
+// context.WithoutCancel(ctx) or context.Background().
 func TokenSource(ctx context.Context, cred Credential, scopes ...string) oauth2.TokenSource {
 	scopes = slices.Clone(scopes)
 	return oauth2.ReuseTokenSourceWithExpiry(nil, credentialSource{ctx: ctx, cred: cred, scopes: scopes}, refreshLeeway)

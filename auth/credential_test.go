@@ -128,3 +128,45 @@ func TestStaticToken(t *testing.T) {
 	_, err = auth.StaticToken("abc").Token(ctx, nil)
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+// expiredSource returns a token that expired an hour ago.
+type expiredSource struct{ calls atomic.Int32 }
+
+func (s *expiredSource) Token() (*oauth2.Token, error) {
+	s.calls.Add(1)
+	return &oauth2.Token{AccessToken: "stale-secret", Expiry: time.Now().Add(-time.Hour)}, nil
+}
+
+// TestFromTokenSourceRejectsExpiredTokens: an already expired token used to
+// be handed out (and sent, earning a 401); it is a clear error now, and
+// neither the token nor its value appears in it.
+func TestFromTokenSourceRejectsExpiredTokens(t *testing.T) {
+	t.Parallel()
+	src := &expiredSource{}
+	cred := auth.FromTokenSource(src)
+	_, err := cred.Token(t.Context(), nil)
+	require.ErrorIs(t, err, auth.ErrExpiredToken)
+	assert.NotContains(t, err.Error(), "stale-secret")
+	_, err = cred.(auth.Refresher).Refresh(t.Context(), nil)
+	require.ErrorIs(t, err, auth.ErrExpiredToken)
+	// A token without an expiry is trusted.
+	tok, err := auth.FromTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "forever"})).Token(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "forever", tok.AccessToken)
+}
+
+// TestTokenSourceKeepsItsContext documents that the context given to
+// TokenSource is used for later refreshes: once cancelled, refreshes fail,
+// while context.WithoutCancel keeps the source usable.
+func TestTokenSourceKeepsItsContext(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	ts := auth.TokenSource(ctx, auth.StaticToken("a"), "s")
+	keep := auth.TokenSource(context.WithoutCancel(ctx), auth.StaticToken("b"), "s")
+	cancel()
+	_, err := ts.Token()
+	require.ErrorIs(t, err, context.Canceled)
+	tok, err := keep.Token()
+	require.NoError(t, err)
+	assert.Equal(t, "b", tok.AccessToken)
+}

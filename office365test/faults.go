@@ -2,6 +2,7 @@ package office365test
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,11 +69,8 @@ func (s *Server) InjectFault(f *Fault) *Fault {
 func (s *Server) RemoveFault(f *Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, g := range s.faults {
-		if g == f {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			return
-		}
+	if i := slices.Index(s.faults, f); i >= 0 {
+		s.faults = slices.Delete(slices.Clone(s.faults), i, i+1)
 	}
 }
 
@@ -98,15 +96,26 @@ func (s *Server) UnauthorizedOnce() *Fault {
 
 func (s *Server) matchFault(r *http.Request) *Fault {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
+	faults := slices.Clone(s.faults)
+	s.mu.Unlock()
+	for _, f := range faults {
 		if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
 			continue
 		}
 		if f.PathContains != "" && !strings.Contains(strings.ToLower(r.URL.Path), strings.ToLower(f.PathContains)) {
 			continue
 		}
+		// Match is the caller's code: it runs without the server's lock, so
+		// it may use the server (Requests, Now, …) without deadlocking.
 		if f.Match != nil && !f.Match(r) {
+			continue
+		}
+		// Claim one of the fault's applications; another request may have
+		// used up its last one (or the fault was removed) meanwhile.
+		s.mu.Lock()
+		i := slices.Index(s.faults, f)
+		if i < 0 {
+			s.mu.Unlock()
 			continue
 		}
 		f.mu.Lock()
@@ -114,8 +123,9 @@ func (s *Server) matchFault(r *http.Request) *Fault {
 		done := f.Times > 0 && f.hits >= f.Times
 		f.mu.Unlock()
 		if done {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			s.faults = slices.Delete(slices.Clone(s.faults), i, i+1)
 		}
+		s.mu.Unlock()
 		return f
 	}
 	return nil

@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/office365-go/office365/internal/transport"
 )
 
 // Redacted is the placeholder that replaces secrets in recorded fixtures.
@@ -29,13 +31,11 @@ var secretHeaders = []string{
 }
 
 // secretParams are query parameters and form fields (compared after
-// normalizeName) whose values are always redacted. Paging and delta state
-// ($skiptoken, $deltatoken) and the push-notification validationtoken are not
-// secrets and are kept: replays need them.
-var secretParams = nameSet(
-	"access_token", "refresh_token", "id_token", "client_secret", "client_assertion",
-	"code", "code_verifier", "device_code", "password", "assertion", "sig", "token",
-)
+// normalizeName) whose values are always redacted: the module's one list,
+// which the client pipeline's RedactURL redacts in logs and errors too.
+// Paging and delta state ($skiptoken, $deltatoken) and the push-notification
+// validationtoken are not secrets and are kept: replays need them.
+var secretParams = nameSet(transport.SecretParamNames()...)
 
 // secretJSONFields are JSON object members (compared after normalizeName)
 // whose values are always redacted. ClientState is the shared secret of
@@ -48,24 +48,7 @@ var secretJSONFields = nameSet(
 // normalizeName folds a parameter or field name for comparison: case is
 // ignored, as are '_' and '-', so access_token, AccessToken and
 // Access-Token are the same name.
-func normalizeName(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if r == '_' || r == '-' {
-			continue
-		}
-		b.WriteRune(toLowerASCII(r))
-	}
-	return b.String()
-}
-
-func toLowerASCII(r rune) rune {
-	if 'A' <= r && r <= 'Z' {
-		return r + ('a' - 'A')
-	}
-	return r
-}
+func normalizeName(s string) string { return transport.NormalizeParamName(s) }
 
 func nameSet(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))
@@ -83,7 +66,7 @@ var (
 	authParamRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_\-]{0,31}=$`)
 	// secretParamTextRE finds secret query parameters inside text (URLs in
 	// bodies and in headers such as Location).
-	secretParamTextRE = regexp.MustCompile(`(?i)[?&](?:access_token|refresh_token|id_token|client_secret|client_assertion|code|code_verifier|device_code|password|assertion|sig|token)=([^&"'\s#<>\\]+)`)
+	secretParamTextRE = regexp.MustCompile(`(?i)[?&](?:` + strings.Join(transport.SecretParamNames(), "|") + `)=([^&"'\s#<>\\]+)`)
 	// jwtRE finds JSON Web Tokens (header.payload.signature, base64url).
 	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*`)
 	// emailRE finds e-mail addresses whose domain has a top-level label.

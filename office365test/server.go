@@ -29,7 +29,10 @@ type Server struct {
 	faults  []*Fault
 	tokenOK func(string) bool
 	now     func() time.Time
-	logCap  int
+	logCap  int // most requests kept
+	logMax  int // most body bytes kept
+	logSize int // body bytes in log
+	bodyMax int // largest request body accepted
 }
 
 type mount struct {
@@ -81,7 +84,7 @@ func WithClock(now func() time.Time) ServerOption {
 // ServiceComms tenant, the Outlook mailbox, streaming) mount themselves on
 // it; most callers use Start, which mounts them all.
 func NewServer(opts ...ServerOption) *Server {
-	s := &Server{now: time.Now, logCap: 10000}
+	s := &Server{now: time.Now, logCap: 10000, logMax: 64 << 20, bodyMax: maxRequestBody}
 	for _, o := range opts {
 		o(s)
 	}
@@ -133,7 +136,9 @@ func (s *Server) MountIf(prefix string, match func(*http.Request) bool, h http.H
 	s.mounts = ms
 }
 
-// Requests returns a copy of the request log, oldest first.
+// Requests returns a copy of the request log, oldest first. The log keeps
+// the most recent 10,000 requests and at most 64 MiB of their bodies (each
+// body is cut at 1 MiB); older entries are dropped.
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -153,19 +158,32 @@ func (s *Server) LastRequest() (RecordedRequest, bool) {
 // ResetRequests clears the request log.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
-	s.log = nil
+	s.log, s.logSize = nil, 0
 	s.mu.Unlock()
 }
 
 // maxLoggedBody caps how much of a request body the log keeps.
 const maxLoggedBody = 1 << 20
 
+// maxRequestBody is the largest request body the server accepts.
+const maxRequestBody = 64 << 20
+
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	if r.Body != nil {
-		b, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+		s.mu.Lock()
+		limit := s.bodyMax
+		s.mu.Unlock()
+		b, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 		if err != nil {
 			http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		if len(b) > limit {
+			// Handing the API fake a silently truncated body would make it
+			// answer about data the client never sent.
+			s.record(r, b)
+			WriteError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large.")
 			return
 		}
 		body = b
@@ -196,15 +214,32 @@ func (s *Server) record(r *http.Request, body []byte) {
 	if h.Get("Authorization") != "" {
 		h.Set("Authorization", "Bearer <redacted>")
 	}
+	if len(body) > maxLoggedBody {
+		// A copy: a sub-slice would keep the whole large body alive.
+		body = bytes.Clone(body[:maxLoggedBody])
+	}
 	rec := RecordedRequest{
 		Method: r.Method, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery,
-		Header: h, Body: body[:min(len(body), maxLoggedBody)], Time: time.Now(),
+		Header: h, Body: body, Time: time.Now(),
 	}
 	s.mu.Lock()
-	if len(s.log) >= s.logCap {
-		s.log = slices.Delete(s.log, 0, len(s.log)/2)
+	// Bound the log by count and by body bytes: a long-running fake (a
+	// soak test, an example left running) must not grow without limit.
+	// The oldest half goes at once so trimming stays cheap.
+	if len(s.log) >= s.logCap || s.logSize+len(rec.Body) > s.logMax {
+		drop, freed := 0, 0
+		for _, old := range s.log {
+			if drop >= len(s.log)/2 && s.logSize-freed+len(rec.Body) <= s.logMax {
+				break
+			}
+			drop++
+			freed += len(old.Body)
+		}
+		s.log = slices.Delete(s.log, 0, drop) // clears the tail: old bodies can be collected
+		s.logSize -= freed
 	}
 	s.log = append(s.log, rec)
+	s.logSize += len(rec.Body)
 	s.mu.Unlock()
 }
 

@@ -6,6 +6,7 @@ package odata
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"net/url"
 	"strconv"
@@ -30,7 +31,9 @@ type Page[T any] struct {
 
 // Pages iterates the pages of a collection, starting with req and following
 // @odata.nextLink verbatim (the first request's headers are sent with every
-// page). It yields at most one error and then stops.
+// page). A nextLink to a host other than the service's is not followed (the
+// pipeline refuses to send the client's token there): that ends the
+// iteration with an error. It yields at most one error and then stops.
 func Pages[T any](ctx context.Context, p *transport.Pipeline, req transport.Request) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
 		r := req
@@ -52,9 +55,17 @@ func Pages[T any](ctx context.Context, p *transport.Pipeline, req transport.Requ
 				return
 			}
 			seen[page.NextLink] = true
-			r = transport.Request{Method: req.Method, Path: page.NextLink, Header: req.Header, Scopes: req.Scopes}
+			r = nextRequest(req, page.NextLink)
 		}
 	}
+}
+
+// nextRequest is the request for the page at link, which is used verbatim:
+// the method, headers, scopes and retry settings of req are kept, its query
+// and body are not.
+func nextRequest(req transport.Request, link string) transport.Request {
+	return transport.Request{Method: req.Method, Path: link, Header: req.Header, Scopes: req.Scopes,
+		Idempotent: req.Idempotent, NoRetry: req.NoRetry}
 }
 
 // Items iterates every item of a collection across pages (see Pages).
@@ -68,6 +79,10 @@ func Items[T any](ctx context.Context, p *transport.Pipeline, req transport.Requ
 // A nextLink in a response is followed instead when present.
 func TopSkipPages[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, pageSize int) iter.Seq2[*Page[T], error] {
 	return func(yield func(*Page[T], error) bool) {
+		if pageSize <= 0 {
+			yield(nil, fmt.Errorf("office365: page size must be positive, got %d", pageSize))
+			return
+		}
 		base := req.Query
 		for skip := 0; ; {
 			r := req
@@ -84,7 +99,7 @@ func TopSkipPages[T any](ctx context.Context, p *transport.Pipeline, req transpo
 				return
 			}
 			if page.NextLink != "" {
-				for pg, err := range Pages[T](ctx, p, transport.Request{Path: page.NextLink, Header: req.Header, Scopes: req.Scopes}) {
+				for pg, err := range Pages[T](ctx, p, nextRequest(req, page.NextLink)) {
 					if !yield(pg, err) || err != nil {
 						return
 					}

@@ -191,3 +191,83 @@ func collect[T any](seq func(func(T, error) bool)) ([]T, error) {
 	}
 	return out, nil
 }
+
+// TestPagesRefusesForeignHostNextLink: a nextLink to another host would get
+// the client's bearer token; it is not followed and the iteration ends with
+// an error.
+func TestPagesRefusesForeignHostNextLink(t *testing.T) {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://outlook.office.com/api/v2.0/me/messages",
+		httpmock.NewStringResponder(200, `{"value":[{"Id":"1"}],"@odata.nextLink":"https://evil.example.com/api/v2.0/me/messages?$skip=1"}`))
+	evil := 0
+	mock.RegisterResponder(http.MethodGet, "=~^https://evil\\.example\\.com/", func(*http.Request) (*http.Response, error) {
+		evil++
+		return httpmock.NewStringResponse(200, `{"value":[]}`), nil
+	})
+	p := pipeline(t, mock)
+	got, err := collect(odata.Items[item](t.Context(), p, transport.Request{Path: "/me/messages"}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not the service host")
+	assert.Equal(t, []string{"1"}, ids(got))
+	assert.Zero(t, evil, "no request may reach the foreign host")
+	// Same host with the default port spelt out: followed.
+	mock2 := httpmock.NewMockTransport()
+	mock2.RegisterResponder(http.MethodGet, "https://outlook.office.com/api/v2.0/me/messages",
+		httpmock.NewStringResponder(200, `{"value":[{"Id":"1"}],"@odata.nextLink":"https://outlook.office.com:443/api/v2.0/me/messages?$skip=1"}`))
+	mock2.RegisterResponderWithQuery(http.MethodGet, "https://outlook.office.com:443/api/v2.0/me/messages", "$skip=1",
+		httpmock.NewStringResponder(200, `{"value":[{"Id":"2"}]}`))
+	got, err = collect(odata.Items[item](t.Context(), pipeline(t, mock2), transport.Request{Path: "/me/messages"}))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"1", "2"}, ids(got))
+}
+
+func ids(items []item) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.ID)
+	}
+	return out
+}
+
+// TestTopSkipSwitchesToNextLink: when a $top/$skip page carries a nextLink,
+// the pager follows it (verbatim, keeping the request's headers) and stops
+// adding $skip.
+func TestTopSkipSwitchesToNextLink(t *testing.T) {
+	mock := httpmock.NewMockTransport()
+	var queries []string
+	mock.RegisterResponder(http.MethodGet, "https://outlook.office.com/api/v2.0/Messages", func(r *http.Request) (*http.Response, error) {
+		queries = append(queries, r.URL.RawQuery)
+		assert.Equal(t, "v", r.Header.Get("X-Test"))
+		switch r.URL.RawQuery {
+		case "$top=2":
+			return httpmock.NewStringResponse(200, `{"value":[{"Id":"a"},{"Id":"b"}]}`), nil
+		case "$top=2&$skip=2":
+			return httpmock.NewStringResponse(200, `{"value":[{"Id":"c"}],"@odata.nextLink":"https://outlook.office.com/api/v2.0/Messages?$skiptoken=X"}`), nil
+		case "$skiptoken=X":
+			return httpmock.NewStringResponse(200, `{"value":[{"Id":"d"},{"Id":"e"}]}`), nil
+		}
+		return httpmock.NewStringResponse(400, `{"error":{"code":"Bad","message":"unexpected"}}`), nil
+	})
+	p := pipeline(t, mock)
+	got, err := collect(odata.TopSkipItems[item](t.Context(), p, transport.Request{Path: "/Messages", Header: http.Header{"X-Test": {"v"}}}, 2))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b", "c", "d", "e"}, ids(got))
+	assert.Equal(t, []string{"$top=2", "$top=2&$skip=2", "$skiptoken=X"}, queries)
+}
+
+// TestTopSkipRejectsBadPageSize: a page size of 0 used to loop forever on
+// empty pages.
+func TestTopSkipRejectsBadPageSize(t *testing.T) {
+	for _, size := range []int{0, -1} {
+		mock := httpmock.NewMockTransport()
+		calls := 0
+		mock.RegisterResponder(http.MethodGet, "https://outlook.office.com/api/v2.0/M", func(*http.Request) (*http.Response, error) {
+			calls++
+			require.Less(t, calls, 5, "pager loops")
+			return httpmock.NewStringResponse(200, `{"value":[]}`), nil
+		})
+		_, err := collect(odata.TopSkipItems[item](t.Context(), pipeline(t, mock), transport.Request{Path: "/M"}, size))
+		require.ErrorContains(t, err, "page size must be positive")
+		assert.Zero(t, calls)
+	}
+}

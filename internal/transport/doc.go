@@ -34,6 +34,18 @@
 // every method; 408, 500, 502 and 504 only for idempotent requests (GET, HEAD, OPTIONS, PUT, DELETE, or a Request marked
 // Idempotent). A connection error is retried for idempotent requests, and for
 // others only if no byte of the request was written. A non-idempotent request
-// is therefore never re-sent once the server may have processed it. A
-// cancelled context stops everything at once and returns ctx.Err().
+// is therefore never re-sent once the server may have processed it; that is
+// why a 504 (a gateway gave up waiting, the service may have finished the
+// work) is retried only for idempotent requests. A cancelled context stops
+// everything at once and returns ctx.Err().
+//
+// # Tokens
+//
+// A 401 is answered once per call with a fresh token: from Refresh when the
+// Credential is an auth.Refresher, otherwise from Token, and then only if that
+// returns a different token than the rejected one. A token is only sent to the
+// root's host (an absolute URL such as an @odata.nextLink that points
+// elsewhere is refused), over https or to a loopback host. Authorization,
+// User-Agent, client-request-id, return-client-request-id and Retry-Attempt
+// belong to the pipeline: a Request that sets them is refused.
 package transport

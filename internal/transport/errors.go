@@ -226,8 +226,13 @@ func excerpt(b []byte, n int) string {
 }
 
 // sensitiveParam reports whether a query parameter's value must not appear
-// in logs or errors.
+// in logs or errors: every IsSecretParam name and, to be safe, any name
+// containing one of a few telling words ($skiptoken and $deltatoken
+// included).
 func sensitiveParam(name string) bool {
+	if IsSecretParam(strings.TrimPrefix(name, "$")) {
+		return true
+	}
 	n := strings.ToLower(strings.TrimPrefix(name, "$"))
 	for _, s := range []string{"token", "secret", "sig", "code", "password", "key", "assertion", "state"} {
 		if strings.Contains(n, s) {
@@ -237,15 +242,19 @@ func sensitiveParam(name string) bool {
 	return false
 }
 
-// RedactURL returns u with user information removed and the values of
-// sensitive query parameters (tokens, signatures, codes, secrets, keys)
-// replaced by REDACTED. Unparsable input yields a placeholder.
+// RedactURL returns u with user information and any fragment removed and
+// the values of sensitive query parameters (tokens, signatures, codes,
+// secrets, keys) replaced by REDACTED. Unparsable input yields a
+// placeholder.
 func RedactURL(u string) string {
 	p, err := url.Parse(u)
 	if err != nil {
 		return "(unparsable URL)"
 	}
 	p.User = nil
+	// A fragment is never sent, and the implicit flow puts tokens there
+	// (#access_token=…).
+	p.Fragment, p.RawFragment = "", ""
 	if p.RawQuery != "" {
 		parts := strings.Split(p.RawQuery, "&")
 		for i, part := range parts {

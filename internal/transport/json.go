@@ -13,7 +13,8 @@ import (
 )
 
 // DoJSON sends the request and decodes a JSON response body into out. A nil
-// out, or a 204 No Content response, discards the body. The body is read up
+// out, a 204 or 205 response, the answer to a HEAD request and an empty body
+// leave out untouched. The body is read up
 // to the configured response cap; larger bodies and bodies that are not JSON
 // (for example an HTML page a proxy answered with) are errors.
 func (p *Pipeline) DoJSON(ctx context.Context, r *Request, out any) error {
@@ -29,13 +30,19 @@ func (p *Pipeline) DoJSONHeader(ctx context.Context, r *Request, out any) (http.
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if out == nil || resp.StatusCode == http.StatusNoContent {
+	if out == nil || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusResetContent ||
+		r.method() == http.MethodHead {
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 		return resp.Header, nil
 	}
 	body, err := p.ReadBody(ctx, resp)
 	if err != nil {
 		return resp.Header, err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		// An empty success body (a 202 Accepted, a HEAD answer) has nothing
+		// to decode: out is left as it is, as go-github does.
+		return resp.Header, nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		e := ErrorFromResponse(resp.StatusCode, resp.Header, body)

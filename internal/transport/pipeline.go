@@ -35,6 +35,7 @@ var sdkProduct = "office365-go/" + Version + " (" + runtime.Version() + "; " + r
 // use.
 type Pipeline struct {
 	root       string
+	rootURL    *url.URL
 	client     *http.Client
 	cred       auth.Credential
 	scopes     []string
@@ -73,6 +74,7 @@ func New(cfg *office365.Config, root string, cred auth.Credential, scopes ...str
 	hc.CheckRedirect = stripAuthOnCrossHostRedirect(cfg.HTTPClient.CheckRedirect)
 	return &Pipeline{
 		root:       strings.TrimRight(root, "/"),
+		rootURL:    u,
 		client:     &hc,
 		cred:       cred,
 		scopes:     append([]string(nil), scopes...),
@@ -115,9 +117,11 @@ type Request struct {
 	Query string
 	// Header holds per-call headers (X-AnchorMailbox, Prefer, Content-Type …).
 	Header http.Header
-	// Body is the request body. A []byte, string or *bytes.Reader can be
-	// re-sent on retry; any other io.Reader is sent once (a retry that would
-	// need it again fails with the original error instead).
+	// Body is the request body. The unread contents of a *bytes.Reader,
+	// *strings.Reader or *bytes.Buffer are copied without consuming the
+	// caller's reader, and can be re-sent on retry; any other io.Reader is
+	// read once (a retry that would need it again fails with the original
+	// error instead).
 	Body io.Reader
 	// JSON, when non-nil, is marshalled as the body with Content-Type
 	// application/json. Body and JSON are mutually exclusive.
@@ -170,7 +174,9 @@ func (p *Pipeline) resolve(r *Request) (string, *url.URL, error) {
 	}
 	parsed, err := url.Parse(u)
 	if err != nil {
-		return "", nil, fmt.Errorf("office365: invalid request URL: %w", err)
+		// The *url.Error quotes the whole URL, which may carry a token
+		// (a nextLink with access_token=…): scrub it.
+		return "", nil, fmt.Errorf("office365: invalid request URL: %w", scrubURLError(err))
 	}
 	return u, parsed, nil
 }
@@ -189,6 +195,16 @@ func (p *Pipeline) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	}
 	if p.cred != nil && !secureForToken(tu) {
 		return nil, fmt.Errorf("office365: refusing to send a token to %s over plain http", RedactURL(target))
+	}
+	if p.cred != nil && !p.sameHost(tu) {
+		// An absolute URL (an @odata.nextLink, a stored deltaLink) that
+		// leads to another host would receive this client's token. The
+		// services always link to their own host, so refuse.
+		return nil, fmt.Errorf("office365: refusing to send a token to %s: not the service host %s",
+			RedactURL(target), p.rootURL.Host)
+	}
+	if err := checkOwnedHeaders(r.Header); err != nil {
+		return nil, err
 	}
 	body, err := newReplayableBody(r)
 	if err != nil {
@@ -225,7 +241,7 @@ func (p *Pipeline) Do(ctx context.Context, r *Request) (*http.Response, error) {
 			delay := p.backoff(attempt)
 			p.log.LogAttrs(ctx, slog.LevelWarn, "office365: retrying after connection error",
 				slog.String("method", method), slog.String("url", redacted()), slog.Int("attempt", attempt+1),
-				slog.Duration("delay", delay), slog.String("error", err.Error()))
+				slog.Duration("delay", delay), slog.String("error", redactError(err)))
 			if err := p.sleep(ctx, delay); err != nil {
 				return nil, err
 			}
@@ -234,7 +250,8 @@ func (p *Pipeline) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			return resp, nil
 		}
-		if resp.StatusCode == http.StatusUnauthorized && !refreshed && p.cred != nil && body.rewindable() {
+		if resp.StatusCode == http.StatusUnauthorized && !refreshed && p.cred != nil && body.rewindable() &&
+			p.canRefresh(ctx, scopes, call) {
 			refreshed = true
 			drainAndClose(resp)
 			attempt-- // a token refresh is not a retry
@@ -277,6 +294,60 @@ func lazyRedacted(u string) func() string {
 
 type callState struct {
 	clientRequestID string
+	// sentToken is the access token of the last try, kept to tell whether
+	// a credential that cannot refresh has anything new to offer after a 401.
+	sentToken string
+	// nextToken, when set, is the token the next try sends.
+	nextToken *oauth2.Token
+}
+
+// canRefresh reports whether a 401 is worth one more try: always for an
+// auth.Refresher; for other credentials only when Token now returns a token
+// other than the one just rejected (re-sending the same token would only be
+// rejected again).
+func (p *Pipeline) canRefresh(ctx context.Context, scopes []string, call *callState) bool {
+	if _, ok := p.cred.(auth.Refresher); ok {
+		return true
+	}
+	tok, err := p.cred.Token(ctx, scopes)
+	if err != nil || tok == nil || tok.AccessToken == "" || tok.AccessToken == call.sentToken {
+		return false
+	}
+	call.nextToken = tok // the next try sends it without asking again
+	return true
+}
+
+// sameHost reports whether u is on the pipeline root's host (scheme, host
+// name and port compared case-insensitively).
+func (p *Pipeline) sameHost(u *url.URL) bool {
+	return strings.EqualFold(u.Scheme, p.rootURL.Scheme) && strings.EqualFold(u.Hostname(), p.rootURL.Hostname()) &&
+		portOf(u) == portOf(p.rootURL)
+}
+
+// portOf returns u's port, defaulted from the scheme.
+func portOf(u *url.URL) string {
+	if port := u.Port(); port != "" {
+		return port
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		return "80"
+	}
+	return "443"
+}
+
+// ownedHeaders are set by the pipeline on every try; neither the client's
+// extra headers nor a call's headers may replace them.
+var ownedHeaders = []string{"Authorization", "User-Agent", "Client-Request-Id", "Return-Client-Request-Id", "Retry-Attempt"}
+
+func checkOwnedHeaders(h http.Header) error {
+	for k := range h {
+		for _, o := range ownedHeaders {
+			if strings.EqualFold(k, o) {
+				return fmt.Errorf("office365: the %s header is set by the client and cannot be given per request", o)
+			}
+		}
+	}
+	return nil
 }
 
 // tokenError marks a failure to obtain a token; it is never retried here
@@ -339,11 +410,15 @@ func (p *Pipeline) try(ctx context.Context, r *Request, method, target string, i
 		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	if p.cred != nil {
-		tok, err := p.token(ctx, scopes, forceRefresh)
-		if err != nil {
-			return nil, false, &tokenError{err: err}
+		tok := call.nextToken
+		call.nextToken = nil
+		if tok == nil {
+			if tok, err = p.token(ctx, scopes, forceRefresh); err != nil {
+				return nil, false, &tokenError{err: err}
+			}
 		}
 		h.Set("Authorization", "Bearer "+tok.AccessToken)
+		call.sentToken = tok.AccessToken
 	}
 	debug := p.log.Enabled(ctx, slog.LevelDebug)
 	var start time.Time
@@ -473,17 +548,36 @@ func newReplayableBody(r *Request) (*replayableBody, error) {
 		b.data, b.size, b.contentType = data, int64(len(data)), "application/json"
 		return b, nil
 	}
+	// The caller's reader is left as it is: the unread remainder of a
+	// *bytes.Reader, *strings.Reader or *bytes.Buffer is copied (through a
+	// copy of the reader) so that the call can be repeated, and a retry
+	// re-sends the same bytes. A typed nil pointer is an empty body.
 	switch body := r.Body.(type) {
 	case nil:
 		b.size = 0
 	case *bytes.Reader:
-		data := make([]byte, body.Len())
-		_, _ = body.Read(data)
+		if body == nil {
+			b.size = 0
+			break
+		}
+		snapshot := *body
+		data := make([]byte, snapshot.Len())
+		_, _ = io.ReadFull(&snapshot, data)
 		b.data, b.size = data, int64(len(data))
 	case *bytes.Buffer:
-		b.data, b.size = body.Bytes(), int64(body.Len())
+		if body == nil {
+			b.size = 0
+			break
+		}
+		b.data, b.size = bytes.Clone(body.Bytes()), int64(body.Len())
 	case *strings.Reader:
-		data, _ := io.ReadAll(body)
+		if body == nil {
+			b.size = 0
+			break
+		}
+		snapshot := *body
+		data := make([]byte, snapshot.Len())
+		_, _ = io.ReadFull(&snapshot, data)
 		b.data, b.size = data, int64(len(data))
 	default:
 		b.stream = body

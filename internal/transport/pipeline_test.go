@@ -113,7 +113,7 @@ func TestRetryMatrix(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					s := &script{steps: []func(*http.Request) (*http.Response, error){respond(status, nil, odataErr("E", "m"))}}
-					p := newTestPipeline(t, s, auth.StaticToken(testToken))
+					p := newTestPipeline(t, s, &countingCred{})
 					_, err := p.Do(t.Context(), &Request{Method: c.method, Path: "/me/messages", Idempotent: c.idempotent, JSON: map[string]int{"A": 1}})
 					var apiErr *office365.Error
 					require.ErrorAs(t, err, &apiErr)
