@@ -1,9 +1,6 @@
 package streaming
 
-import (
-	"fmt"
-	"hash/fnv"
-)
+import "fmt"
 
 // GapReason says why a [Gap] was reported.
 type GapReason string
@@ -96,15 +93,34 @@ type seqTracker struct {
 	n    int // entries in ring
 }
 
-// fingerprint identifies a notification for exact-repeat detection.
+// fingerprint identifies a notification for exact-repeat detection: a
+// 64-bit FNV-1a hash of its subscription, change type, resource and data.
+// The subscription is part of it so that a notification of a new
+// subscription (numbered from 1 again after a resubscription) never
+// matches one of its predecessor, whatever the tracker remembers.
 func fingerprint(n *Notification) uint64 {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(n.ChangeType))
-	_, _ = h.Write([]byte{0})
-	_, _ = h.Write([]byte(n.Resource))
-	_, _ = h.Write([]byte{0})
-	_, _ = h.Write(n.ResourceData)
-	return h.Sum64()
+	h := uint64(fnvOffset)
+	h = fnvAdd(h, n.SubscriptionID)
+	h = fnvAdd(h, "\x00")
+	h = fnvAdd(h, n.ChangeType)
+	h = fnvAdd(h, "\x00")
+	h = fnvAdd(h, n.Resource)
+	h = fnvAdd(h, "\x00")
+	return fnvAdd(h, n.ResourceData)
+}
+
+// FNV-1a, 64 bits (hash/fnv without the allocations of its interface).
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvAdd[T ~string | ~[]byte](h uint64, b T) uint64 {
+	for i := 0; i < len(b); i++ {
+		h ^= uint64(b[i])
+		h *= fnvPrime
+	}
+	return h
 }
 
 func (t *seqTracker) lookup(seq int64) (uint64, bool) {
@@ -133,8 +149,16 @@ func (t *seqTracker) forget() { t.n, t.next = 0, 0 }
 // observe records notification n. It reports whether n is an exact repeat
 // of one already read (to be dropped), and the gap n reveals, if any
 // (without SubscriptionID and Resource, which the caller fills in).
+//
+// A Missed notification without a sequence number is never a repeat: it
+// has no identity, and each one reports a loss of its own (it opens a gap
+// from the next expected number and changes nothing else).
 func (t *seqTracker) observe(n *Notification) (dup bool, gap *Gap) {
 	seq := n.SequenceNumber
+	if n.ChangeType == ChangeMissed && seq <= 0 {
+		t.open = true
+		return false, &Gap{Reason: GapMissed, FromSeq: t.last + 1}
+	}
 	fp := fingerprint(n)
 	if prev, ok := t.lookup(seq); ok {
 		if prev == fp {
@@ -159,7 +183,8 @@ func (t *seqTracker) observe(n *Notification) (dup bool, gap *Gap) {
 			t.last = seq
 		default:
 			// A late arrival inside the window (already covered by a gap),
-			// or the first number of a subscription that counts from 0.
+			// or the first number of a subscription that counts from 0. A
+			// late Missed notification: what it covers is unknown.
 			if n.ChangeType == ChangeMissed {
 				gap = &Gap{Reason: GapMissed, FromSeq: t.last + 1}
 			}

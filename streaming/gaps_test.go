@@ -2,6 +2,7 @@ package streaming
 
 import (
 	"fmt"
+	"hash/fnv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +122,62 @@ func TestSeqTrackerWindowIsBounded(t *testing.T) {
 	// a reset (too old to tell).
 	dup, _ := tr.observe(note(3*seqWindow-seqWindow+1, ChangeCreated))
 	assert.True(t, dup)
+}
+
+func TestSeqTrackerUnnumberedMissedIsNeverARepeat(t *testing.T) {
+	t.Parallel()
+	tr := seqTracker{}
+	for _, seq := range []int64{1, 2} {
+		_, gap := tr.observe(note(seq, ChangeCreated))
+		require.Nil(t, gap)
+	}
+	// Two Missed notifications without a number and with the same
+	// content: each reports a loss of its own.
+	for i, want := range []int64{3, 4} {
+		dup, gap := tr.observe(note(0, ChangeMissed))
+		require.False(t, dup, "Missed %d", i)
+		require.NotNil(t, gap, "Missed %d", i)
+		assert.Equal(t, GapMissed, gap.Reason)
+		assert.Equal(t, want, gap.FromSeq)
+		assert.True(t, gap.Open())
+		assert.Equal(t, int64(want-1), tr.last, "an unnumbered Missed does not move the numbering")
+		_, gap = tr.observe(note(want, ChangeCreated))
+		assert.Nil(t, gap, "inside the open gap")
+	}
+	// Far from the start, an unnumbered Missed is not a numbering reset.
+	tr = seqTracker{last: 10 * seqWindow}
+	_, gap := tr.observe(note(0, ChangeMissed))
+	require.NotNil(t, gap)
+	assert.Equal(t, GapMissed, gap.Reason)
+	assert.Equal(t, int64(10*seqWindow), tr.last)
+}
+
+func TestSeqTrackerNewSubscriptionIsNotARepeat(t *testing.T) {
+	t.Parallel()
+	// The same tracker (as if it were kept across a resubscription) sees
+	// #1 of the old subscription and #1 of the new one, same content.
+	tr := seqTracker{}
+	old := note(1, ChangeCreated)
+	dup, _ := tr.observe(old)
+	require.False(t, dup)
+	renewed := note(1, ChangeCreated)
+	renewed.SubscriptionID = "S2"
+	dup, _ = tr.observe(renewed)
+	assert.False(t, dup)
+	dup, _ = tr.observe(renewed)
+	assert.True(t, dup, "a true repeat is still one")
+}
+
+func TestFingerprintIsFNV1a(t *testing.T) {
+	n := note(7, ChangeUpdated)
+	n.ResourceData = []byte(`{"Id":"m7"}`)
+	h := fnv.New64a()
+	_, _ = h.Write([]byte("S\x00Updated\x00" + n.Resource + "\x00" + `{"Id":"m7"}`))
+	assert.Equal(t, h.Sum64(), fingerprint(n))
+	other := *n
+	other.SubscriptionID = "T"
+	assert.NotEqual(t, fingerprint(n), fingerprint(&other))
+	if !raceEnabled {
+		assert.Zero(t, testing.AllocsPerRun(100, func() { _ = fingerprint(n) }))
+	}
 }

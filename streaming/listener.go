@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strings"
@@ -53,8 +54,11 @@ type ListenOptions struct {
 	ConnectionTimeout time.Duration
 	// IdleTimeout is the keep-alive watchdog: a connection on which no byte
 	// arrives for this long (also while waiting for the response headers)
-	// is closed and replaced. It must exceed KeepAliveInterval. Default
-	// 3 × KeepAliveInterval.
+	// is closed and replaced. The clock starts when the request is handed
+	// to the HTTP transport: the time the credential takes to produce the
+	// token of a new connection is not counted (nor, over HTTP/1.1, the
+	// time an auth.Refresher takes to refresh it after a 401). It must
+	// exceed KeepAliveInterval. Default 3 × KeepAliveInterval.
 	IdleTimeout time.Duration
 	// MaxSubscriptionsPerConnection caps how many subscriptions share one
 	// GetNotifications connection; more subscriptions open more
@@ -284,26 +288,41 @@ type Listener struct {
 	mu   sync.Mutex
 	subs []*subState
 
+	// untraced: the HTTP transport reported no httptrace event for a
+	// request that got an answer, so the watchdog cannot tell when a
+	// request leaves the pipeline and runs from the start of each
+	// connection attempt instead.
+	untraced atomic.Bool
+
 	stats struct {
 		connections, disconnects, resubscriptions, gaps, duplicates atomic.Int64
 	}
 }
 
 // envelope carries an event to Next with what Next needs to record its
-// delivery.
+// delivery: for a notification of one of the listener's subscriptions, the
+// subscription, the envelope's stamp, and where gap detection stands once
+// it is delivered (the tracker's last sequence number after reading it).
 type envelope struct {
-	ev    Event
-	st    *subState
-	subID string
-	seq   int64
+	ev     Event
+	st     *subState
+	stamp  uint64
+	resume int64
 }
 
 // subState is one subscription of the listener.
 type subState struct {
-	sub       Subscription // guarded by Listener.mu (written only by its group)
-	delivered int64        // guarded by Listener.mu
+	sub Subscription // guarded by Listener.mu (written only by its group)
+	// delivered is the resume point of sub: the tracker's last sequence
+	// number as of the last notification Next returned (what Listen needs
+	// in LastSequenceNumber to go on without a false gap or a missed one).
+	// deliveredStamp is the stamp of that envelope; envelopes stamped
+	// earlier (read before it, or for an expired predecessor) are ignored.
+	delivered      int64  // guarded by Listener.mu
+	deliveredStamp uint64 // guarded by Listener.mu
 
 	// Used by its group's goroutine only:
+	stamp      uint64 // stamps of the envelopes sent for this subscription, never reset
 	track      seqTracker
 	pendingGap error // the connection ended unexpectedly: report a gap on reconnection
 	fresh      bool  // created by a resubscription and not listened to yet
@@ -410,9 +429,13 @@ func (l *Listener) Close() error {
 }
 
 // Subscriptions returns the listener's current subscriptions (with the new
-// IDs after resubscriptions) and, in LastSequenceNumber, the sequence
-// number of the last notification Next returned for each: what to persist
-// to resume later.
+// IDs after resubscriptions) and, in LastSequenceNumber, where gap
+// detection stands for each after the last notification Next returned:
+// that notification's sequence number, or a higher one read before it when
+// it arrived late. It is 0 for a subscription created again after expiry
+// until Next returns one of its notifications (the new subscription counts
+// from 1), and it follows the service's numbering when that restarted
+// (GapReset). This is what to persist and hand to Listen to resume later.
 func (l *Listener) Subscriptions() []Subscription {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -433,14 +456,17 @@ func (l *Listener) Stats() ListenerStats {
 	}
 }
 
-// delivered records that Next handed env to the caller.
+// delivered records that Next handed env to the caller. Events of one
+// subscription are sent in order, but concurrent Next calls may record
+// them out of order: the stamp keeps the latest.
 func (l *Listener) delivered(env envelope) {
-	if env.st == nil || env.seq <= 0 {
+	if env.st == nil {
 		return
 	}
 	l.mu.Lock()
-	if env.st.sub.ID == env.subID && env.seq > env.st.delivered {
-		env.st.delivered = env.seq
+	if env.stamp > env.st.deliveredStamp {
+		env.st.deliveredStamp = env.stamp
+		env.st.delivered = env.resume
 	}
 	l.mu.Unlock()
 }
@@ -494,11 +520,25 @@ func (g *group) emitGap(ctx context.Context, st *subState, gap *Gap, n *Notifica
 	g.l.log.LogAttrs(ctx, slog.LevelWarn, "streaming: notifications may be missing", slog.String("subscription", gap.SubscriptionID),
 		slog.String("reason", string(gap.Reason)), slog.Int64("from", gap.FromSeq), slog.Int64("to", gap.ToSeq))
 	env := envelope{ev: Event{Kind: EventGap, Gap: gap}}
-	if n != nil {
+	switch {
+	case n != nil:
 		env.ev.Notification = n.Clone()
-		env.st, env.subID, env.seq = st, st.sub.ID, n.SequenceNumber
+		g.track(&env, st, st.track.last)
+	case gap.Reason == GapReset:
+		// The numbering restarted with the notification that follows
+		// this event: once the caller has the gap, resume just before
+		// that notification, so that losing it (Close) shows as a gap.
+		g.track(&env, st, max(st.track.last-1, 0))
 	}
 	return g.emit(ctx, env)
+}
+
+// track stamps env, which carries a notification of st (or its reset
+// gap) just observed by st's tracker, so that Next records resume as st's
+// resume point when it returns env.
+func (g *group) track(env *envelope, st *subState, resume int64) {
+	st.stamp++
+	env.st, env.stamp, env.resume = st, st.stamp, resume
 }
 
 // run keeps the group's connection open until ctx ends or listening fails.
@@ -704,11 +744,17 @@ func (cn *conn) close() {
 // is fetched for it (the pipeline asks the credential on every try, and
 // once more after a 401). The pipeline does not retry: reconnection policy
 // is the listener's.
+//
+// The watchdog runs while the transport holds the request (see
+// watchdog.trace), not while the pipeline waits for the credential.
 func (g *group) connect(ctx context.Context) (*conn, error) {
 	cctx, cancel := context.WithCancelCause(ctx)
 	wd := newWatchdog(g.l.opts.IdleTimeout, cancel)
+	if g.l.untraced.Load() {
+		wd.arm()
+	}
 	c := g.l.c
-	resp, err := c.p.Do(cctx, &transport.Request{
+	resp, err := c.p.Do(httptrace.WithClientTrace(cctx, wd.trace()), &transport.Request{
 		Method: http.MethodPost,
 		Path:   c.userPath + "/GetNotifications",
 		Header: c.header(),
@@ -719,7 +765,12 @@ func (g *group) connect(ctx context.Context) (*conn, error) {
 		},
 		NoRetry: true,
 	})
-	wd.disarm()
+	if !wd.responded() && (err == nil || office365.StatusCode(err) != 0) {
+		// An answer came without a single trace event: this transport
+		// does not report them (a custom RoundTripper), so from now on
+		// the watchdog covers the whole attempt, token included.
+		g.l.untraced.Store(true)
+	}
 	if err != nil {
 		wd.stop()
 		if ctx.Err() == nil && errors.Is(context.Cause(cctx), ErrStalled) {
@@ -790,8 +841,9 @@ func (g *group) deliver(ctx context.Context, n *Notification) bool {
 			return true
 		}
 	}
-	return g.emit(ctx, envelope{ev: Event{Kind: EventNotification, Notification: n.Clone()},
-		st: st, subID: st.sub.ID, seq: n.SequenceNumber})
+	env := envelope{ev: Event{Kind: EventNotification, Notification: n.Clone()}}
+	g.track(&env, st, st.track.last)
+	return g.emit(ctx, env)
 }
 
 // maxFreshNotFound is how many times in a row GetNotifications may answer
@@ -870,7 +922,9 @@ func (g *group) replace(ctx context.Context, st *subState, sub *Subscription, ca
 	old := st.sub
 	old.LastSequenceNumber = st.delivered
 	st.sub = *sub
-	st.delivered = 0
+	// The new subscription counts from 1: resume from 0, and ignore the
+	// old subscription's envelopes still on their way to Next.
+	st.delivered, st.deliveredStamp = 0, st.stamp
 	g.l.mu.Unlock()
 	gap := st.track.openGap(GapExpired, cause)
 	gap.SubscriptionID, gap.Resource = old.ID, old.Resource
@@ -890,19 +944,88 @@ func (g *group) replace(ctx context.Context, st *subState, sub *Subscription, ca
 // watchdog cancels a connection when it stays armed for the idle timeout.
 // It is armed while the connection waits for bytes (the response headers,
 // then each Read of the body) and disarmed while the caller is busy, so a
-// slow consumer never trips it.
+// slow consumer never trips it, and while the pipeline fetches a token, so
+// a slow credential does not either.
+//
+// Until the response arrives it is driven by httptrace events (see trace);
+// after that by watchedBody.
 type watchdog struct {
 	idle  time.Duration
 	timer *time.Timer
+
+	mu       sync.Mutex
+	request  bool // before responded: trace events drive the timer
+	traced   bool // a trace event arrived
+	inFlight int  // requests the transport took whose response is not done
 }
 
+// newWatchdog returns a disarmed watchdog.
 func newWatchdog(idle time.Duration, cancel context.CancelCauseFunc) *watchdog {
-	return &watchdog{idle: idle, timer: time.AfterFunc(idle, func() { cancel(ErrStalled) })}
+	w := &watchdog{idle: idle, request: true}
+	w.timer = time.AfterFunc(idle, func() { cancel(ErrStalled) })
+	w.timer.Stop()
+	return w
 }
 
 func (w *watchdog) arm()    { w.timer.Reset(w.idle) }
 func (w *watchdog) disarm() { w.timer.Stop() }
 func (w *watchdog) stop()   { w.timer.Stop() }
+
+// trace returns the hooks that run the watchdog while the request is in
+// the pipeline. The pipeline fetches the token before it hands the request
+// to the transport, so the clock starts when the transport asks for a
+// connection (GetConn) and restarts on every sign of progress: request
+// written, first response byte. When the transport puts the connection
+// back into its pool (PutIdleConn: a response the pipeline read and
+// discarded, such as the 401 after which it fetches a fresh token and
+// tries again), the clock stops until the next GetConn.
+//
+// Limits: a token fetched after a 401 but before the response is
+// discarded (the pipeline first asks a credential that is not an
+// auth.Refresher whether it has a different token), or over a transport
+// that does not report PutIdleConn (HTTP/2), is waited for with the clock
+// running from the 401's first byte, so such a refresh must take less than
+// the idle timeout. A transport that reports no trace event at all is
+// handled by Listener.untraced.
+func (w *watchdog) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn:              func(string) { w.event(+1) },
+		WroteHeaders:         func() { w.event(0) },
+		WroteRequest:         func(httptrace.WroteRequestInfo) { w.event(0) },
+		GotFirstResponseByte: func() { w.event(0) },
+		PutIdleConn:          func(error) { w.event(-1) },
+	}
+}
+
+// event applies a trace event: delta counts requests taken (+1) and
+// responses done (-1) by the transport; progress (0) restarts the clock.
+// Armed while any request is in flight.
+func (w *watchdog) event(delta int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.request {
+		return // the response arrived; watchedBody drives the timer
+	}
+	w.traced = true
+	w.inFlight = max(w.inFlight+delta, 0)
+	switch {
+	case delta >= 0:
+		w.arm() // restart the clock: the transport holds the request
+	case w.inFlight == 0:
+		w.disarm() // every response is done: the pipeline is on its own
+	}
+}
+
+// responded ends the request phase (the pipeline returned) and disarms the
+// watchdog; later trace events are ignored. It reports whether any trace
+// event arrived.
+func (w *watchdog) responded() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.request = false
+	w.disarm()
+	return w.traced
+}
 
 // watchedBody arms the watchdog around every Read of the response body.
 type watchedBody struct {

@@ -2,6 +2,7 @@ package streaming_test
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -92,7 +93,8 @@ func collect(l *streaming.Listener) *collector {
 }
 
 // stop closes the listener and returns everything collected and the error
-// that ended Next.
+// that ended Next. It may be called again (deferred, so that a failed
+// require does not leave the listener running in the bubble).
 func (c *collector) stop() ([]streaming.Event, error) {
 	_ = c.l.Close()
 	<-c.done
@@ -131,4 +133,52 @@ func settle(d time.Duration) {
 	synctest.Wait()
 	time.Sleep(d)
 	synctest.Wait()
+}
+
+// slowCred lends its first token (for subscribing) at once and every
+// later one after delay, as a credential that has to reach a slow
+// identity provider does.
+type slowCred struct {
+	delay time.Duration
+	n     atomic.Int64
+}
+
+func (c *slowCred) Token(ctx context.Context, _ []string) (*oauth2.Token, error) {
+	n := c.n.Add(1)
+	if n > 1 {
+		select {
+		case <-time.After(c.delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return &oauth2.Token{AccessToken: "tok-" + strconv.FormatInt(n, 10), TokenType: "Bearer"}, nil
+}
+
+// slowRefresher is a slowCred that the pipeline asks for a Refresh (as
+// slow as Token) after a 401.
+type slowRefresher struct{ slowCred }
+
+func (c *slowRefresher) Refresh(ctx context.Context, scopes []string) (*oauth2.Token, error) {
+	return c.Token(ctx, scopes)
+}
+
+// seqsOf returns the sequence numbers of the notifications among evs.
+func seqsOf(evs []streaming.Event) []int64 {
+	var out []int64
+	for _, ev := range ofKind(evs, streaming.EventNotification) {
+		out = append(out, ev.Notification.SequenceNumber)
+	}
+	return out
+}
+
+// persisted round-trips subs through JSON, as a caller saving them between
+// runs would, and returns what to hand to Listen.
+func persisted(t *testing.T, subs []streaming.Subscription) []*streaming.Subscription {
+	t.Helper()
+	b, err := json.Marshal(subs)
+	require.NoError(t, err)
+	var out []*streaming.Subscription
+	require.NoError(t, json.Unmarshal(b, &out))
+	return out
 }

@@ -2,6 +2,7 @@ package streaming_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -648,5 +649,250 @@ func TestCredentialFailureEndsListening(t *testing.T) {
 			t.Fatal("a credential that keeps failing is retried for ever")
 		}
 		assert.Equal(t, []streaming.EventKind{streaming.EventDisconnected}, kinds(evs))
+	})
+}
+
+func TestSlowTokenDoesNotTripTheWatchdog(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	// Each token after the first takes longer than the idle timeout (45 s
+	// by default): waiting for the credential is not a stalled connection.
+	listen := func(t *testing.T, e *env, cred auth.Credential, opts *streaming.ListenOptions) (*streaming.Subscription, *collector) {
+		client, err := streaming.New(cred, office365.WithBaseURL(e.srv.URL()), office365.WithHTTPClient(e.pt.Client()))
+		require.NoError(t, err)
+		sub, err := client.Subscribe(context.Background(), streaming.Messages())
+		require.NoError(t, err)
+		l, err := client.Listen(context.Background(), []*streaming.Subscription{sub}, opts)
+		require.NoError(t, err)
+		return sub, collect(l)
+	}
+	t.Run("the token of a new connection", func(t *testing.T) {
+		inBubble(t, nil, func(t *testing.T, e *env) {
+			cred := &slowCred{delay: 100 * time.Second}
+			sub, c := listen(t, e, cred, nil)
+			defer c.stop()
+			settle(99 * time.Second)
+			assert.Empty(t, c.events(), "still waiting for the token")
+			settle(2 * time.Second)
+			require.Equal(t, []streaming.EventKind{streaming.EventConnected}, kinds(c.events()))
+			_, err := e.fake.Inject(sub.ID, office365test.StreamInjection{})
+			require.NoError(t, err)
+			settle(time.Minute)
+			evs, err := c.stop()
+			assert.ErrorIs(t, err, streaming.ErrClosed)
+			assert.Equal(t, []streaming.EventKind{streaming.EventConnected, streaming.EventNotification}, kinds(evs))
+			assert.Zero(t, c.l.Stats().Disconnects)
+			assert.Equal(t, int64(2), cred.n.Load(), "subscribe, connect")
+		})
+	})
+	t.Run("the refreshed token after a 401", func(t *testing.T) {
+		inBubble(t, nil, func(t *testing.T, e *env) {
+			e.srv.InjectFault(&office365test.Fault{PathContains: "getnotifications", Times: 1, Status: http.StatusUnauthorized})
+			cred := &slowRefresher{slowCred{delay: 100 * time.Second}}
+			_, c := listen(t, e, cred, nil)
+			defer c.stop()
+			settle(5 * time.Minute)
+			evs, _ := c.stop()
+			assert.Equal(t, []streaming.EventKind{streaming.EventConnected}, kinds(evs))
+			assert.Zero(t, c.l.Stats().Disconnects)
+			assert.Equal(t, int64(3), cred.n.Load(), "subscribe, rejected try, refresh")
+		})
+	})
+	t.Run("a stall after a slow token is still caught", func(t *testing.T) {
+		inBubble(t, nil, func(t *testing.T, e *env) {
+			e.srv.InjectFault(&office365test.Fault{PathContains: "getnotifications", Times: 1, Stalled: true})
+			// Idle timeout 15 s; the token takes 60 s: the stall is
+			// detected 15 s after the request went out, at 75 s.
+			_, c := listen(t, e, &slowCred{delay: time.Minute}, &streaming.ListenOptions{KeepAliveInterval: 5 * time.Second, MaxBackoff: time.Second})
+			defer c.stop()
+			settle(74 * time.Second)
+			assert.Empty(t, c.events())
+			settle(2 * time.Second)
+			dis := ofKind(c.events(), streaming.EventDisconnected)
+			require.Len(t, dis, 1)
+			assert.ErrorIs(t, dis[0].Connection.Err, streaming.ErrStalled)
+			settle(2 * time.Minute)
+			evs, _ := c.stop()
+			assert.Equal(t, []streaming.EventKind{streaming.EventDisconnected, streaming.EventConnected}, kinds(evs))
+		})
+	})
+}
+
+func TestResumeAfterResubscription(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	inBubble(t, nil, func(t *testing.T, e *env) {
+		sub := e.subscribe(t, streaming.Messages())
+		_, err := e.fake.Inject(sub.ID, make([]office365test.StreamInjection, 5)...)
+		require.NoError(t, err)
+		l, err := e.client.Listen(context.Background(), []*streaming.Subscription{sub}, nil)
+		require.NoError(t, err)
+		c := collect(l)
+		defer c.stop()
+		settle(time.Second)
+		require.Equal(t, int64(5), l.Subscriptions()[0].LastSequenceNumber)
+
+		require.True(t, e.fake.Expire(sub.ID))
+		settle(5 * time.Second)
+		subs := l.Subscriptions()
+		require.Len(t, subs, 1)
+		renewed := subs[0]
+		require.NotEqual(t, sub.ID, renewed.ID)
+		assert.Zero(t, renewed.LastSequenceNumber, "the old subscription's number is not carried over")
+		seqs, err := e.fake.Inject(renewed.ID, office365test.StreamInjection{}, office365test.StreamInjection{})
+		require.NoError(t, err)
+		require.Equal(t, []int64{1, 2}, seqs, "the new subscription counts from 1")
+		settle(time.Second)
+		saved := l.Subscriptions()
+		evs, err := c.stop()
+		require.ErrorIs(t, err, streaming.ErrClosed)
+		require.Len(t, saved, 1)
+		assert.Equal(t, renewed.ID, saved[0].ID)
+		assert.Equal(t, int64(2), saved[0].LastSequenceNumber)
+		assert.Equal(t, []int64{1, 2, 3, 4, 5, 1, 2}, seqsOf(evs))
+		gaps := ofKind(evs, streaming.EventGap)
+		require.Len(t, gaps, 1)
+		assert.Equal(t, streaming.GapExpired, gaps[0].Gap.Reason)
+		assert.Equal(t, sub.ID, gaps[0].Gap.SubscriptionID)
+
+		// Queued while nobody listens, then resumed from the saved state.
+		synctest.Wait()
+		require.Zero(t, e.fake.Connections(), "the fake saw the connection end")
+		_, err = e.fake.Inject(renewed.ID, make([]office365test.StreamInjection, 3)...)
+		require.NoError(t, err)
+		l2, err := e.client.Listen(context.Background(), persisted(t, saved), nil)
+		require.NoError(t, err)
+		c2 := collect(l2)
+		defer c2.stop()
+		settle(time.Second)
+		_, err = e.fake.Inject(renewed.ID, office365test.StreamInjection{})
+		require.NoError(t, err)
+		settle(time.Second)
+		evs, err = c2.stop()
+		require.ErrorIs(t, err, streaming.ErrClosed)
+		assert.Equal(t, []streaming.EventKind{streaming.EventConnected, streaming.EventNotification, streaming.EventNotification,
+			streaming.EventNotification, streaming.EventNotification}, kinds(evs), "no gap")
+		assert.Equal(t, []int64{3, 4, 5, 6}, seqsOf(evs))
+		assert.Zero(t, l2.Stats().Duplicates)
+		assert.Equal(t, int64(6), l2.Subscriptions()[0].LastSequenceNumber)
+	})
+}
+
+func TestResumeAfterNumberingRestart(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const pre = `{"@odata.context":"https://outlook.office.com/api/beta/$metadata#Notifications","value":[`
+	srv := office365test.NewServer()
+	defer srv.Close()
+	// The service's numbering restarts at 1 for the same subscription
+	// (GapReset); after resuming, #4 of the new numbering never arrives.
+	srv.Mount("/api/beta/me/getnotifications", scriptedService(
+		pre+wireNote(1, "Created")+","+wireNote(2, "Created")+","+wireNote(3, "Created")+","+wireNote(4, "Created")+","+
+			wireNote(5, "Created")+","+wireNote(1, "Deleted")+","+wireNote(2, "Deleted"),
+		pre+wireNote(3, "Deleted")+","+wireNote(5, "Deleted"),
+	))
+	synctest.Test(t, func(t *testing.T) {
+		pt := office365test.NewPipeTransport(srv)
+		defer pt.Close()
+		client, err := streaming.New(auth.StaticToken("t"), office365.WithBaseURL(srv.URL()), office365.WithHTTPClient(pt.Client()))
+		require.NoError(t, err)
+		l, err := client.Listen(context.Background(), []*streaming.Subscription{{ID: "S1", Resource: "me/messages"}}, nil)
+		require.NoError(t, err)
+		defer l.Close()
+		var evs []streaming.Event
+		for len(seqsOf(evs)) < 7 {
+			ev, err := l.Next(context.Background())
+			require.NoError(t, err)
+			evs = append(evs, ev)
+			if ev.Kind == streaming.EventGap {
+				assert.Zero(t, l.Subscriptions()[0].LastSequenceNumber,
+					"once the reset is reported, resume before the first notification of the new numbering")
+			}
+		}
+		saved := l.Subscriptions()
+		require.NoError(t, l.Close())
+		assert.Equal(t, []int64{1, 2, 3, 4, 5, 1, 2}, seqsOf(evs))
+		gaps := ofKind(evs, streaming.EventGap)
+		require.Len(t, gaps, 1)
+		assert.Equal(t, streaming.GapReset, gaps[0].Gap.Reason)
+		require.Len(t, saved, 1)
+		assert.Equal(t, int64(2), saved[0].LastSequenceNumber, "the restarted numbering, not the highest number ever seen")
+
+		l2, err := client.Listen(context.Background(), persisted(t, saved), nil)
+		require.NoError(t, err)
+		c2 := collect(l2)
+		defer c2.stop()
+		settle(time.Second)
+		evs, _ = c2.stop()
+		require.Equal(t, []streaming.EventKind{streaming.EventConnected, streaming.EventNotification, streaming.EventGap,
+			streaming.EventNotification}, kinds(evs), "#3 delivered, the jump over #4 reported, #5 delivered")
+		assert.Equal(t, []int64{3, 5}, seqsOf(evs))
+		g := evs[2].Gap
+		assert.Equal(t, streaming.GapSequence, g.Reason)
+		assert.Equal(t, [2]int64{4, 4}, [2]int64{g.FromSeq, g.ToSeq})
+		assert.Equal(t, int64(5), l2.Subscriptions()[0].LastSequenceNumber)
+	})
+}
+
+// wireNoteFor is a notification of subscription sub whose content (change
+// type, resource, data) depends only on seq.
+func wireNoteFor(sub string, seq int) string {
+	return strings.Replace(wireNote(seq, "Created"), `"SubscriptionId":"S1"`, fmt.Sprintf(`"SubscriptionId":%q`, sub), 1)
+}
+
+func TestNewSubscriptionsNotificationIsNotTakenForARepeat(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const pre = `{"@odata.context":"https://outlook.office.com/api/beta/$metadata#Notifications","value":[`
+	srv := office365test.NewServer()
+	defer srv.Close()
+	var s1Connections atomic.Int64
+	srv.Mount("/api/beta/me/getnotifications", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ SubscriptionIds []string }
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || len(req.SubscriptionIds) != 1 {
+			office365test.WriteError(w, http.StatusBadRequest, "ErrorInvalidRequest", "bad request")
+			return
+		}
+		var body string
+		switch id := req.SubscriptionIds[0]; {
+		case id == "S1" && s1Connections.Add(1) == 1:
+			body = pre + wireNoteFor("S1", 1) + "]}" // then the subscription expires
+		case id == "S1":
+			office365test.WriteError(w, http.StatusNotFound, "ErrorItemNotFound", "The subscription S1 has expired.")
+			return
+		default:
+			// The renewed subscription's #1 has the same content as the
+			// expired one's #1: a new notification all the same.
+			body = pre + wireNoteFor(id, 1) + "," + wireNoteFor(id, 1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+		http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+	}))
+	srv.Mount("/api/beta/me/subscriptions", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		office365test.WriteJSON(w, http.StatusCreated, map[string]any{
+			"@odata.type": streaming.ODataTypeStreamingSubscription, "Id": "S2",
+			"Resource": "https://outlook.office.com/api/beta/me/messages", "ChangeType": "Created, Missed",
+		})
+	}))
+	synctest.Test(t, func(t *testing.T) {
+		pt := office365test.NewPipeTransport(srv)
+		defer pt.Close()
+		client, err := streaming.New(auth.StaticToken("t"), office365.WithBaseURL(srv.URL()), office365.WithHTTPClient(pt.Client()))
+		require.NoError(t, err)
+		l, err := client.Listen(context.Background(), []*streaming.Subscription{{ID: "S1",
+			Resource: "https://outlook.office.com/api/beta/me/messages", ChangeTypes: []streaming.ChangeType{streaming.ChangeCreated}}}, nil)
+		require.NoError(t, err)
+		c := collect(l)
+		defer c.stop()
+		settle(10 * time.Second)
+		evs, _ := c.stop()
+		ns := ofKind(evs, streaming.EventNotification)
+
+		require.Len(t, ns, 2, "%v", kinds(evs))
+		assert.Equal(t, "S1", ns[0].Notification.SubscriptionID)
+		assert.Equal(t, "S2", ns[1].Notification.SubscriptionID)
+		assert.Equal(t, int64(1), ns[1].Notification.SequenceNumber)
+		assert.Equal(t, int64(1), l.Stats().Duplicates, "only the true repeat of S2 #1 is dropped")
+		assert.Equal(t, int64(1), l.Stats().Resubscriptions)
+		assert.Equal(t, "S2", l.Subscriptions()[0].ID)
+		assert.Equal(t, int64(1), l.Subscriptions()[0].LastSequenceNumber)
 	})
 }
