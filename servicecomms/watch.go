@@ -140,6 +140,7 @@ type WatchError struct {
 	RetryIn time.Duration
 }
 
+// Error describes the failed poll and what the watcher does next.
 func (e *WatchError) Error() string {
 	if e.RetryIn == 0 {
 		return fmt.Sprintf("servicecomms: watch: poll failed %d times in a row, giving up: %v", e.Failures, e.Err)
