@@ -63,7 +63,7 @@ func readmeOutlook(ctx context.Context, cred auth.Credential, msg *outlook.Messa
 
 // README "Streaming notifications".
 func readmeStreaming(ctx context.Context, cred auth.Credential) error {
-	client, err := streaming.New(cred)
+	client, err := streaming.New(cred) // acts for "me" (delegated token); streaming.WithUser(upn) for another mailbox
 	sub, err := client.Subscribe(ctx, streaming.FolderMessages(streaming.Inbox).Select("Subject"))
 	l, err := client.Listen(ctx, []*streaming.Subscription{sub}, nil)
 	defer l.Close()
@@ -123,6 +123,8 @@ func readmeFake() (*outlook.Client, func(), error) {
 	_ = office365test.StartEntra
 	_ = office365test.NewRecorder
 	_ = office365test.NewReplayer
+	_ = fake.Mailbox.Users
+	_ = []any{servicecomms.New, streaming.New, outlook.FirstPage[outlook.Message], (*outlook.MessagesService).ListPages, outlook.FileAttachment{}, outlook.NewFileAttachment}
 	return client, fake.Close, err
 }
 

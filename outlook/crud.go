@@ -58,7 +58,10 @@ type ListOptions struct {
 	// Search is a $search expression (messages only), e.g. "subject:pizza";
 	// it cannot be combined with Filter or OrderBy.
 	Search string
-	// Top is the page size ($top; service default 10).
+	// Top is the page size ($top; service default 10), not a limit: a List
+	// iterator still follows the next links through the whole collection.
+	// Break out of the loop after n items, or take one page with
+	// FirstPage(ListPages(…)).
 	Top int
 	// Skip skips that many items ($skip).
 	Skip int

@@ -114,7 +114,8 @@
 //
 // List methods return iter.Seq2[*T, error] that follow @odata.nextLink
 // verbatim; they yield at most one error and stop early when the loop
-// breaks. ListPages variants yield whole pages (with @odata.count when
+// breaks. ListOptions.Top sets the page size, not the number of items a List
+// yields: break out of the loop to stop. ListPages variants yield whole pages (with @odata.count when
 // ListOptions.Count is set); FirstPage takes the first page of one. Count
 // methods use the /$count path segment.
 //

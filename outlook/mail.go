@@ -69,7 +69,11 @@ func (m *MailService) Settings() *SettingsService { return &SettingsService{mb: 
 // SendMail sends a new message in one call: POST {root}/sendmail with
 // {"Message": msg, "SaveToSentItems": saveToSentItems} (202 Accepted).
 // msg needs ToRecipients; file attachments may be inlined in
-// msg.Attachments. The request is never retried once the service may have
+// msg.Attachments:
+//
+//	msg.Attachments = outlook.Attachments{outlook.NewFileAttachment("hello.txt", []byte("hello"))}
+//
+// The request is never retried once the service may have
 // received it, so a message is not sent twice.
 func (m *MailService) SendMail(ctx context.Context, msg *Message, saveToSentItems bool) error {
 	if msg == nil {

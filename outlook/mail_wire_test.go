@@ -899,3 +899,13 @@ func TestDeltaStateText(t *testing.T) {
 	assert.Error(t, back.UnmarshalText([]byte(`{"v":1,"link":"relative"}`)))
 	assert.Error(t, back.UnmarshalText([]byte(`garbage`)))
 }
+
+func TestNewFileAttachment(t *testing.T) {
+	a := outlook.NewFileAttachment("report.pdf", []byte("%PDF"))
+	assert.Equal(t, "report.pdf", a.Name)
+	assert.Equal(t, "application/pdf", a.ContentType)
+	b, err := json.Marshal(a)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"@odata.type":"#Microsoft.OutlookServices.FileAttachment","Name":"report.pdf","ContentType":"application/pdf","ContentBytes":"JVBERg=="}`, string(b))
+	assert.Equal(t, "application/octet-stream", outlook.NewFileAttachment("blob", nil).ContentType)
+}

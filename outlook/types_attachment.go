@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -48,6 +50,19 @@ type FileAttachment struct {
 	ContentBytes    []byte `json:"ContentBytes,omitempty"`
 	ContentID       string `json:"ContentId,omitempty"`
 	ContentLocation string `json:"ContentLocation,omitempty"`
+}
+
+// NewFileAttachment returns a file attachment named name holding content,
+// with its ContentType guessed from the name's extension (mime.TypeByExtension,
+// falling back to application/octet-stream). Use it in Message.Attachments
+// when sending, or with the attachments service's Create. For large files,
+// prefer the attachments service's streaming AddFile.
+func NewFileAttachment(name string, content []byte) *FileAttachment {
+	ct := mime.TypeByExtension(filepath.Ext(name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	return &FileAttachment{AttachmentBase: AttachmentBase{Name: name, ContentType: ct}, ContentBytes: content}
 }
 
 // AttachmentODataType returns ODataTypeFileAttachment.

@@ -22,11 +22,14 @@ type Message struct {
 	ODataID   string `json:"@odata.id,omitempty"`
 	ODataETag string `json:"@odata.etag,omitempty"`
 
-	ID                            string                              `json:"Id,omitempty"`
-	CreatedDateTime               *time.Time                          `json:"CreatedDateTime,omitempty"`
-	LastModifiedDateTime          *time.Time                          `json:"LastModifiedDateTime,omitempty"`
-	ChangeKey                     string                              `json:"ChangeKey,omitempty"`
-	Categories                    []string                            `json:"Categories,omitempty"`
+	ID                   string     `json:"Id,omitempty"`
+	CreatedDateTime      *time.Time `json:"CreatedDateTime,omitempty"`
+	LastModifiedDateTime *time.Time `json:"LastModifiedDateTime,omitempty"`
+	ChangeKey            string     `json:"ChangeKey,omitempty"`
+	Categories           []string   `json:"Categories,omitempty"`
+	// Attachments is filled on reads only when expanded
+	// (Expand: []string{"Attachments"}); HasAttachments tells whether there
+	// are any. On create and SendMail it carries inline attachments.
 	Attachments                   Attachments                         `json:"Attachments,omitempty"`
 	BccRecipients                 []Recipient                         `json:"BccRecipients,omitempty"`
 	Body                          *ItemBody                           `json:"Body,omitempty"`

@@ -52,6 +52,16 @@
 // service documentation, and nothing else; see [Decoder] and
 // [WithStrictPreamble].
 //
+// # Authentication and the user
+//
+// [New] takes an auth.Credential; tokens are requested for
+// "{OutlookHost}/.default" unless [WithScopes] names delegated permissions
+// (e.g. "https://outlook.office.com/Mail.Read"). The client acts for the
+// signed-in user ("{beta}/me"), which needs a delegated token (the
+// notifications example signs in with auth.NewDeviceCodeCredential);
+// [WithUser] addresses "{beta}/users/{upn}" instead. Against the
+// office365test fake, "me" is the fake mailbox's default user.
+//
 // # Subscribing and listening
 //
 // [Client.Subscribe] creates a streaming subscription for a [Resource] built
