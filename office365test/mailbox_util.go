@@ -122,8 +122,6 @@ func (rq *MailboxRequest) isSync() bool {
 	return rq.HasQuery("$deltatoken") || rq.HasQuery("$skiptoken")
 }
 
-func asString(v any) (string, bool) { s, ok := v.(string); return s, ok }
-
 // canonicalEnum returns the member of values equal to v ignoring case.
 func canonicalEnum(v any, values ...string) (string, bool) {
 	s, ok := v.(string)

@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/office365-go/office365"
+	"github.com/office365-go/office365/internal/odata"
 	"github.com/office365-go/office365/internal/transport"
 )
 
@@ -140,32 +141,22 @@ func listPages[T any](ctx context.Context, mb *Mailbox, rel string, opts *ListOp
 }
 
 func listPagesCall[T any](ctx context.Context, mb *Mailbox, first *call, opts *ListOptions) iter.Seq2[*Page[T], error] {
-	return func(yield func(*Page[T], error) bool) {
-		q, err := opts.query()
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		c := *first
-		c.query = joinQuery(c.query, q)
-		seen := map[string]bool{}
-		for {
-			page := new(Page[T])
-			if _, err := mb.doJSON(ctx, &c, page); err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(page, nil) || page.NextLink == "" {
-				return
-			}
-			if seen[page.NextLink] {
-				yield(nil, errors.New("outlook: the service returned the same @odata.nextLink twice; stopping"))
-				return
-			}
-			seen[page.NextLink] = true
-			c.rel, c.query = page.NextLink, ""
-		}
+	q, err := opts.query()
+	if err != nil {
+		return func(yield func(*Page[T], error) bool) { yield(nil, err) }
 	}
+	return odata.Follow(func(next string) (*Page[T], error) {
+		c := *first
+		c.query = odata.JoinQuery(c.query, q)
+		if next != "" {
+			c.rel, c.query = next, ""
+		}
+		page := new(Page[T])
+		if _, err := mb.doJSON(ctx, &c, page); err != nil {
+			return nil, err
+		}
+		return page, nil
+	}, func(page *Page[T]) string { return page.NextLink })
 }
 
 // listEntities iterates every item of a collection across pages.
@@ -319,14 +310,4 @@ func (s entitySet[T]) delete(ctx context.Context, id string) error {
 
 func (s entitySet[T]) count(ctx context.Context, filter string) (int64, error) {
 	return countEntities(ctx, s.mb, s.path, filter)
-}
-
-func joinQuery(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + "&" + b
 }

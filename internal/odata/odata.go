@@ -35,27 +35,48 @@ type Page[T any] struct {
 // pipeline refuses to send the client's token there): that ends the
 // iteration with an error. It yields at most one error and then stops.
 func Pages[T any](ctx context.Context, p *transport.Pipeline, req transport.Request) iter.Seq2[*Page[T], error] {
-	return func(yield func(*Page[T], error) bool) {
+	return Follow(func(next string) (*Page[T], error) {
 		r := req
+		if next != "" {
+			r = nextRequest(req, next)
+		}
+		page := new(Page[T])
+		if err := p.DoJSON(ctx, &r, page); err != nil {
+			return nil, err
+		}
+		return page, nil
+	}, func(page *Page[T]) string { return page.NextLink })
+}
+
+// Follow iterates pages of any page type P: it calls fetch("") for the first
+// page and fetch(link) with each page's next link (as returned by next)
+// until a page has none. A link seen twice ends the iteration with an error
+// instead of looping. It yields at most one error and then stops. Clients
+// that send pages through their own request path (the Outlook client's
+// per-mailbox limiter, for example) page with it.
+func Follow[P any](fetch func(next string) (P, error), next func(P) string) iter.Seq2[P, error] {
+	return func(yield func(P, error) bool) {
+		var zero P
 		seen := map[string]bool{}
+		link := ""
 		for {
-			page := new(Page[T])
-			if err := p.DoJSON(ctx, &r, page); err != nil {
-				yield(nil, err)
+			page, err := fetch(link)
+			if err != nil {
+				yield(zero, err)
 				return
 			}
 			if !yield(page, nil) {
 				return
 			}
-			if page.NextLink == "" {
+			link = next(page)
+			if link == "" {
 				return
 			}
-			if seen[page.NextLink] {
-				yield(nil, errors.New("office365: the service returned the same @odata.nextLink twice; stopping to avoid a loop"))
+			if seen[link] {
+				yield(zero, errors.New("office365: the service returned the same @odata.nextLink twice; stopping to avoid a loop"))
 				return
 			}
-			seen[page.NextLink] = true
-			r = nextRequest(req, page.NextLink)
+			seen[link] = true
 		}
 	}
 }
@@ -86,9 +107,9 @@ func TopSkipPages[T any](ctx context.Context, p *transport.Pipeline, req transpo
 		base := req.Query
 		for skip := 0; ; {
 			r := req
-			r.Query = joinQuery(base, "$top="+strconv.Itoa(pageSize))
+			r.Query = JoinQuery(base, "$top="+strconv.Itoa(pageSize))
 			if skip > 0 {
-				r.Query = joinQuery(r.Query, "$skip="+strconv.Itoa(skip))
+				r.Query = JoinQuery(r.Query, "$skip="+strconv.Itoa(skip))
 			}
 			page := new(Page[T])
 			if err := p.DoJSON(ctx, &r, page); err != nil {
@@ -136,7 +157,8 @@ func flatten[T any](pages iter.Seq2[*Page[T], error]) iter.Seq2[T, error] {
 	}
 }
 
-func joinQuery(a, b string) string {
+// JoinQuery joins two encoded query strings with "&", either may be empty.
+func JoinQuery(a, b string) string {
 	switch {
 	case a == "":
 		return b

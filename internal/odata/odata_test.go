@@ -271,3 +271,42 @@ func TestTopSkipRejectsBadPageSize(t *testing.T) {
 		assert.Zero(t, calls)
 	}
 }
+
+func TestFollowStopsOnRepeatedLinkAndWhenToldTo(t *testing.T) {
+	type pg struct{ next string }
+	var asked []string
+	links := map[string]string{"": "a", "a": "b", "b": "a"}
+	fetch := func(next string) (*pg, error) {
+		asked = append(asked, next)
+		return &pg{next: links[next]}, nil
+	}
+	var lastErr error
+	n := 0
+	for _, err := range odata.Follow(fetch, func(p *pg) string { return p.next }) {
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		n++
+	}
+	assert.Equal(t, 3, n)
+	assert.Equal(t, []string{"", "a", "b"}, asked)
+	require.ErrorContains(t, lastErr, "same @odata.nextLink")
+
+	asked = nil
+	for range odata.Follow(fetch, func(p *pg) string { return p.next }) {
+		break
+	}
+	assert.Equal(t, []string{""}, asked, "breaking fetches nothing more")
+
+	boom := errors.New("boom")
+	for _, err := range odata.Follow(func(string) (*pg, error) { return nil, boom }, func(p *pg) string { return p.next }) {
+		assert.ErrorIs(t, err, boom)
+	}
+}
+
+func TestJoinQuery(t *testing.T) {
+	assert.Equal(t, "a=1&b=2", odata.JoinQuery("a=1", "b=2"))
+	assert.Equal(t, "b=2", odata.JoinQuery("", "b=2"))
+	assert.Equal(t, "a=1", odata.JoinQuery("a=1", ""))
+}
