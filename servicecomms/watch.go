@@ -44,6 +44,13 @@ type WatchOptions struct {
 	MaxFailures int
 	// Workload restricts watching to one workload id.
 	Workload string
+	// Window is how far back the watched messages reach: each poll asks
+	// for messages whose StartTime is within Window of now
+	// ($filter=StartTime ge …). Zero keeps the service's default window,
+	// seven days. Message Center posts are often updated weeks after they
+	// were published: a Window of 30 days or more follows those updates.
+	// (Open incidents are followed out of any window regardless.)
+	Window time.Duration
 	// Baseline makes the first poll of a watcher without State record what
 	// exists without announcing it, so only later changes produce events.
 	Baseline bool
@@ -212,6 +219,8 @@ func NewWatcher(src Source, opts *WatchOptions) (*Watcher, error) {
 		return nil, fmt.Errorf("servicecomms: WatchOptions.MaxBackoff %s is negative", o.MaxBackoff)
 	case o.MaxFailures < 0:
 		return nil, fmt.Errorf("servicecomms: WatchOptions.MaxFailures %d is negative", o.MaxFailures)
+	case o.Window < 0:
+		return nil, fmt.Errorf("servicecomms: WatchOptions.Window %s is negative", o.Window)
 	}
 	if o.Interval == 0 {
 		o.Interval = DefaultWatchInterval
@@ -370,7 +379,11 @@ func (w *Watcher) poll(ctx context.Context) ([]pending, *stateData, error) {
 		return nil, nil, err
 	}
 	var msgs []*Message
-	for m, err := range w.src.Messages(ctx, &MessageOptions{Workload: w.opts.Workload}) {
+	listOpts := &MessageOptions{Workload: w.opts.Workload}
+	if w.opts.Window > 0 {
+		listOpts.StartTime = started.Add(-w.opts.Window).UTC().Truncate(time.Second)
+	}
+	for m, err := range w.src.Messages(ctx, listOpts) {
 		if err != nil {
 			return nil, nil, err
 		}

@@ -604,3 +604,53 @@ func TestEventKindText(t *testing.T) {
 	var k servicecomms.EventKind
 	assert.Error(t, k.UnmarshalText([]byte("Nope")))
 }
+
+func TestWatcherWindowFollowsOlderMessageCenterPosts(t *testing.T) {
+	t.Parallel()
+	c, srv, tenant := fakeClient(t, []office365test.TenantOption{office365test.WithoutGeneratedMessages()})
+	now := tenant.Now()
+	require.NoError(t, tenant.AddMessageCenterPost(office365test.MessageCenterPost{
+		ID: "MC100001", Title: "Retirement of a legacy connector", Text: "We are retiring it.", Workload: "Exchange",
+		Category: "Plan For Change", Published: now.Add(-20 * 24 * time.Hour),
+		Updates: []office365test.HealthUpdate{{At: now.Add(time.Hour), Text: "The date moved to June."}},
+	}))
+	wide, err := servicecomms.NewWatcher(c, &servicecomms.WatchOptions{Baseline: true, Window: 30 * 24 * time.Hour})
+	require.NoError(t, err)
+	narrow, err := servicecomms.NewWatcher(c, &servicecomms.WatchOptions{Baseline: true})
+	require.NoError(t, err)
+	_, err = servicecomms.NewWatcher(c, &servicecomms.WatchOptions{Window: -time.Hour})
+	require.Error(t, err)
+
+	srv.ResetRequests()
+	for _, w := range []*servicecomms.Watcher{wide, narrow} {
+		evs, err := w.Poll(context.Background())
+		require.NoError(t, err)
+		assert.Empty(t, evs)
+	}
+	var windowed, plain int
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, "/Messages") {
+			if strings.Contains(r.RawQuery, "StartTime%20ge%20") {
+				windowed++
+			} else {
+				plain++
+			}
+		}
+	}
+	assert.Equal(t, 1, windowed, "the wide watcher sends a StartTime bound")
+	assert.Equal(t, 1, plain, "the default watcher leaves the window to the service")
+	_, wideMsgs := wide.State().Len()
+	_, narrowMsgs := narrow.State().Len()
+	assert.Equal(t, 1, wideMsgs)
+	assert.Equal(t, 0, narrowMsgs)
+
+	tenant.Advance(2 * time.Hour)
+	evs, err := wide.Poll(context.Background())
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Equal(t, servicecomms.EventMessageCenterUpdated, evs[0].Kind)
+	assert.Equal(t, "MC100001", evs[0].Message.ID)
+	evs, err = narrow.Poll(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, evs, "outside the default window the update is not seen")
+}

@@ -38,6 +38,7 @@ func main() {
 	speed := flag.Int("speed", 10, "fake tenant only: fake minutes per real second")
 	statePath := flag.String("state", "", "file to load the watcher state from and save it to")
 	workload := flag.String("workload", "", "only watch this workload id")
+	window := flag.Duration("window", 30*24*time.Hour, "watch messages that started this far back (Message Center posts change for weeks)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -47,13 +48,13 @@ func main() {
 		ctx, cancel = context.WithTimeout(ctx, *duration)
 		defer cancel()
 	}
-	if err := run(ctx, *interval, *speed, *statePath, *workload); err != nil {
+	if err := run(ctx, *interval, *speed, *statePath, *workload, *window); err != nil {
 		fmt.Fprintln(os.Stderr, "healthwatch:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, interval time.Duration, speed int, statePath, workload string) error {
+func run(ctx context.Context, interval time.Duration, speed int, statePath, workload string, window time.Duration) error {
 	client, fake, err := connect()
 	if err != nil {
 		return err
@@ -89,7 +90,7 @@ func run(ctx context.Context, interval time.Duration, speed int, statePath, work
 		}
 	}
 	w, err := servicecomms.NewWatcher(client, &servicecomms.WatchOptions{
-		Interval: interval, Workload: workload, Baseline: true, State: &state,
+		Interval: interval, Workload: workload, Window: window, Baseline: true, State: &state,
 	})
 	if err != nil {
 		return err
