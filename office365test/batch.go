@@ -53,13 +53,6 @@ func (b *Batch) Register(m *Mailbox) {
 	})
 }
 
-// ServeInProcess runs r through the server's handler chain — request log,
-// faults, authorization check, routing — without a network round trip, as
-// the $batch fake does for each operation. A fault that drops or stalls the
-// connection panics with http.ErrAbortHandler, as it would in a real
-// handler.
-func (s *Server) ServeInProcess(w http.ResponseWriter, r *http.Request) { s.serveHTTP(w, r) }
-
 // batchOp is one operation of a batch request.
 type batchOp struct {
 	method string

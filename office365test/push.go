@@ -602,20 +602,8 @@ func (p *Push) publish(c Change) {
 		if s.folder != "" && !folderMatches(s.folder, c.FolderID) {
 			continue
 		}
-		kind := string(c.Kind)
-		if s.filter != nil {
-			before := c.Previous != nil && c.Kind != ChangeCreated && s.filter.Match(c.Previous)
-			after := c.Entity != nil && c.Kind != ChangeDeleted && s.filter.Match(c.Entity)
-			switch {
-			case !before && !after:
-				continue
-			case !before:
-				kind = string(ChangeCreated)
-			case !after:
-				kind = string(ChangeDeleted)
-			}
-		}
-		if !slices.Contains(s.changeTypes, kind) {
+		kind, ok := changeSeenThrough(s.filter, c)
+		if !ok || !slices.Contains(s.changeTypes, kind) {
 			continue
 		}
 		resource := s.root + "/" + s.userRef + "/" + s.collection + "('" + strings.ReplaceAll(c.ID, "'", "''") + "')"

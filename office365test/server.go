@@ -168,6 +168,14 @@ const maxLoggedBody = 1 << 20
 // maxRequestBody is the largest request body the server accepts.
 const maxRequestBody = 64 << 20
 
+// ServeInProcess runs r through the server's handler chain — request log,
+// faults, authorization check, routing — without a network round trip, as
+// the $batch fake does for each operation and PipeTransport for every
+// request. A fault that drops or stalls the
+// connection panics with http.ErrAbortHandler, as it would in a real
+// handler.
+func (s *Server) ServeInProcess(w http.ResponseWriter, r *http.Request) { s.serveHTTP(w, r) }
+
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	if r.Body != nil {

@@ -140,12 +140,12 @@ func NewStreaming(opts ...StreamingOption) *Streaming {
 	return s
 }
 
-// Register mounts the fake on srv under /api/beta/me/subscriptions,
-// /api/beta/me/getnotifications and /api/beta/users/ (requests there that
-// are not streaming ones, such as push subscriptions or other beta
-// operations, go on to the handler mounted under the next shorter prefix,
-// e.g. the Mailbox's /api/). Unless StreamingClock was given, the fake uses
-// the server's clock.
+// Register mounts the fake on srv for the streaming requests under
+// /api/beta/ (GetNotifications, and creating a subscription whose
+// @odata.type is StreamingSubscription) for me and users/{upn}; other
+// requests there, such as push subscriptions, go to whichever other fake is
+// mounted for them (the Mailbox's /api/). Unless StreamingClock was given,
+// the fake uses the server's clock.
 func (s *Streaming) Register(srv *Server) {
 	s.mu.Lock()
 	s.srv = srv
@@ -154,10 +154,7 @@ func (s *Streaming) Register(srv *Server) {
 		s.now = srv.Now
 	}
 	s.mu.Unlock()
-	h := &streamRoute{s: s, srv: srv}
-	srv.Mount("/api/beta/me/subscriptions", h)
-	srv.Mount("/api/beta/me/getnotifications", h)
-	srv.Mount("/api/beta/users/", h)
+	srv.MountIf("/api/beta/", isStreamingRequest, &streamRoute{s: s})
 }
 
 // Close detaches the fake from its Mailbox's change feed and drops every
@@ -429,20 +426,8 @@ func (s *Streaming) Publish(c Change) {
 		if sub.folder != "" && !folderMatches(sub.folder, c.FolderID) {
 			continue
 		}
-		kind := string(c.Kind)
-		if sub.filter != nil {
-			before := c.Previous != nil && c.Kind != ChangeCreated && sub.filter.Match(c.Previous)
-			after := c.Entity != nil && c.Kind != ChangeDeleted && sub.filter.Match(c.Entity)
-			switch {
-			case !before && !after:
-				continue
-			case !before:
-				kind = string(ChangeCreated)
-			case !after:
-				kind = string(ChangeDeleted)
-			}
-		}
-		if !slices.ContainsFunc(sub.changeTypes, func(t string) bool { return strings.EqualFold(t, kind) }) {
+		kind, ok := changeSeenThrough(sub.filter, c)
+		if !ok || !slices.ContainsFunc(sub.changeTypes, func(t string) bool { return strings.EqualFold(t, kind) }) {
 			continue
 		}
 		resource := sub.base + "/api/beta/" + sub.userRefFor(c) + "/" + sub.collection + "('" + strings.ReplaceAll(c.ID, "'", "''") + "')"
@@ -571,76 +556,86 @@ func newStreamID(n int) string {
 
 // ---------------------------------------------------------------- routing
 
-// streamRoute serves the mounted prefixes and passes on what is not a
-// streaming request.
-type streamRoute struct {
-	s   *Streaming
-	srv *Server
+// changeSeenThrough is how a subscription whose resource carries filter
+// (nil: none) sees change c, as the service reported it: an item entering
+// the filter is Created, one leaving it is Deleted, and a change outside the
+// filter before and after is not seen at all (ok false).
+func changeSeenThrough(filter *Filter, c Change) (kind string, ok bool) {
+	kind = string(c.Kind)
+	if filter == nil {
+		return kind, true
+	}
+	before := c.Previous != nil && c.Kind != ChangeCreated && filter.Match(c.Previous)
+	after := c.Entity != nil && c.Kind != ChangeDeleted && filter.Match(c.Entity)
+	switch {
+	case !before && !after:
+		return "", false
+	case !before:
+		return string(ChangeCreated), true
+	case !after:
+		return string(ChangeDeleted), true
+	}
+	return kind, true
 }
 
-func (h *streamRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// streamRoute serves the requests isStreamingRequest accepts.
+type streamRoute struct {
+	s *Streaming
+}
+
+// streamingTarget splits a /api/beta/{me | users/{upn}}/{op…} path into the
+// user context and the operation's segments.
+func streamingTarget(r *http.Request) (user string, rest []string, ok bool) {
 	segs := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
-	// segs: api, beta, me, op… | api, beta, users, {upn}, op…
-	var user string
-	var rest []string
 	switch {
 	case len(segs) >= 4 && strings.EqualFold(segs[2], "me"):
-		user, rest = "me", segs[3:]
+		return "me", segs[3:], true
 	case len(segs) >= 5 && strings.EqualFold(segs[2], "users"):
 		u, err := url.PathUnescape(segs[3])
 		if err != nil {
-			h.next(w, r)
-			return
+			return "", nil, false
 		}
-		user, rest = u, segs[4:]
-	default:
-		h.next(w, r)
-		return
+		return u, segs[4:], true
+	}
+	return "", nil, false
+}
+
+// isStreamingRequest reports whether r is a GetNotifications call or the
+// creation of a streaming subscription (peeking at the body's @odata.type,
+// which it leaves readable).
+func isStreamingRequest(r *http.Request) bool {
+	_, rest, ok := streamingTarget(r)
+	if !ok || len(rest) != 1 {
+		return false
 	}
 	switch {
-	case len(rest) == 1 && strings.EqualFold(rest[0], "getnotifications"):
+	case strings.EqualFold(rest[0], "getnotifications"):
+		return true
+	case strings.EqualFold(rest[0], "subscriptions") && r.Method == http.MethodPost && r.Body != nil:
+		// The Server has already buffered (and capped) the body.
+		body, _ := io.ReadAll(r.Body)
+		restoreBody(r, body)
+		var probe struct {
+			ODataType string `json:"@odata.type"`
+		}
+		return json.Unmarshal(body, &probe) == nil &&
+			strings.HasSuffix(strings.ToLower(probe.ODataType), "streamingsubscription")
+	}
+	return false
+}
+
+func (h *streamRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	user, rest, _ := streamingTarget(r)
+	if strings.EqualFold(rest[0], "getnotifications") {
 		if r.Method != http.MethodPost {
 			WriteError(w, http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The HTTP method '"+r.Method+"' is not supported for this resource.")
 			return
 		}
 		h.s.serveGetNotifications(w, r, user)
-	case len(rest) == 1 && strings.EqualFold(rest[0], "subscriptions") && r.Method == http.MethodPost:
-		body, _ := readAllLimited(r)
-		var probe struct {
-			ODataType string `json:"@odata.type"`
-		}
-		if json.Unmarshal(body, &probe) != nil || !strings.HasSuffix(strings.ToLower(probe.ODataType), "streamingsubscription") {
-			restoreBody(r, body)
-			h.next(w, r)
-			return
-		}
-		h.s.serveSubscribe(w, r, user, body)
-	default:
-		h.next(w, r)
-	}
-}
-
-// next passes r to the handler mounted under the longest prefix other than
-// the streaming fake's own.
-func (h *streamRoute) next(w http.ResponseWriter, r *http.Request) {
-	lower := strings.ToLower(r.URL.Path)
-	h.srv.mu.Lock()
-	var next http.Handler
-	for _, m := range h.srv.mounts {
-		if _, mine := m.h.(*streamRoute); mine {
-			continue
-		}
-		if strings.HasPrefix(lower, strings.ToLower(m.prefix)) {
-			next = m.h
-			break
-		}
-	}
-	h.srv.mu.Unlock()
-	if next == nil {
-		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "No API is mounted at "+r.URL.Path+".")
 		return
 	}
-	next.ServeHTTP(w, r)
+	body, _ := readAllLimited(r)
+	h.s.serveSubscribe(w, r, user, body)
 }
 
 // ---------------------------------------------------------------- subscribe

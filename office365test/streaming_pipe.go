@@ -90,7 +90,7 @@ func (t *PipeTransport) dial(ctx context.Context, _, _ string) (net.Conn, error)
 	}
 	if t.hs == nil {
 		t.ln = &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
-		t.hs = &http.Server{Handler: http.HandlerFunc(t.srv.serveHTTP), ErrorLog: log.New(io.Discard, "", 0)}
+		t.hs = &http.Server{Handler: http.HandlerFunc(t.srv.ServeInProcess), ErrorLog: log.New(io.Discard, "", 0)}
 		hs, ln := t.hs, t.ln
 		t.serving.Add(1)
 		go func() {

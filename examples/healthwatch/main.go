@@ -28,7 +28,6 @@ import (
 	"time"
 
 	"github.com/office365-go/office365/examples/internal/exampleenv"
-	"github.com/office365-go/office365/office365test"
 	"github.com/office365-go/office365/servicecomms"
 )
 
@@ -55,12 +54,12 @@ func main() {
 }
 
 func run(ctx context.Context, interval time.Duration, speed int, statePath, workload string, window time.Duration) error {
-	client, fake, err := connect()
+	client, env, err := exampleenv.ServiceComms("healthwatch")
 	if err != nil {
 		return err
 	}
-	if fake != nil {
-		defer fake.Close()
+	defer env.Close()
+	if fake := env.Fake; fake != nil {
 		if speed < 1 {
 			return errors.New("-speed must be at least 1")
 		}
@@ -184,20 +183,4 @@ func save(path string, w *servicecomms.Watcher) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-// connect builds a client for a real tenant from the O365_* variables, or
-// for the in-process fake when none is set; then it also returns the fake
-// (whose clock main runs fast).
-func connect() (*servicecomms.Client, *office365test.Fake, error) {
-	env, err := exampleenv.Load("healthwatch", false, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := servicecomms.New(env.TenantID, env.Credential, env.Options...)
-	if err != nil {
-		env.Close()
-		return nil, nil, err
-	}
-	return c, env.Fake, nil
 }

@@ -46,12 +46,12 @@ func main() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	client, closeFake, err := connect("messagecenter")
+	client, env, err := exampleenv.ServiceComms("messagecenter")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "messagecenter:", err)
 		os.Exit(1)
 	}
-	defer closeFake()
+	defer env.Close()
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTARTED\tWORKLOAD\tCATEGORY/STATUS\tSEVERITY\tACT BY\tTITLE")
@@ -60,7 +60,7 @@ func main() {
 		if err != nil {
 			_ = tw.Flush()
 			fmt.Fprintln(os.Stderr, "messagecenter:", err)
-			closeFake()
+			env.Close()
 			os.Exit(1)
 		}
 		if *major && !m.IsMajorChange {
@@ -94,23 +94,8 @@ func main() {
 	}
 	if err := tw.Flush(); err != nil {
 		fmt.Fprintln(os.Stderr, "messagecenter:", err)
-		closeFake()
+		env.Close()
 		os.Exit(1)
 	}
 	fmt.Printf("\n%d messages (%d major changes)\n", n, majors)
-}
-
-// connect builds a client for a real tenant from the O365_* variables, or
-// for the in-process fake when none is set. The returned func stops the fake.
-func connect(name string) (*servicecomms.Client, func(), error) {
-	env, err := exampleenv.Load(name, false, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := servicecomms.New(env.TenantID, env.Credential, env.Options...)
-	if err != nil {
-		env.Close()
-		return nil, nil, err
-	}
-	return c, env.Close, nil
 }

@@ -41,18 +41,18 @@ func main() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	client, closeFake, err := connect("servicehealth")
+	client, env, err := exampleenv.ServiceComms("servicehealth")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "servicehealth:", err)
 		os.Exit(1)
 	}
-	defer closeFake()
+	defer env.Close()
 	if err := run(ctx, client, *recent); err != nil {
 		fmt.Fprintln(os.Stderr, "servicehealth:", err)
 		if errors.Is(err, servicecomms.ErrRetired) {
 			fmt.Fprintln(os.Stderr, "servicehealth: this tenant only serves service health through Microsoft Graph")
 		}
-		closeFake()
+		env.Close()
 		os.Exit(1)
 	}
 }
@@ -135,19 +135,4 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-// connect builds a client for a real tenant from the O365_* variables, or
-// for the in-process fake when none is set. The returned func stops the fake.
-func connect(name string) (*servicecomms.Client, func(), error) {
-	env, err := exampleenv.Load(name, false, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := servicecomms.New(env.TenantID, env.Credential, env.Options...)
-	if err != nil {
-		env.Close()
-		return nil, nil, err
-	}
-	return c, env.Close, nil
 }

@@ -536,7 +536,7 @@ type replayableBody struct {
 }
 
 func newReplayableBody(r *Request) (*replayableBody, error) {
-	b := &replayableBody{size: -1}
+	b := &replayableBody{}
 	if r.JSON != nil && r.Body != nil {
 		return nil, errors.New("office365: request has both Body and JSON")
 	}
@@ -549,40 +549,45 @@ func newReplayableBody(r *Request) (*replayableBody, error) {
 		return b, nil
 	}
 	// The caller's reader is left as it is: the unread remainder of a
-	// *bytes.Reader, *strings.Reader or *bytes.Buffer is copied (through a
-	// copy of the reader) so that the call can be repeated, and a retry
-	// re-sends the same bytes. A typed nil pointer is an empty body.
+	// *bytes.Reader, *strings.Reader or *bytes.Buffer is copied (without
+	// moving its read position) so that the call can be repeated, and a
+	// retry re-sends the same bytes. nil, or a typed nil pointer, is an
+	// empty body; any other reader is streamed once, its length unknown.
 	switch body := r.Body.(type) {
 	case nil:
-		b.size = 0
 	case *bytes.Reader:
-		if body == nil {
-			b.size = 0
-			break
+		if body != nil {
+			b.setData(unread(body))
 		}
-		snapshot := *body
-		data := make([]byte, snapshot.Len())
-		_, _ = io.ReadFull(&snapshot, data)
-		b.data, b.size = data, int64(len(data))
-	case *bytes.Buffer:
-		if body == nil {
-			b.size = 0
-			break
-		}
-		b.data, b.size = bytes.Clone(body.Bytes()), int64(body.Len())
 	case *strings.Reader:
-		if body == nil {
-			b.size = 0
-			break
+		if body != nil {
+			b.setData(unread(body))
 		}
-		snapshot := *body
-		data := make([]byte, snapshot.Len())
-		_, _ = io.ReadFull(&snapshot, data)
-		b.data, b.size = data, int64(len(data))
+	case *bytes.Buffer:
+		if body != nil {
+			b.setData(bytes.Clone(body.Bytes()))
+		}
 	default:
-		b.stream = body
+		b.stream, b.size = body, -1
 	}
 	return b, nil
+}
+
+// setData records the bytes of an in-memory body.
+func (b *replayableBody) setData(data []byte) {
+	b.data, b.size = data, int64(len(data))
+}
+
+// unread copies the unread remainder of a *bytes.Reader or *strings.Reader
+// without moving its read position.
+func unread(r interface {
+	io.ReaderAt
+	Len() int
+	Size() int64
+}) []byte {
+	data := make([]byte, r.Len())
+	_, _ = r.ReadAt(data, r.Size()-int64(len(data)))
+	return data
 }
 
 func (b *replayableBody) rewindable() bool { return b.stream == nil || !b.used }

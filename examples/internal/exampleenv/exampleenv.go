@@ -19,6 +19,7 @@ import (
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
 	"github.com/office365-go/office365/office365test"
+	"github.com/office365-go/office365/servicecomms"
 )
 
 // Env is a configured connection for an example.
@@ -104,4 +105,19 @@ func (e *Env) Close() {
 	if e.Fake != nil {
 		e.Fake.Close()
 	}
+}
+
+// ServiceComms loads the environment (see Load) and builds a Service
+// Communications client for its tenant. Close the Env when done.
+func ServiceComms(name string) (*servicecomms.Client, *Env, error) {
+	env, err := Load(name, false, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := servicecomms.New(env.TenantID, env.Credential, env.Options...)
+	if err != nil {
+		env.Close()
+		return nil, nil, err
+	}
+	return c, env, nil
 }
