@@ -25,10 +25,14 @@ type Cloud struct {
 	ManageHost string
 	// OutlookHost is the Outlook REST API host, e.g. "https://outlook.office.com".
 	OutlookHost string
+	// GraphHost is the Microsoft Graph host, e.g. "https://graph.microsoft.com".
+	// Clients built with WithGraph send to "{GraphHost}/v1.0" and ask for
+	// "{GraphHost}/.default" tokens.
+	GraphHost string
 }
 
 // The predefined clouds. Hosts follow Microsoft's national-cloud endpoint
-// tables for the Office 365 Management APIs and Outlook REST.
+// tables for the Office 365 Management APIs, Outlook REST and Microsoft Graph.
 var (
 	// CloudPublic is the worldwide commercial cloud.
 	CloudPublic = Cloud{
@@ -36,6 +40,7 @@ var (
 		LoginAuthority: "https://login.microsoftonline.com",
 		ManageHost:     "https://manage.office.com",
 		OutlookHost:    "https://outlook.office.com",
+		GraphHost:      "https://graph.microsoft.com",
 	}
 	// CloudGCC is the US Government Community Cloud (moderate), which signs in
 	// through the public authority but has its own Management API host.
@@ -44,6 +49,7 @@ var (
 		LoginAuthority: "https://login.microsoftonline.com",
 		ManageHost:     "https://manage-gcc.office.com",
 		OutlookHost:    "https://outlook.office.com",
+		GraphHost:      "https://graph.microsoft.com",
 	}
 	// CloudGCCHigh is the US Government Community Cloud High.
 	CloudGCCHigh = Cloud{
@@ -51,6 +57,7 @@ var (
 		LoginAuthority: "https://login.microsoftonline.us",
 		ManageHost:     "https://manage.office365.us",
 		OutlookHost:    "https://outlook.office365.us",
+		GraphHost:      "https://graph.microsoft.us",
 	}
 	// CloudDoD is the US Department of Defense cloud.
 	CloudDoD = Cloud{
@@ -58,6 +65,7 @@ var (
 		LoginAuthority: "https://login.microsoftonline.us",
 		ManageHost:     "https://manage.protection.apps.mil",
 		OutlookHost:    "https://outlook-dod.office365.us",
+		GraphHost:      "https://dod-graph.microsoft.us",
 	}
 	// CloudChina is Office 365 operated by 21Vianet.
 	CloudChina = Cloud{
@@ -65,6 +73,7 @@ var (
 		LoginAuthority: "https://login.chinacloudapi.cn",
 		ManageHost:     "https://manage.office.cn",
 		OutlookHost:    "https://partner.outlook.cn",
+		GraphHost:      "https://microsoftgraph.chinacloudapi.cn",
 	}
 )
 
@@ -86,14 +95,19 @@ func CloudByName(name string) (Cloud, error) {
 }
 
 // Validate reports whether every host of the cloud is an absolute https URL
-// (http is accepted only for loopback hosts, for local testing).
+// (http is accepted only for loopback hosts, for local testing). GraphHost
+// may be left empty by clouds that are never used with WithGraph.
 func (c Cloud) Validate() error {
 	var errs []error
 	for _, h := range []struct{ name, value string }{
 		{"LoginAuthority", c.LoginAuthority},
 		{"ManageHost", c.ManageHost},
 		{"OutlookHost", c.OutlookHost},
+		{"GraphHost", c.GraphHost},
 	} {
+		if h.name == "GraphHost" && h.value == "" {
+			continue // optional: only clients built WithGraph need it
+		}
 		if err := validateServiceURL(h.value); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", h.name, err))
 		}

@@ -131,3 +131,42 @@ func TestErrorString(t *testing.T) {
 	e = &office365.Error{StatusCode: 500, ClientRequestID: "c1"}
 	assert.Equal(t, "office365: 500 Internal Server Error [client-request-id c1]", e.Error())
 }
+
+func TestWithGraphRootsAndScopes(t *testing.T) {
+	cases := map[string]struct {
+		cloud     office365.Cloud
+		root, def string
+	}{
+		"public":   {office365.CloudPublic, "https://graph.microsoft.com/v1.0", "https://graph.microsoft.com/.default"},
+		"gcc":      {office365.CloudGCC, "https://graph.microsoft.com/v1.0", "https://graph.microsoft.com/.default"},
+		"gcc-high": {office365.CloudGCCHigh, "https://graph.microsoft.us/v1.0", "https://graph.microsoft.us/.default"},
+		"dod":      {office365.CloudDoD, "https://dod-graph.microsoft.us/v1.0", "https://dod-graph.microsoft.us/.default"},
+		"china":    {office365.CloudChina, "https://microsoftgraph.chinacloudapi.cn/v1.0", "https://microsoftgraph.chinacloudapi.cn/.default"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := office365.NewConfig(office365.WithCloud(tc.cloud), office365.WithGraph())
+			require.NoError(t, err)
+			assert.True(t, cfg.Graph)
+			assert.Equal(t, tc.root, cfg.GraphRoot())
+			assert.Equal(t, tc.def, cfg.GraphScope(".default"))
+		})
+	}
+
+	cfg, err := office365.NewConfig(office365.WithGraph(), office365.WithBaseURL("http://127.0.0.1:8080/"))
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:8080/v1.0", cfg.GraphRoot())
+
+	cfg, err = office365.NewConfig()
+	require.NoError(t, err)
+	assert.False(t, cfg.Graph, "without WithGraph nothing changes")
+
+	// A custom cloud without a Graph host is valid, but not for Graph.
+	lab := office365.Cloud{Name: "lab", LoginAuthority: "https://login.lab.example", ManageHost: "https://manage.lab.example", OutlookHost: "https://outlook.lab.example"}
+	_, err = office365.NewConfig(office365.WithCloud(lab))
+	require.NoError(t, err)
+	_, err = office365.NewConfig(office365.WithCloud(lab), office365.WithGraph())
+	require.ErrorContains(t, err, "no GraphHost")
+	lab.GraphHost = "http://graph.lab.example"
+	require.ErrorContains(t, office365.WithCloud(lab)(&office365.Config{}), "GraphHost")
+}

@@ -37,6 +37,8 @@ type Config struct {
 	Header http.Header
 	// MaxResponseBytes caps how much of a response body is decoded.
 	MaxResponseBytes int64
+	// Graph selects the Microsoft Graph v1.0 dialect (see WithGraph).
+	Graph bool
 
 	values map[any]any
 }
@@ -88,6 +90,9 @@ func NewConfig(opts ...Option) (*Config, error) {
 		if err := opt(c); err != nil {
 			return nil, err
 		}
+	}
+	if c.Graph && c.BaseURL == "" && c.Cloud.GraphHost == "" {
+		return nil, fmt.Errorf("office365: WithGraph: cloud %q has no GraphHost", c.Cloud.Name)
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{}
@@ -233,6 +238,32 @@ func WithMaxResponseSize(n int64) Option {
 		c.MaxResponseBytes = n
 		return nil
 	}
+}
+
+// WithGraph serves the client's calls by Microsoft Graph v1.0 instead of the
+// retired API it was written for. Constructors, typed calls and results stay
+// the same; the client sends to "{Cloud.GraphHost}/v1.0" (or
+// "{BaseURL}/v1.0" with WithBaseURL), asks for "{Cloud.GraphHost}/.default"
+// tokens unless the package's scope option names others, and reads Graph's
+// error bodies, paging and throttling. Tokens issued for the retired hosts
+// are not valid for Graph, and Graph needs its own permissions: each
+// package's documentation lists them.
+func WithGraph() Option {
+	return func(c *Config) error {
+		c.Graph = true
+		return nil
+	}
+}
+
+// GraphRoot returns the Microsoft Graph v1.0 root: "{BaseURL}/v1.0" when a
+// base URL is set, otherwise "{Cloud.GraphHost}/v1.0".
+func (c *Config) GraphRoot() string { return c.ServiceRoot(c.Cloud.GraphHost, "/v1.0") }
+
+// GraphScope returns "{Cloud.GraphHost}/{permission}", the form of a Graph
+// scope for the configured cloud; permission ".default" asks for every
+// application permission granted to the app.
+func (c *Config) GraphScope(permission string) string {
+	return strings.TrimRight(c.Cloud.GraphHost, "/") + "/" + strings.TrimLeft(permission, "/")
 }
 
 // IsLoopbackHost reports whether host (without port) names the local machine.
