@@ -2,6 +2,7 @@ package office365test
 
 import (
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1" //nolint:gosec // x5t thumbprints (RS256 assertions) are SHA-1 by definition.
@@ -40,10 +41,12 @@ const (
 // through MSAL for Go's real code paths. It serves, per tenant path segment:
 //
 //	GET  /{tenant}/v2.0/.well-known/openid-configuration
-//	POST /{tenant}/oauth2/v2.0/token       client_credentials (client_secret or a
+//	POST /{tenant}/oauth2/v2.0/token       client_credentials (client_secret, a
 //	                                        client_assertion JWT signed with a registered
-//	                                        certificate), authorization_code (PKCE checked),
-//	                                        refresh_token, device_code
+//	                                        certificate, or a federated token from
+//	                                        FederatedToken), authorization_code (PKCE checked),
+//	                                        refresh_token, device_code, and the on-behalf-of
+//	                                        jwt-bearer grant (see UserToken)
 //	POST /{tenant}/oauth2/v2.0/devicecode
 //	GET  /{tenant}/oauth2/v2.0/authorize   issues a code for the configured user and
 //	                                        redirects (query or form_post)
@@ -81,6 +84,9 @@ type Entra struct {
 	tokenCount   int
 	discovery    int
 	log          []EntraRequest
+
+	// federationKey signs FederatedToken's tokens; made on first use.
+	federationKey *ecdsa.PrivateKey
 }
 
 // EntraUser is the user who signs in to the fake in delegated flows.
@@ -126,9 +132,14 @@ type EntraRequest struct {
 	GrantType string
 	// ClientID is the client_id.
 	ClientID string
-	// ClientAuth is how the client authenticated: "secret", "assertion",
-	// "none" (public client), or "" when it did not get that far.
+	// ClientAuth is how the client authenticated: "secret", "assertion"
+	// (signed with a certificate), "federated" (a token of a federated
+	// identity provider, see AddFederatedCredential), "none" (public
+	// client), or "" when it did not get that far.
 	ClientAuth string
+	// AssertionID is the jti claim of the client assertion, if any: it tells
+	// which federated token a request presented without revealing it.
+	AssertionID string
 	// Scope is the scope parameter as sent.
 	Scope string
 	// Claims is the claims parameter, if any.
@@ -145,6 +156,8 @@ type entraClient struct {
 	certs     []*x509.Certificate
 	public    bool
 	redirects []string
+	// federations are the client's federated identity credentials.
+	federations []entraFederation
 }
 
 type entraAuthCode struct {
@@ -558,7 +571,7 @@ func (e *Entra) finishLocked(w http.ResponseWriter, r *http.Request, rec *EntraR
 
 func (e *Entra) tokenLocked(r *http.Request, tenant, grant string, form url.Values, rec *EntraRequest) (map[string]any, *entraError) {
 	switch grant {
-	case GrantClientCredentials, GrantAuthorizationCode, GrantRefreshToken, GrantDeviceCode:
+	case GrantClientCredentials, GrantAuthorizationCode, GrantRefreshToken, GrantDeviceCode, GrantJWTBearer:
 	case "":
 		return nil, entraErr(http.StatusBadRequest, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.")
 	default:
@@ -566,11 +579,15 @@ func (e *Entra) tokenLocked(r *http.Request, tenant, grant string, form url.Valu
 	}
 	c, method, oe := e.authenticateClientLocked(r, tenant, form)
 	rec.ClientAuth = method
+	rec.AssertionID = assertionID(form.Get("client_assertion"))
 	if oe != nil {
 		return nil, oe
 	}
 	resource, oidc := entraSplitScopes(form.Get("scope"))
 	switch grant {
+	case GrantJWTBearer:
+		return e.onBehalfOfLocked(c, method, tenant, form, resource, oidc)
+
 	case GrantClientCredentials:
 		if method == "none" {
 			return nil, entraErr(http.StatusUnauthorized, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
@@ -682,8 +699,14 @@ func (e *Entra) authenticateClientLocked(r *http.Request, tenant string, form ur
 		}
 		return nil, "secret", entraErr(http.StatusUnauthorized, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", id)
 	case assertion != "":
-		if form.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+		if form.Get("client_assertion_type") != clientAssertionType {
 			return nil, "assertion", entraErr(http.StatusBadRequest, "invalid_request", 700025, "The client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.")
+		}
+		if c.federatedAssertion(assertion) {
+			if oe := e.verifyFederatedLocked(c, assertion); oe != nil {
+				return nil, "federated", oe
+			}
+			return c, "federated", nil
 		}
 		if oe := e.verifyAssertionLocked(c, e.srv.URL+"/"+tenant+"/oauth2/v2.0/token", assertion); oe != nil {
 			return nil, "assertion", oe
