@@ -87,6 +87,8 @@ type Entra struct {
 
 	// federationKey signs FederatedToken's tokens; made on first use.
 	federationKey *ecdsa.PrivateKey
+	// refreshIn is the refresh_in of issued tokens; 0: not sent.
+	refreshIn time.Duration
 }
 
 // EntraUser is the user who signs in to the fake in delegated flows.
@@ -319,11 +321,24 @@ func (e *Entra) User() EntraUser {
 
 // SetTokenLifetime sets expires_in of tokens issued from now on (default one
 // hour). MSAL re-requests tokens with less than five minutes left on every
-// call, which makes short lifetimes a way to test refresh.
+// call, which makes short lifetimes a way to test refresh. MSAL's
+// on-behalf-of flow fails outright on such tokens ("access token is
+// expired"); test its refresh with SetTokenRefreshIn instead.
 func (e *Entra) SetTokenLifetime(d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.lifetime = d
+}
+
+// SetTokenRefreshIn makes tokens issued from now on carry refresh_in, the
+// time after which the identity platform advises renewing them before they
+// expire (Entra sends it for long-lived tokens); 0, the default, leaves it
+// out. MSAL renews a cached token on the first call after that time. A
+// negative d makes the renewal due at once, to test it without waiting.
+func (e *Entra) SetTokenRefreshIn(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.refreshIn = d
 }
 
 // SetDeviceCodePending sets how many polls of a new device code are answered
@@ -870,6 +885,9 @@ func (e *Entra) issueLocked(grant, clientID, tenant string, resource, oidc []str
 		"expires_in":     secs,
 		"ext_expires_in": secs,
 		"access_token":   at,
+	}
+	if e.refreshIn != 0 {
+		resp["refresh_in"] = int64(e.refreshIn / time.Second)
 	}
 	if user != nil {
 		tok.TenantID, tok.ObjectID, tok.Username = user.TenantID, user.ObjectID, user.Username
