@@ -49,8 +49,7 @@ var (
 // A token without an expiry is used until Refresh. It is safe for concurrent
 // use.
 type Credential struct {
-	tc  azcore.TokenCredential
-	now func() time.Time
+	tc azcore.TokenCredential
 
 	mu      sync.Mutex
 	entries map[string]*cacheEntry
@@ -66,7 +65,7 @@ type cacheEntry struct {
 // (managed identity, workload identity, client secret) want
 // "<resource>/.default" scopes, as this module's clients ask for.
 func FromTokenCredential(tc azcore.TokenCredential) *Credential {
-	return &Credential{tc: tc, now: time.Now, entries: map[string]*cacheEntry{}}
+	return &Credential{tc: tc, entries: map[string]*cacheEntry{}}
 }
 
 // Token returns a token for scopes, from the cache while it is fresh.
@@ -85,6 +84,9 @@ func (c *Credential) token(ctx context.Context, scopes []string, force bool) (*o
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if c.tc == nil {
+		return nil, errors.New("azadapter: FromTokenCredential was given a nil TokenCredential")
+	}
 	if len(scopes) == 0 {
 		return nil, errors.New("azadapter: no scopes requested")
 	}
@@ -99,7 +101,7 @@ func (c *Credential) token(ctx context.Context, scopes []string, force bool) (*o
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if !force && c.fresh(e.tok) {
+	if !force && fresh(e.tok) {
 		return oauthToken(e.tok), nil
 	}
 	e.tok = azcore.AccessToken{}
@@ -113,7 +115,7 @@ func (c *Credential) token(ctx context.Context, scopes []string, force bool) (*o
 	if at.Token == "" {
 		return nil, auth.ErrNoToken
 	}
-	if !at.ExpiresOn.IsZero() && !at.ExpiresOn.After(c.now()) {
+	if !at.ExpiresOn.IsZero() && !at.ExpiresOn.After(time.Now()) {
 		return nil, fmt.Errorf("azadapter: %T returned a token that expired at %s: %w",
 			c.tc, at.ExpiresOn.UTC().Format(time.RFC3339), auth.ErrExpiredToken)
 	}
@@ -122,11 +124,11 @@ func (c *Credential) token(ctx context.Context, scopes []string, force bool) (*o
 }
 
 // fresh reports whether a cached token can still be handed out.
-func (c *Credential) fresh(at azcore.AccessToken) bool {
+func fresh(at azcore.AccessToken) bool {
 	if at.Token == "" {
 		return false
 	}
-	now := c.now()
+	now := time.Now()
 	if !at.RefreshOn.IsZero() && !now.Before(at.RefreshOn) {
 		return false
 	}
@@ -161,6 +163,9 @@ func ToTokenCredential(cred auth.Credential) *TokenCredential {
 // GetToken returns a token for options.Scopes. A request with Claims fails
 // with ErrClaimsChallenge.
 func (t *TokenCredential) GetToken(ctx context.Context, options policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	if t.cred == nil {
+		return azcore.AccessToken{}, errors.New("azadapter: ToTokenCredential was given a nil Credential")
+	}
 	if len(options.Scopes) == 0 {
 		return azcore.AccessToken{}, errors.New("azadapter: no scopes requested")
 	}
