@@ -1,20 +1,25 @@
 // Package exampleenv decides how an example reaches Microsoft 365: a real
-// tenant when the O365_* variables are set, otherwise the in-process fake
-// from office365test.
+// tenant when the environment configures a credential (see
+// auth.NewEnvironmentCredential), otherwise the in-process fake from
+// office365test.
 //
 // Variables:
 //
 //	O365_TENANT_ID      tenant GUID or domain
 //	O365_CLIENT_ID      application (client) id
-//	O365_CLIENT_SECRET  client secret
+//	O365_CLIENT_SECRET  client secret (or O365_CLIENT_CERTIFICATE_PATH,
+//	                    O365_FEDERATED_TOKEN_FILE)
 //	O365_MAILBOX        the mailbox to use (examples that read or send mail)
 //	O365_CLOUD          public (default), gcc, gcc-high, dod or china
+//
+// The Azure SDK's AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, ...
+// work as well.
 package exampleenv
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
@@ -37,28 +42,28 @@ type Env struct {
 }
 
 // Load reads the environment. With needMailbox, O365_MAILBOX is required for
-// a real tenant. Without any O365_* credential variable it starts the fake
-// and says so on stderr, prefixed by the example's name. fakeOpts (may be
-// nil) configure the fake.
+// a real tenant. Without any credential variable it starts the fake and says
+// so on stderr, prefixed by the example's name. fakeOpts (may be nil)
+// configure the fake.
 func Load(name string, needMailbox bool, fakeOpts *office365test.FakeOptions) (*Env, error) {
-	vars := []string{"O365_TENANT_ID", "O365_CLIENT_ID", "O365_CLIENT_SECRET"}
-	if needMailbox {
-		vars = append(vars, "O365_MAILBOX")
-	}
-	var set, missing []string
-	for _, v := range vars {
-		if os.Getenv(v) != "" {
-			set = append(set, v)
-		} else {
-			missing = append(missing, v)
-		}
-	}
+	mailbox := os.Getenv("O365_MAILBOX")
+	cred, err := auth.NewEnvironmentCredential(nil)
+	var none *auth.EnvironmentError
 	switch {
-	case len(missing) == 0:
-		return loadReal()
-	case len(set) > 0:
-		return nil, fmt.Errorf("%s set but %s missing (set all, or none to use the in-process fake)",
-			strings.Join(set, ", "), strings.Join(missing, ", "))
+	case err == nil:
+		if needMailbox && mailbox == "" {
+			return nil, errors.New("O365_MAILBOX missing: set the mailbox the example uses")
+		}
+		return &Env{
+			Credential: cred,
+			Options:    []office365.Option{office365.WithCloud(cred.Cloud())},
+			TenantID:   cred.TenantID(),
+			Mailbox:    mailbox,
+		}, nil
+	case !errors.As(err, &none):
+		return nil, err
+	case len(none.Set) > 0 || (needMailbox && mailbox != ""):
+		return nil, fmt.Errorf("%w; set them all, or none to use the in-process fake", err)
 	}
 	f := office365test.Start(fakeOpts)
 	env := &Env{
@@ -70,31 +75,9 @@ func Load(name string, needMailbox bool, fakeOpts *office365test.FakeOptions) (*
 	if me := f.Mailbox.Me(); me != nil {
 		env.Mailbox = me.UPN
 	}
-	fmt.Fprintf(os.Stderr, "%s: %s not set; using the in-process fake services at %s\n\n",
-		name, strings.Join(vars, ", "), f.URL())
+	fmt.Fprintf(os.Stderr, "%s: O365_TENANT_ID, O365_CLIENT_ID and O365_CLIENT_SECRET not set; using the in-process fake services at %s\n\n",
+		name, f.URL())
 	return env, nil
-}
-
-func loadReal() (*Env, error) {
-	cloud := office365.CloudPublic
-	if n := os.Getenv("O365_CLOUD"); n != "" {
-		var err error
-		if cloud, err = office365.CloudByName(n); err != nil {
-			return nil, err
-		}
-	}
-	tenant := os.Getenv("O365_TENANT_ID")
-	cred, err := auth.NewClientSecretCredential(tenant, os.Getenv("O365_CLIENT_ID"), os.Getenv("O365_CLIENT_SECRET"),
-		&auth.CredentialOptions{Cloud: cloud})
-	if err != nil {
-		return nil, err
-	}
-	return &Env{
-		Credential: cred,
-		Options:    []office365.Option{office365.WithCloud(cloud)},
-		TenantID:   tenant,
-		Mailbox:    os.Getenv("O365_MAILBOX"),
-	}, nil
 }
 
 // IsFake reports whether the example runs against the in-process fake.
