@@ -14,11 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
+	"github.com/office365-go/office365/auth/azadapter"
 	"github.com/office365-go/office365/office365test"
 	"github.com/office365-go/office365/outlook"
 	"github.com/office365-go/office365/servicecomms"
@@ -78,15 +80,22 @@ func readmeStreaming(ctx context.Context, cred auth.Credential) error {
 }
 
 // README "Authentication against a real tenant".
-func readmeAuth(tenantID, clientID, secret, redirectURL string, certs []*x509.Certificate, key crypto.PrivateKey,
-	prompt func(context.Context, auth.DeviceCodeMessage) error, opts *auth.CredentialOptions, ts oauth2.TokenSource) (auth.Credential, error) {
+func readmeAuth(tenantID, clientID, secret, tokenFile, redirectURL, incomingToken string, certs []*x509.Certificate, key crypto.PrivateKey,
+	prompt func(context.Context, auth.DeviceCodeMessage) error, opts *auth.CredentialOptions, ts oauth2.TokenSource, azcred azcore.TokenCredential) (auth.Credential, error) {
 	var err error
-	var cred auth.Credential                                                             // one of:
-	cred, err = auth.NewClientSecretCredential(tenantID, clientID, secret, nil)          // app-only
-	cred, err = auth.NewClientCertificateCredential(tenantID, clientID, certs, key, nil) // app-only, certificate
-	cred, err = auth.NewDeviceCodeCredential(tenantID, clientID, prompt, opts)           // delegated
-	cred, err = auth.NewAuthCodeCredential(tenantID, clientID, redirectURL, opts)        // delegated, PKCE
-	cred = auth.FromTokenSource(ts)                                                      // bring your own tokens
+	var cred auth.Credential
+	var app *auth.ClientSecretCredential
+	cred, err = auth.NewEnvironmentCredential(nil)
+	app, err = auth.NewClientSecretCredential(tenantID, clientID, secret, nil)
+	cred, err = auth.NewClientCertificateCredential(tenantID, clientID, certs, key, nil)
+	cred, err = auth.NewWorkloadIdentityCredential(tenantID, clientID, tokenFile, nil)
+	cred, err = app.OnBehalfOf(incomingToken)
+	cred, err = auth.NewDeviceCodeCredential(tenantID, clientID, prompt, opts)
+	cred, err = auth.NewAuthCodeCredential(tenantID, clientID, redirectURL, opts)
+	cred = azadapter.FromTokenCredential(azcred)
+	_ = azadapter.ToTokenCredential(cred)
+	cred = auth.FromTokenSource(ts)
+	var _ *auth.EnvironmentError
 	_, _ = auth.NewFileCache("token-cache.json")
 	return cred, err
 }

@@ -13,8 +13,25 @@
 //
 // NewClientCertificateCredential does the same with a certificate; load it
 // with ParseCertificatesPEM (unencrypted PEM) or ParsePKCS12 (.pfx). Only RSA
-// keys are supported. Client-credentials scopes are always
+// keys are supported. NewWorkloadIdentityCredential presents a federated
+// token read from a file instead (workload identity federation, as on Azure
+// Kubernetes Service), reading the file again whenever it needs a new token so
+// that rotation is picked up. Client-credentials scopes are always
 // "<resource>/.default".
+//
+// NewEnvironmentCredential chooses among those three from the variables the
+// Azure SDK for Go uses (AZURE_TENANT_ID, AZURE_CLIENT_ID, and
+// AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or
+// AZURE_FEDERATED_TOKEN_FILE) or the same names with the O365_ prefix, and
+// reports missing ones in an *EnvironmentError:
+//
+//	cred, err := auth.NewEnvironmentCredential(nil)
+//	client, err := servicecomms.New(cred.TenantID(), cred, office365.WithCloud(cred.Cloud()))
+//
+// A web API that receives a user's token calls the services as that user
+// with the on-behalf-of flow: OnBehalfOf on the API's application credential
+// returns an OnBehalfOfCredential for the incoming token, whose tokens MSAL
+// caches per user.
 //
 // Applications acting for a user (delegated permissions, e.g.
 // "https://outlook.office.com/Mail.Read") sign the user in once and then
@@ -34,7 +51,11 @@
 // never contain secrets, tokens or codes.
 //
 // FromTokenSource and StaticToken wrap tokens obtained elsewhere; TokenSource
-// goes the other way, handing a Credential's tokens to oauth2-aware code.
+// goes the other way, handing a Credential's tokens to oauth2-aware code. The
+// sub-package azadapter does the same for the Azure SDK's
+// azcore.TokenCredential, in both directions, so azidentity's managed
+// identity, Azure CLI and DefaultAzureCredential work with every client (this
+// package itself does not depend on azcore).
 //
 // # Token cache
 //
@@ -81,5 +102,7 @@
 //
 // Its counters (TokenRequests, GrantRequests) show whether a token came from
 // the cache, and ValidToken lets other fakes check the bearer tokens they
-// receive.
+// receive. AddFederatedCredential and FederatedToken set up workload identity
+// federation; UserToken issues the user token a web API exchanges on behalf
+// of its caller.
 package auth
