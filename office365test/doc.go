@@ -89,7 +89,10 @@
 //
 // Entra is a fake Microsoft identity platform (token, device-code and
 // authorization endpoints) that MSAL for Go can be pointed at, so
-// authentication is tested through MSAL's real code paths.
+// authentication is tested through MSAL's real code paths: client secrets,
+// certificate assertions, federated tokens (AddFederatedCredential,
+// FederatedToken), the on-behalf-of exchange (UserToken), device code,
+// authorization code and refresh tokens.
 //
 // # Fixtures
 //

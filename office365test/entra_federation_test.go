@@ -154,3 +154,15 @@ func TestEntraOnBehalfOf(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status, "a revoked user token cannot be exchanged")
 	assert.Equal(t, "invalid_grant", body["error"])
 }
+
+func TestEntraTokenRefreshIn(t *testing.T) {
+	t.Parallel()
+	e := office365test.StartEntra(t)
+	e.AddClient(entraTestClient, entraTestSecret)
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {entraTestClient}, "client_secret": {entraTestSecret}, "scope": {entraTestScope}}
+	_, body := entraPost(t, e, entraTokenPath(entraTestTenant), form)
+	assert.NotContains(t, body, "refresh_in", "not sent by default")
+	e.SetTokenRefreshIn(30 * time.Minute)
+	_, body = entraPost(t, e, entraTokenPath(entraTestTenant), form)
+	assert.EqualValues(t, 1800, body["refresh_in"])
+}
