@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"golang.org/x/oauth2"
@@ -39,6 +40,7 @@ type confidentialCredential struct {
 	name    string
 	client  confidential.Client
 	secrets []string // redacted from error messages
+	obo     *oboClients
 }
 
 func newConfidential(name, tenantID, clientID string, cred confidential.Credential, opts *CredentialOptions, secrets ...string) (*confidentialCredential, error) {
@@ -53,20 +55,31 @@ func newConfidential(name, tenantID, clientID string, cred confidential.Credenti
 	if hc := opts.httpClient(); hc != nil {
 		mo = append(mo, confidential.WithHTTPClient(hc))
 	}
-	if c := opts.cache(); c != nil {
-		mo = append(mo, confidential.WithCache(c))
-	}
 	if !opts.instanceDiscovery() {
 		mo = append(mo, confidential.WithInstanceDiscovery(false))
 	}
 	if opts != nil && opts.SendCertificateChain {
 		mo = append(mo, confidential.WithX5C())
 	}
-	client, err := confidential.New(authority, clientID, cred, mo...)
-	if err != nil {
-		return nil, fmt.Errorf("auth: %s: %s", name, redact(err.Error(), secrets))
+	// On-behalf-of tokens live in clients of their own, in memory only
+	// (see oboClients).
+	newClient := func(mo ...confidential.Option) (confidential.Client, error) {
+		client, err := confidential.New(authority, clientID, cred, mo...)
+		if err != nil {
+			return confidential.Client{}, fmt.Errorf("auth: %s: %s", name, redact(err.Error(), secrets))
+		}
+		return client, nil
 	}
-	return &confidentialCredential{name: name, client: client, secrets: secrets}, nil
+	appOpts := mo
+	if c := opts.cache(); c != nil {
+		appOpts = append(slices.Clip(mo), confidential.WithCache(c))
+	}
+	client, err := newClient(appOpts...)
+	if err != nil {
+		return nil, err
+	}
+	obo := &oboClients{max: maxOBOAssertions, build: func() (confidential.Client, error) { return newClient(mo...) }}
+	return &confidentialCredential{name: name, client: client, secrets: secrets, obo: obo}, nil
 }
 
 // token runs the client-credentials flow. MSAL answers from its cache (and

@@ -2,9 +2,11 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 	"golang.org/x/oauth2"
@@ -27,11 +29,13 @@ var (
 //	client, err := outlook.New(user)
 //
 // The tokens are delegated: they carry the user's identity and the
-// permissions the user consented to. They are cached per user in the token
-// cache of the application credential (MSAL keys them by a hash of the user
-// assertion), so repeated requests carrying the same incoming token reuse
-// them, and an expired one is renewed with the refresh token the exchange
-// returned. Credentials of one application share that cache; it is safe for
+// permissions the user consented to. MSAL caches them per user assertion (by
+// a hash of it), so repeated requests carrying the same incoming token reuse
+// them, and one about to expire is renewed. The credentials that one
+// application credential hands out share that cache, which is kept in memory
+// only (not in CredentialOptions.Cache) and bounded: after tokens for 4,096
+// distinct user assertions it starts afresh, so a long-running web API does
+// not accumulate the tokens of every request it ever served. It is safe for
 // concurrent use.
 type OnBehalfOfCredential struct {
 	c         *confidentialCredential
@@ -91,7 +95,11 @@ func (o *OnBehalfOfCredential) token(ctx context.Context, scopes []string, opts 
 	if err := checkScopes(scopes); err != nil {
 		return nil, err
 	}
-	ar, err := o.c.client.AcquireTokenOnBehalfOf(ctx, o.assertion, scopes, opts...)
+	client, err := o.c.obo.clientFor(o.assertion)
+	if err != nil {
+		return nil, err
+	}
+	ar, err := client.AcquireTokenOnBehalfOf(ctx, o.assertion, scopes, opts...)
 	if err != nil {
 		secrets := append([]string{o.assertion}, o.c.secrets...)
 		werr := wrapError(ctx, name, err, secrets...)
@@ -101,4 +109,41 @@ func (o *OnBehalfOfCredential) token(ctx context.Context, scopes []string, opts 
 		return nil, werr
 	}
 	return oauthToken(ar.AccessToken, ar.ExpiresOn)
+}
+
+// maxOBOAssertions is how many distinct user assertions an on-behalf-of
+// token cache serves before it is replaced by an empty one.
+const maxOBOAssertions = 4096
+
+// oboClients holds the MSAL client whose cache keeps on-behalf-of tokens.
+// MSAL never evicts them, and every incoming token is a new cache partition,
+// so the client is replaced by a fresh one (with an empty cache) once it has
+// seen max distinct assertions: the users still active then exchange their
+// token once more.
+type oboClients struct {
+	max   int
+	build func() (confidential.Client, error)
+
+	mu     sync.Mutex
+	client confidential.Client
+	seen   map[[sha256.Size]byte]struct{} // assertions the client has served
+}
+
+// clientFor returns the client that serves assertion.
+func (o *oboClients) clientFor(assertion string) (confidential.Client, error) {
+	h := sha256.Sum256([]byte(assertion))
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, ok := o.seen[h]; ok {
+		return o.client, nil
+	}
+	if o.seen == nil || len(o.seen) >= o.max {
+		client, err := o.build()
+		if err != nil {
+			return confidential.Client{}, err
+		}
+		o.client, o.seen = client, map[[sha256.Size]byte]struct{}{}
+	}
+	o.seen[h] = struct{}{}
+	return o.client, nil
 }

@@ -181,3 +181,33 @@ func TestOnBehalfOfBadInput(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Zero(t, e.TokenRequests())
 }
+
+// The on-behalf-of cache is bounded: after serving its maximum of distinct
+// user assertions it starts afresh.
+func TestOnBehalfOfCacheIsBounded(t *testing.T) {
+	t.Parallel()
+	e := office365test.StartEntra(t)
+	e.AddClient(testClientID, testSecret)
+	app, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
+	require.NoError(t, err)
+	auth.SetMaxOnBehalfOfUsers(app, 2)
+	adele, alex := userToken(e, userAdele), userToken(e, userAlex)
+	third := userToken(e, office365test.EntraUser{ObjectID: "aaaaaaaa-0000-4000-8000-000000000003", TenantID: userAdele.TenantID, Username: "megan@contoso.example"})
+	exchange := func(assertion string) {
+		t.Helper()
+		user, err := app.OnBehalfOf(assertion)
+		require.NoError(t, err)
+		_, err = user.Token(context.Background(), []string{mailScope})
+		require.NoError(t, err)
+	}
+	exchange(adele)
+	exchange(alex)
+	exchange(adele)
+	exchange(alex)
+	assert.Equal(t, 2, e.GrantRequests(office365test.GrantJWTBearer), "two users, two exchanges")
+	exchange(third) // the cache is full: it starts afresh
+	exchange(third)
+	assert.Equal(t, 3, e.GrantRequests(office365test.GrantJWTBearer))
+	exchange(adele)
+	assert.Equal(t, 4, e.GrantRequests(office365test.GrantJWTBearer), "adele's token was dropped with the old cache")
+}
