@@ -1,8 +1,15 @@
 package transport
 
 import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"html"
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf16"
 )
 
 // secretParamNames are the query parameters and form fields whose values are
@@ -50,4 +57,231 @@ func NormalizeParamName(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// Redacted replaces secrets in text copied out of a response.
+const Redacted = "REDACTED"
+
+// jsonEscapeNotAmp matches a \uXXXX JSON escape other than \u0026 ("&",
+// which separates query parameters).
+const jsonEscapeNotAmp = `\\u(?:00(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f])|0[1-9A-Fa-f][0-9A-Fa-f]{2}|[1-9A-Fa-f][0-9A-Fa-f]{3})`
+
+// secretJSONMembers are JSON object members whose string values are secrets
+// wherever they appear in a body. "code" is not among them: it is the
+// service error code of every OData error.
+var secretJSONMembers = []string{
+	"access_token", "refresh_token", "id_token", "client_secret", "client_assertion",
+	"code_verifier", "device_code", "password", "assertion",
+}
+
+var (
+	// jwtRE finds JSON Web Tokens (header.payload.signature, base64url),
+	// the form of Microsoft identity platform access tokens.
+	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*`)
+	// bearerRE finds "Bearer <token>": the scheme, its separator (a space,
+	// or its URL or HTML escapes) and a token68 that may carry JSON
+	// escapes (\/ and \u002B).
+	bearerRE = regexp.MustCompile(`(?i)(\bbearer(?:\s|%20|\+|&#32;|&nbsp;|\\u0020)+)((?:\\u[0-9A-Fa-f]{4}|\\/|[A-Za-z0-9\-._~+/])+=*)`)
+	// authHeaderRE finds an echoed Authorization (or Proxy-Authorization)
+	// header: "Authorization: …", "Authorization=…" and the JSON member
+	// "Authorization":"…", escaped or not. The value runs to the end of
+	// the line, quote or markup.
+	authHeaderRE = regexp.MustCompile(`(?i)(\b(?:proxy-)?authorization(?:\\?["']|&quot;)?\s*[:=]\s*(?:\\?["']|&quot;)?)([^"'\\\r\n<&]+)`)
+	// secretParamRE finds name=value pairs of secret parameters in URLs,
+	// form bodies and prose: after a delimiter (start, ?, &, #, ;, space,
+	// quote or their escapes &amp; \u0026 %26), with "=" possibly escaped.
+	secretParamRE = regexp.MustCompile(`(?i)((?:^|[?&#;\s"'(,/]|\\u0026|%26|%3F|%23)(?:` + strings.Join(secretParamNames, "|") +
+		`)(?:=|%3D|\\u003D))((?:` + jsonEscapeNotAmp + `|\\/|%[0-9A-Fa-f]{2}|[^&"'\s#<>\\%])+)`)
+	// secretMemberRE finds "name": "value" JSON members with a secret name;
+	// secretEscapedMemberRE finds them JSON-escaped inside another string
+	// (\"name\": \"value\").
+	secretMemberRE        = regexp.MustCompile(`(?i)("(?:` + strings.Join(secretJSONMembers, "|") + `)"\s*:\s*")((?:[^"\\]|\\.)*)`)
+	secretEscapedMemberRE = regexp.MustCompile(`(?i)(\\"(?:` + strings.Join(secretJSONMembers, "|") + `)\\"\s*:\s*\\")((?:[^"\\]|\\[^"])*)`)
+	// authParamRE recognises the auth-param names of a challenge
+	// (Bearer realm="…", error="…"), which are not tokens.
+	authParamRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_\-]{0,31}=$`)
+)
+
+// ScrubText returns s with every secret it can recognise replaced by
+// Redacted: the known values (the bearer token a request carried) in plain,
+// URL-, JSON- and HTML-escaped form; the token after "Bearer"; an echoed
+// Authorization header's value; JSON Web Tokens; the values of secret query
+// parameters and form fields (code=, client_secret=, access_token=,
+// refresh_token=, … — see SecretParamNames), also HTML-escaped (&amp;code=)
+// or in a URL fragment (#access_token=); and JSON members such as
+// "access_token" or "client_secret". The pipeline runs it over everything
+// it copies out of a response into an error.
+func ScrubText(s string, known ...string) string {
+	for _, k := range known {
+		if len(k) < 4 {
+			continue // too short to be a token, and would mangle prose
+		}
+		for _, form := range escapedForms(k) {
+			s = strings.ReplaceAll(s, form, Redacted)
+		}
+	}
+	s = jwtRE.ReplaceAllString(s, Redacted)
+	s = replaceValue(s, secretParamRE, nil)
+	s = replaceValue(s, secretMemberRE, func(tok, _ string) bool { return tok != "" })
+	s = replaceValue(s, secretEscapedMemberRE, func(tok, _ string) bool { return tok != "" })
+	s = replaceValue(s, bearerRE, func(tok string, rest string) bool {
+		// Leave prose ("bearer token"), challenge parameters (Bearer
+		// realm="…") and a parameter whose value is already redacted
+		// (token_type=bearer refresh_token=REDACTED) alone.
+		return !isProseWord(tok) && !(authParamRE.MatchString(tok) &&
+			(strings.HasPrefix(rest, `"`) || strings.HasPrefix(rest, Redacted)))
+	})
+	s = replaceValue(s, authHeaderRE, func(tok, _ string) bool { return strings.TrimSpace(tok) != Redacted })
+	return s
+}
+
+// escapedForms returns v as it may appear in a body: plain, URL-encoded,
+// JSON-escaped (with "/" as "\/" and "+" as "\u002B") and HTML-escaped.
+func escapedForms(v string) []string {
+	forms := []string{v, url.QueryEscape(v), url.PathEscape(v)}
+	jsonEsc := strings.NewReplacer("/", `\/`, "+", `\u002B`, "&", `\u0026`, "<", `\u003C`, ">", `\u003E`)
+	forms = append(forms, jsonEsc.Replace(v), strings.ToLower(jsonEsc.Replace(v)),
+		strings.ReplaceAll(v, "/", `\/`), strings.ReplaceAll(v, "+", `\u002B`), strings.ReplaceAll(v, "+", `\u002b`),
+		html.EscapeString(v))
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) }) // longest first
+	return slices.Compact(forms)
+}
+
+// replaceValue replaces the second capture group of every match of re in s
+// with Redacted, when keep is nil or returns true for it (rest is the text
+// after the match).
+func replaceValue(s string, re *regexp.Regexp, keep func(tok, rest string) bool) string {
+	idx := re.FindAllStringSubmatchIndex(s, -1)
+	if idx == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		start, end := m[4], m[5]
+		if start < 0 {
+			continue
+		}
+		tok := s[start:end]
+		if tok == Redacted || (keep != nil && !keep(tok, s[end:])) {
+			continue
+		}
+		b.WriteString(s[last:start])
+		b.WriteString(Redacted)
+		last = end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// isProseWord reports whether tok is a short lower-case word ("bearer
+// token"), not a credential.
+func isProseWord(tok string) bool {
+	if len(tok) >= 16 {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		if tok[i] < 'a' || tok[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// scrubJSON scrubs a raw JSON value (an OData innerError) and keeps it
+// valid JSON: if scrubbing broke it, the scrubbed text is kept as a JSON
+// string instead.
+func scrubJSON(raw json.RawMessage, known ...string) json.RawMessage {
+	if len(raw) == 0 {
+		return raw
+	}
+	s := ScrubText(string(raw), known...)
+	if s == string(raw) {
+		return raw
+	}
+	if json.Valid([]byte(s)) {
+		return json.RawMessage(s)
+	}
+	b, _ := json.Marshal(s) // a string always encodes
+	return b
+}
+
+// bodyText returns a response body as text for scrubbing and excerpts:
+// UTF-16 (with a byte-order mark, or ASCII text with every other byte NUL)
+// is decoded, and invalid UTF-8 bytes become U+FFFD, so a secret in a
+// non-UTF-8 body is still found.
+func bodyText(b []byte) string {
+	if u, ok := utf16Text(b); ok {
+		return u
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
+
+// utf16Text decodes b as UTF-16 when it carries a byte-order mark or looks
+// like ASCII encoded as UTF-16 (NUL in every other byte).
+func utf16Text(b []byte) (string, bool) {
+	var order binary.ByteOrder
+	switch {
+	case len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF:
+		order, b = binary.BigEndian, b[2:]
+	case len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE:
+		order, b = binary.LittleEndian, b[2:]
+	case len(b) >= 4:
+		even, odd := 0, 0
+		for i := 0; i+1 < len(b); i += 2 {
+			if b[i] == 0 {
+				even++
+			}
+			if b[i+1] == 0 {
+				odd++
+			}
+		}
+		half := len(b) / 2
+		switch {
+		case odd*4 >= half*3 && even*4 < half:
+			order = binary.LittleEndian
+		case even*4 >= half*3 && odd*4 < half:
+			order = binary.BigEndian
+		default:
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	units := make([]uint16, len(b)/2)
+	for i := range units {
+		units[i] = order.Uint16(b[2*i:])
+	}
+	return strings.ToValidUTF8(string(utf16.Decode(units)), "\uFFFD"), true
+}
+
+// scrubbedError is a transport error whose text held a secret: it carries
+// the scrubbed text and keeps Timeout (for net.Error users) but not the
+// original error, which would give the secret back.
+type scrubbedError struct {
+	msg     string
+	timeout bool
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+
+// Timeout reports whether the original error was a timeout.
+func (e *scrubbedError) Timeout() bool { return e.timeout }
+
+// Temporary reports the same as Timeout.
+func (e *scrubbedError) Temporary() bool { return e.timeout }
+
+// scrubErr returns err unchanged when its text holds no secret, and a
+// scrubbedError with the scrubbed text otherwise.
+func scrubErr(err error, known ...string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	clean := ScrubText(msg, known...)
+	if clean == msg {
+		return err
+	}
+	var te interface{ Timeout() bool }
+	return &scrubbedError{msg: clean, timeout: errors.As(err, &te) && te.Timeout()}
 }
