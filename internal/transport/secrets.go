@@ -207,25 +207,26 @@ func scrubJSON(raw json.RawMessage, known ...string) json.RawMessage {
 }
 
 // bodyText returns a response body as text for scrubbing and excerpts:
-// UTF-16 (with a byte-order mark, or ASCII text with every other byte NUL)
-// is decoded, and invalid UTF-8 bytes become U+FFFD, so a secret in a
-// non-UTF-8 body is still found.
+// UTF-16 (see DecodeUTF16) is decoded, and invalid UTF-8 bytes become
+// U+FFFD, so a secret in a non-UTF-8 body is still found.
 func bodyText(b []byte) string {
-	if u, ok := utf16Text(b); ok {
+	if u, _, _, ok := DecodeUTF16(b); ok {
 		return u
 	}
 	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
-// utf16Text decodes b as UTF-16 when it carries a byte-order mark or looks
-// like ASCII encoded as UTF-16 (NUL in every other byte).
-func utf16Text(b []byte) (string, bool) {
-	var order binary.ByteOrder
+// DecodeUTF16 decodes b as UTF-16 when it starts with a byte-order mark
+// (bom is then true) or looks like mostly-ASCII text encoded as UTF-16 (NUL
+// in at least three of four even or odd bytes, and in few of the others).
+// bigEndian reports the byte order found; ok is false when b does not look
+// like UTF-16.
+func DecodeUTF16(b []byte) (text string, bigEndian, bom, ok bool) {
 	switch {
 	case len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF:
-		order, b = binary.BigEndian, b[2:]
+		bigEndian, bom, b = true, true, b[2:]
 	case len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE:
-		order, b = binary.LittleEndian, b[2:]
+		bom, b = true, b[2:]
 	case len(b) >= 4:
 		even, odd := 0, 0
 		for i := 0; i+1 < len(b); i += 2 {
@@ -239,20 +240,41 @@ func utf16Text(b []byte) (string, bool) {
 		half := len(b) / 2
 		switch {
 		case odd*4 >= half*3 && even*4 < half:
-			order = binary.LittleEndian
 		case even*4 >= half*3 && odd*4 < half:
-			order = binary.BigEndian
+			bigEndian = true
 		default:
-			return "", false
+			return "", false, false, false
 		}
 	default:
-		return "", false
+		return "", false, false, false
+	}
+	order := binary.ByteOrder(binary.LittleEndian)
+	if bigEndian {
+		order = binary.BigEndian
 	}
 	units := make([]uint16, len(b)/2)
 	for i := range units {
 		units[i] = order.Uint16(b[2*i:])
 	}
-	return strings.ToValidUTF8(string(utf16.Decode(units)), "\uFFFD"), true
+	return strings.ToValidUTF8(string(utf16.Decode(units)), "\uFFFD"), bigEndian, bom, true
+}
+
+// EncodeUTF16 encodes s as UTF-16 (big-endian or little-endian), with a
+// byte-order mark when bom is true: the inverse of DecodeUTF16.
+func EncodeUTF16(s string, bigEndian, bom bool) []byte {
+	var order binary.AppendByteOrder = binary.LittleEndian
+	if bigEndian {
+		order = binary.BigEndian
+	}
+	units := utf16.Encode([]rune(s))
+	out := make([]byte, 0, 2*len(units)+2)
+	if bom {
+		out = order.AppendUint16(out, 0xFEFF)
+	}
+	for _, u := range units {
+		out = order.AppendUint16(out, u)
+	}
+	return out
 }
 
 // scrubbedError is a transport error whose text held a secret: it carries
