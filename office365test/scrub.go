@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/office365-go/office365/internal/secret"
 	"github.com/office365-go/office365/internal/transport"
 )
 
@@ -71,7 +72,7 @@ var (
 	// (&amp; \u0026 %26 %3F %23), with "=" possibly escaped too; the value
 	// may hold JSON escapes (other than \u0026) and percent-escapes.
 	secretParamTextRE = regexp.MustCompile(`(?i)(?:[?&#]|&amp;|&#38;|\\u0026|%26|%3F|%23)(?:` +
-		strings.Join(transport.SecretParamNames(), "|") + `)(?:=|%3D|\\u003D)((?:` + jsonEscapeNotAmp +
+		strings.Join(transport.SecretParamNames(), "|") + `)(?:=|%3D|\\u003D)((?:` + secret.JSONEscapeNotAmp +
 		`|\\/|%[0-9A-Fa-f]{2}|[^&"'\s#<>\\%])+)`)
 	// jwtRE finds JSON Web Tokens (header.payload.signature, base64url).
 	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*`)
@@ -80,10 +81,6 @@ var (
 	// pseudonymRE recognises the addresses ScrubEmails substitutes.
 	pseudonymRE = regexp.MustCompile(`^user[0-9]+@example\.com$`)
 )
-
-// jsonEscapeNotAmp matches a \uXXXX JSON escape other than \u0026 ("&",
-// which separates query parameters).
-const jsonEscapeNotAmp = `\\u(?:00(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f])|0[1-9A-Fa-f][0-9A-Fa-f]{2}|[1-9A-Fa-f][0-9A-Fa-f]{3})`
 
 // redactTokens replaces bearer tokens, JWTs and the values of secret query
 // parameters inside URLs (…?code=x) in s by Redacted. It leaves
@@ -384,9 +381,9 @@ func (s *scrubber) body(b []byte, h http.Header) []byte {
 	if len(b) == 0 {
 		return b
 	}
-	if text, bigEndian, bom, ok := transport.DecodeUTF16(b); ok {
+	if text, bigEndian, bom, ok := secret.DecodeUTF16(b); ok {
 		if out := s.textBody([]byte(text), h); string(out) != text {
-			b = transport.EncodeUTF16(string(out), bigEndian, bom)
+			b = secret.EncodeUTF16(string(out), bigEndian, bom)
 		}
 		return s.binary(b)
 	}

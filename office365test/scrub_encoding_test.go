@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/office365-go/office365/internal/transport"
+	"github.com/office365-go/office365/internal/secret"
 )
 
 // TestRecorderScrubsEveryEncoding: secrets hidden by an encoding — JSON
@@ -25,8 +25,8 @@ import (
 // file, and replays still match.
 func TestRecorderScrubsEveryEncoding(t *testing.T) {
 	t.Parallel()
-	utf16le := transport.EncodeUTF16("error: Bearer utf16TokenSECRET01 rejected; see https://x/cb?code=SECRET02", false, true)
-	utf16be := transport.EncodeUTF16(`{"msg":"Bearer utf16TokenSECRET03"}`, true, false)
+	utf16le := secret.EncodeUTF16("error: Bearer utf16TokenSECRET01 rejected; see https://x/cb?code=SECRET02", false, true)
+	utf16be := secret.EncodeUTF16(`{"msg":"Bearer utf16TokenSECRET03"}`, true, false)
 	bodies := map[string]struct {
 		contentType string
 		body        []byte
@@ -49,7 +49,7 @@ func TestRecorderScrubsEveryEncoding(t *testing.T) {
 				assert.True(t, bytes.HasPrefix(stored, []byte("Gr\xfc\xdfe: ")), "other bytes are kept: %q", stored)
 			}},
 		"utf16-bom": {"text/plain; charset=utf-16", utf16le, func(t *testing.T, stored []byte) {
-			text, _, bom, ok := transport.DecodeUTF16(stored)
+			text, _, bom, ok := secret.DecodeUTF16(stored)
 			require.True(t, ok)
 			assert.True(t, bom)
 			assert.Contains(t, text, "Bearer REDACTED")
@@ -92,7 +92,7 @@ func TestRecorderScrubsEveryEncoding(t *testing.T) {
 			for _, s := range []string{string(stored), string(reqBody), base64.StdEncoding.EncodeToString(stored)} {
 				assert.NotContains(t, s, "SECRET")
 			}
-			if text, _, _, ok := transport.DecodeUTF16(stored); ok {
+			if text, _, _, ok := secret.DecodeUTF16(stored); ok {
 				assert.NotContains(t, text, "SECRET")
 			}
 			if b.valid != nil {
