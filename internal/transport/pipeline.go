@@ -485,12 +485,13 @@ func (p *Pipeline) try(ctx context.Context, r *Request, method, target string, i
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
+		err = scrubURLError(err, call.sentToken)
 		if debug {
 			p.log.LogAttrs(ctx, slog.LevelDebug, "office365: request failed",
 				slog.String("method", method), slog.String("url", RedactURL(target)), slog.Int("attempt", attempt),
-				slog.Duration("elapsed", time.Since(start)), slog.String("error", redactError(err)))
+				slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
 		}
-		return nil, wrote.Load(), scrubURLError(err, call.sentToken)
+		return nil, wrote.Load(), err
 	}
 	if debug {
 		p.log.LogAttrs(ctx, slog.LevelDebug, "office365: request",
