@@ -27,22 +27,29 @@
 //
 // A response other than 2xx becomes an *Error carrying the HTTP status, the
 // service's error code and message, the request ids and any Retry-After.
-// Find it with errors.As or test it with IsNotFound, IsThrottled,
-// IsUnauthorized, IsForbidden and HasCode. Bodies that are not OData errors —
-// an HTML page from a proxy, plain text from a retired endpoint — become an
-// *Error too, with a short excerpt. After the context is cancelled a call
-// returns ctx.Err() itself.
+// Find it with errors.As or test it with IsNotFound, IsConflict,
+// IsThrottled, IsUnauthorized, IsForbidden, IsMaybeProcessed and HasCode
+// with the Code… constants (CodeErrorFolderExists, CodeItemNotFound, …).
+// Bodies that are not OData errors — an HTML page from a proxy, plain text
+// from a retired endpoint — become an *Error too, with a short excerpt.
+// Secrets a server echoes back (the bearer token, an Authorization header,
+// code= or client_secret= values) are replaced by REDACTED in every field.
+// After the context is cancelled a call returns ctx.Err() itself (wrapped,
+// with ErrMaybeProcessed, when a non-idempotent request had already been
+// sent).
 //
 // # Retries
 //
-// 429 and 503 are retried for every request; 408, 500, 502 and 504 and
-// connection errors only for idempotent ones. Retry-After (seconds or an
-// HTTP date, or retry-after-ms) is honoured, otherwise the delay grows
-// exponentially with jitter up to RetryOptions.MaxDelay (60s); a server that
-// asks for longer gets the error back with RetryAfter set instead. A request
-// that is not idempotent, such as sending mail, is never sent again once the
-// server may have processed it. One 401 makes the client fetch a fresh token
-// and try once more. Tune or disable retries with WithRetry.
+// 429, and 503 with Retry-After, are retried for every request; 408, 500,
+// 502, 503 without Retry-After, 504 and connection errors only for
+// idempotent ones. Retry-After (seconds or an HTTP date, or retry-after-ms)
+// is honoured, otherwise the delay grows exponentially with jitter up to
+// RetryOptions.MaxDelay (60s); a server that asks for longer gets the error
+// back with RetryAfter set instead. A request that is not idempotent, such
+// as sending mail, is sent once unless the service said it did not process
+// it; when it fails in a way that leaves open whether the service acted on
+// it, IsMaybeProcessed reports so. One 401 makes the client fetch a fresh
+// token and try once more. Tune or disable retries with WithRetry.
 //
 // # Logging
 //

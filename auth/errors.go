@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
+
+	"github.com/office365-go/office365/internal/secret"
 )
 
 // ErrSignInRequired is returned (wrapped) by user credentials that have no
@@ -154,16 +156,21 @@ var (
 )
 
 // redact removes the given secrets and anything that looks like a token,
-// assertion or code from s.
+// assertion or code from s: the module's shared scrubber (secrets in any
+// encoding, echoed Authorization headers, HTML- and JSON-escaped
+// parameters) and the OAuth members of token endpoint replies.
 func redact(s string, secrets []string) string {
-	for _, secret := range secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, redacted)
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, redacted)
 		}
 	}
+	s = secret.Scrub(s, secrets...)
 	s = redactJSON.ReplaceAllString(s, `"$1":"`+redacted+`"`)
 	s = redactForm.ReplaceAllString(s, `$1=`+redacted)
 	s = redactBearer.ReplaceAllString(s, `${1}`+redacted)
 	s = redactJWT.ReplaceAllString(s, redacted)
-	return s
+	// One placeholder: the shared scrubber writes it without brackets.
+	s = strings.ReplaceAll(s, redacted, secret.Redacted)
+	return strings.ReplaceAll(s, secret.Redacted, redacted)
 }

@@ -390,9 +390,14 @@ func ScrubJSONFields(names ...string) RecordOption {
 // client_secret, password, ClientState, …) and bearer tokens or JWTs
 // anywhere in text are replaced by Redacted before anything is stored.
 // $skiptoken, $deltatoken and validationtoken are kept: they are not secrets
-// and replays need them. E-mail addresses are replaced only with
-// ScrubEmails. Binary bodies are stored as they are; gzip-encoded response
-// bodies are recorded decompressed so that they can be scrubbed.
+// and replays need them. Secrets are found whatever their encoding: inside
+// JSON strings (\u002B, \/, \u0026 escapes), HTML-escaped query strings
+// (&amp;code=), URL fragments (#access_token=), headers such as Location
+// (also with a callback URL percent-encoded inside another URL), UTF-16
+// text, and the printable runs of non-UTF-8 (binary) bodies, which are
+// otherwise stored byte for byte. E-mail addresses are replaced only with
+// ScrubEmails. Gzip-encoded response bodies are recorded decompressed so
+// that they can be scrubbed.
 //
 // The caller receives the real, unscrubbed response, with a body that reads
 // the same bytes. Because the whole body is read before RoundTrip returns,

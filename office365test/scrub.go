@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/office365-go/office365/internal/secret"
 	"github.com/office365-go/office365/internal/transport"
 )
 
@@ -59,14 +60,20 @@ func nameSet(names ...string) map[string]bool {
 }
 
 var (
-	// bearerRE finds "Bearer <token68>" anywhere in text.
-	bearerRE = regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9\-._~+/]+=*)`)
+	// bearerRE finds "Bearer <token68>" anywhere in text: the separator may
+	// be URL-encoded, and the token may carry JSON escapes (\/, \u002B).
+	bearerRE = regexp.MustCompile(`(?i)\bbearer(?:\s|%20)+((?:\\u[0-9A-Fa-f]{4}|\\/|[A-Za-z0-9\-._~+/])+=*)`)
 	// authParamRE recognises the auth-param names of a WWW-Authenticate
 	// challenge (Bearer realm="…", error="…"), which are not tokens.
 	authParamRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_\-]{0,31}=$`)
 	// secretParamTextRE finds secret query parameters inside text (URLs in
-	// bodies and in headers such as Location).
-	secretParamTextRE = regexp.MustCompile(`(?i)[?&](?:` + strings.Join(transport.SecretParamNames(), "|") + `)=([^&"'\s#<>\\]+)`)
+	// bodies and in headers such as Location): after "?", "&" or "#" (a
+	// fragment such as #access_token=), their HTML, JSON and URL escapes
+	// (&amp; \u0026 %26 %3F %23), with "=" possibly escaped too; the value
+	// may hold JSON escapes (other than \u0026) and percent-escapes.
+	secretParamTextRE = regexp.MustCompile(`(?i)(?:[?&#]|&amp;|&#38;|\\u0026|%26|%3F|%23)(?:` +
+		strings.Join(transport.SecretParamNames(), "|") + `)(?:=|%3D|\\u003D)((?:` + secret.JSONEscapeNotAmp +
+		`|\\/|%[0-9A-Fa-f]{2}|[^&"'\s#<>\\%])+)`)
 	// jwtRE finds JSON Web Tokens (header.payload.signature, base64url).
 	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*`)
 	// emailRE finds e-mail addresses whose domain has a top-level label.
@@ -365,32 +372,84 @@ func mediaType(contentType string) string {
 }
 
 // body scrubs a message body given the message's headers: form bodies by
-// field, JSON bodies by member, other text by content. Binary (non-UTF-8)
-// bodies are returned unchanged. A JSON body that cannot be rewritten is
-// replaced whole by Redacted rather than risk a leak.
+// field, JSON bodies by member and string, other text by content. UTF-16
+// text is decoded, scrubbed and encoded again; other non-UTF-8 (binary)
+// bodies have every run of printable ASCII in them scrubbed, so a token in
+// a Latin-1 page or next to binary data is not stored. A JSON body that
+// cannot be rewritten is replaced whole by Redacted rather than risk a leak.
 func (s *scrubber) body(b []byte, h http.Header) []byte {
-	if len(b) == 0 || !utf8.Valid(b) {
+	if len(b) == 0 {
 		return b
 	}
+	if text, bigEndian, bom, ok := secret.DecodeUTF16(b); ok {
+		if out := s.textBody([]byte(text), h); string(out) != text {
+			b = secret.EncodeUTF16(string(out), bigEndian, bom)
+		}
+		return s.binary(b)
+	}
+	if !utf8.Valid(b) {
+		return s.binary(b)
+	}
+	return s.textBody(b, h)
+}
+
+// textBody scrubs a UTF-8 body.
+func (s *scrubber) textBody(b []byte, h http.Header) []byte {
 	if mediaType(h.Get("Content-Type")) == "application/x-www-form-urlencoded" {
 		return []byte(s.query(string(b)))
 	}
 	if json.Valid(b) {
-		out, err := redactJSONFields(b, func(name string) bool { return s.jsonFields[normalizeName(name)] })
+		out, err := redactJSONFields(b, func(name string) bool { return s.jsonFields[normalizeName(name)] }, s.text)
 		if err != nil {
 			return []byte(Redacted)
 		}
-		return []byte(s.text(string(out)))
+		return out
 	}
 	return []byte(s.text(string(b)))
 }
 
+// minASCIIRun is the shortest run of printable ASCII in a binary body that
+// binary scrubs; shorter runs cannot hold a token worth finding.
+const minASCIIRun = 8
+
+// binary scrubs the runs of printable ASCII (and tabs and line breaks) in
+// a body that is not UTF-8 text, leaving the other bytes as they are.
+func (s *scrubber) binary(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		if !printableASCII(b[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && printableASCII(b[j]) {
+			j++
+		}
+		if j-i >= minASCIIRun {
+			if clean := s.text(string(b[i:j])); clean != string(b[i:j]) {
+				out = append(append(out, b[last:i]...), clean...)
+				last = j
+			}
+		}
+		i = j
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+func printableASCII(c byte) bool { return c >= 0x20 && c < 0x7f || c == '\t' || c == '\r' || c == '\n' }
+
 // redactJSONFields rewrites the JSON document b with the value of every
 // object member whose name satisfies secret replaced by "REDACTED", at any
-// depth. Null and empty-string values are kept (they hold no secret).
-// Member order, numbers and string escapes are preserved; the output is
-// compact.
-func redactJSONFields(b []byte, secret func(name string) bool) ([]byte, error) {
+// depth, and every other string (member names included) passed through
+// text in its decoded form, so that escapes (\/, \u002B, \u0026) hide
+// nothing from it. Null and empty-string values of secret members are kept
+// (they hold no secret). Member order, numbers and the escapes of strings
+// text leaves alone are preserved; the output is compact.
+func redactJSONFields(b []byte, secret func(name string) bool, text func(string) string) ([]byte, error) {
 	opts := []jsontext.Options{
 		jsontext.AllowDuplicateNames(true),
 		jsontext.AllowInvalidUTF8(true),
@@ -408,6 +467,13 @@ func redactJSONFields(b []byte, secret func(name string) bool) ([]byte, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if tok.Kind() == '"' && text != nil {
+			if v := tok.String(); v != "" {
+				if clean := text(v); clean != v {
+					tok = jsontext.String(clean)
+				}
+			}
 		}
 		if err := enc.WriteToken(tok); err != nil {
 			return nil, err

@@ -235,12 +235,12 @@ func TestScrubRedactJSONFields(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := redactJSONFields([]byte(tt.in), secret)
+			got, err := redactJSONFields([]byte(tt.in), secret, nil)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, string(got))
 		})
 	}
-	_, err := redactJSONFields([]byte(`{"a":`), secret)
+	_, err := redactJSONFields([]byte(`{"a":`), secret, nil)
 	assert.Error(t, err)
 }
 
@@ -263,7 +263,8 @@ func TestScrubBody(t *testing.T) {
 		{"json with bearer text", false, jsonH, `{"note":"sent Bearer EwBwA8l6BAAU7p9QDpi"}`, `{"note":"sent Bearer REDACTED"}`},
 		{"form", false, formH, "grant_type=refresh_token&refresh_token=rt&client_id=app", "grant_type=refresh_token&refresh_token=REDACTED&client_id=app"},
 		{"text", true, textH, "Hello alice@contoso.com, your token is Bearer EwBwA8l6BAAU7p9QDpi", "Hello user1@example.com, your token is Bearer REDACTED"},
-		{"binary unchanged", false, nil, "\xff\xfeBearer EwBwA8l6BAAU7p9QDpi", "\xff\xfeBearer EwBwA8l6BAAU7p9QDpi"},
+		{"binary scrubbed", false, nil, "\xff\xfeBearer EwBwA8l6BAAU7p9QDpi", "\xff\xfeBearer REDACTED"},
+		{"binary without secrets unchanged", false, nil, "\xff\xd8\xff\xe0JFIF\x00\x01 plain bytes", "\xff\xd8\xff\xe0JFIF\x00\x01 plain bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,7 +75,7 @@ func (s *AttachmentsService) Get(ctx context.Context, id string, opts *GetOption
 // Add adds an attachment (file, item or reference; "@odata.type" is set
 // from its Go type): POST {root}/messages/{message_id}/attachments (201).
 // Outlook v2.0 has no upload sessions: content travels base64 inline, and
-// clients report a practical ceiling of about 4 MB per request (unverified).
+// clients report a practical ceiling of about 4 MB per request.
 func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment, error) {
 	p, err := s.path()
 	if err != nil {

@@ -380,7 +380,7 @@ func (b *Batch) sendChunk(ctx context.Context, boundary string, group []*batchSl
 	}
 	resps, outer, err := b.roundTrip(ctx, c)
 	if err != nil {
-		err = fmt.Errorf("outlook: $batch: %w", err)
+		// The error already names the request (POST …/$batch) once.
 		for _, s := range group {
 			s.deliver(nil, err)
 		}
@@ -429,6 +429,8 @@ func (b *Batch) roundTrip(ctx context.Context, c *call) ([]*batchPartResponse, h
 	parts, err := decodeBatchResponse(resp.Header.Get("Content-Type"), data)
 	if err != nil {
 		if oe, ok := err.(*office365.Error); ok {
+			oe.Excerpt = transport.ResponseExcerpt(resp, data) // scrubbed of the token the batch carried
+			oe.MaybeProcessed = !c.idempotent                  // the service answered 2xx: the parts may have run
 			oe.RequestID, oe.ClientRequestID = resp.Header.Get("request-id"), resp.Header.Get("client-request-id")
 			oe.Method, oe.URL = http.MethodPost, transport.RedactURL(resp.Request.URL.String())
 		}
@@ -523,7 +525,7 @@ func decodeBatchResponse(contentType string, body []byte) ([]*batchPartResponse,
 	if err != nil || !strings.EqualFold(mt, "multipart/mixed") || params["boundary"] == "" {
 		return nil, &office365.Error{StatusCode: http.StatusOK, ContentType: contentType,
 			Message: "batch response is not multipart/mixed with a boundary",
-			Excerpt: excerptOf(body)}
+			Excerpt: transport.ResponseExcerpt(nil, body)}
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	var out []*batchPartResponse

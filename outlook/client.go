@@ -214,8 +214,8 @@ var guidAtGUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 // User addresses another mailbox ({root}/users/{user}): user is a UPN, an
 // SMTP address, or "{AAD user id}@{AAD tenant id}". Requests carry
 // X-AnchorMailbox: the address, or "Oid:{user id}@{tenant id}" for the id
-// form (the Exchange anchor syntax for object ids; unverified on v2.0 —
-// override it with Mailbox.WithAnchorMailbox if needed). An empty user yields a
+// form (the Exchange anchor syntax for object ids; if your tenant routes
+// differently, override it with Mailbox.WithAnchorMailbox). An empty user yields a
 // Mailbox whose every call fails.
 func (c *Client) User(user string) *Mailbox {
 	mb := &Mailbox{c: c, prefer: c.prefer, name: user}

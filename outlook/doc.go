@@ -199,8 +199,8 @@
 //
 // # Retries
 //
-// The shared pipeline retries 429 and 503 (honouring Retry-After) for every
-// request, and 408/500/502/504 and connection errors for idempotent ones:
+// The shared pipeline retries 429, and 503 with Retry-After, for every
+// request, and 408/500/502/503/504 and connection errors for idempotent ones:
 // GET, PUT, DELETE, the PATCH updates of this package (setting the same
 // values twice is harmless), and the POSTs that only read or set state
 // (findmeetingtimes, GetMailTips, snoozing and dismissing reminders).
@@ -208,7 +208,7 @@
 // send, reply, replyall, forward, the create* drafts, move, copy, accept,
 // decline, a push subscription — are never re-sent once the service may
 // have received them, so a message is never sent twice; the error is
-// returned instead. A $batch request is retried only when all its parts
+// returned instead, and office365.IsMaybeProcessed reports it. A $batch request is retried only when all its parts
 // are GETs. Bodies streamed from an io.Reader (photo uploads) are re-sent
 // only when the reader can be rewound (*bytes.Reader, *bytes.Buffer,
 // *strings.Reader).

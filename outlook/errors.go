@@ -2,19 +2,20 @@ package outlook
 
 import "github.com/office365-go/office365"
 
-// Service error codes specific to Outlook.
+// Service error codes of Outlook, the same values as the office365 package's
+// Code… constants (which list more).
 const (
 	// CodeMailboxNotEnabled and CodeMailboxNotSupported (HTTP 404) mean the
 	// mailbox cannot be reached over REST: not (yet) migrated, on-premises,
 	// or unlicensed. "REST API is not yet supported for this mailbox."
-	CodeMailboxNotEnabled   = "MailboxNotEnabledForRESTAPI"
-	CodeMailboxNotSupported = "MailboxNotSupportedForRESTAPI"
+	CodeMailboxNotEnabled   = office365.CodeMailboxNotEnabledForRESTAPI
+	CodeMailboxNotSupported = office365.CodeMailboxNotSupportedForRESTAPI
 	// CodeItemNotFound: the item or folder does not exist (or its id went
 	// stale after a move). office365.IsNotFound reports it.
-	CodeItemNotFound = "ErrorItemNotFound"
+	CodeItemNotFound = office365.CodeErrorItemNotFound
 	// CodeApplicationThrottled (HTTP 429, message often mentioning
 	// MailboxConcurrency). office365.IsThrottled reports it.
-	CodeApplicationThrottled = "ApplicationThrottled"
+	CodeApplicationThrottled = office365.CodeApplicationThrottled
 )
 
 // IsMailboxNotEnabled reports whether err says the mailbox is not enabled

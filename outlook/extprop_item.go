@@ -39,13 +39,13 @@ func CalendarRef(id string) ItemRef { return ItemRef{"calendars", id} }
 // ContactFolderRef addresses {root}/contactfolders/{id}.
 func ContactFolderRef(id string) ItemRef { return ItemRef{"contactfolders", id} }
 
-// TaskRef addresses {root}/tasks/{id}. Extended properties on tasks
-// come from the service model (the reference marks them "?"); open
+// TaskRef addresses {root}/tasks/{id}. Extended properties on tasks follow
+// the service's data model but are not documented for v2.0; open
 // extensions are not supported on tasks.
 func TaskRef(id string) ItemRef { return ItemRef{"tasks", id} }
 
-// TaskFolderRef addresses {root}/taskfolders/{id}; extended
-// properties only, inferred from the service model ("?").
+// TaskFolderRef addresses {root}/taskfolders/{id}; extended properties
+// only (from the service's data model, not documented for v2.0).
 func TaskFolderRef(id string) ItemRef { return ItemRef{"taskfolders", id} }
 
 // ID returns the item's id.

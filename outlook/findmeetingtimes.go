@@ -128,7 +128,8 @@ type MeetingTimeSuggestion struct {
 	Locations             []Location             `json:"Locations,omitempty"`
 	// SuggestionReason explains the suggestion (ReturnSuggestionReasons).
 	SuggestionReason string `json:"SuggestionReason,omitempty"`
-	// Order is the suggestion's rank (Graph; unverified on Outlook v2.0).
+	// Order is the suggestion's rank (documented for Microsoft Graph; the
+	// Outlook v2.0 API may omit it).
 	Order *int32 `json:"Order,omitempty"`
 }
 

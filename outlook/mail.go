@@ -13,8 +13,9 @@ import (
 // Well-known mail folder names, usable wherever a folder id is expected.
 // Inbox, Drafts, SentItems and DeletedItems are documented for v2.0;
 // JunkEmail, Outbox and Clutter are beta WellKnownName values commonly
-// accepted as ids; the rest are Exchange distinguished names whose support
-// as REST ids is unverified.
+// accepted as ids; the rest are Exchange distinguished folder names, which
+// the REST API does not document as ids: check that your mailbox accepts
+// one before relying on it.
 const (
 	FolderInbox                     = "Inbox"
 	FolderDrafts                    = "Drafts"
@@ -23,7 +24,7 @@ const (
 	FolderJunkEmail                 = "JunkEmail"
 	FolderOutbox                    = "Outbox"
 	FolderClutter                   = "Clutter"
-	FolderArchive                   = "Archive" // unverified
+	FolderArchive                   = "Archive" // not documented for v2.0
 	FolderArchiveRoot               = "ArchiveRoot"
 	FolderMsgFolderRoot             = "MsgFolderRoot"
 	FolderRoot                      = "Root"
@@ -312,9 +313,9 @@ func (s *MessagesService) Copy(ctx context.Context, id, destinationID string) (*
 }
 
 // MIME streams the message as RFC 822 MIME: GET
-// {root}/messages/{message_id}/$value. This row is a Graph equivalent not
-// found in the Outlook v2.0 documentation (unverified). The caller closes
-// the reader; the content is never buffered whole.
+// {root}/messages/{message_id}/$value. Microsoft Graph documents this
+// endpoint; the Outlook v2.0 documentation does not list it. The caller
+// closes the reader; the content is never buffered whole.
 func (s *MessagesService) MIME(ctx context.Context, id string) (io.ReadCloser, error) {
 	if err := needID("message", id); err != nil {
 		return nil, err
@@ -437,8 +438,8 @@ func (s *FoldersService) Get(ctx context.Context, id string, opts *GetOptions) (
 }
 
 // Create creates a top-level folder: POST {root}/MailFolders with
-// {"DisplayName"} (201). Graph-equivalent row: the 2016 documentation only
-// shows child folder creation (unverified on v2.0).
+// {"DisplayName"} (201), as Microsoft Graph documents it; the Outlook v2.0
+// documentation only shows creating child folders (see CreateChild).
 func (s *FoldersService) Create(ctx context.Context, displayName string) (*MailFolder, error) {
 	if displayName == "" {
 		return nil, errors.New("outlook: empty folder name")
@@ -530,7 +531,7 @@ func (s *FoldersService) Delta(ctx context.Context, state *DeltaState, opts *Del
 }
 
 // RulesService manages Inbox rules. Rules live only on the Inbox. Scope:
-// MailboxSettings.ReadWrite (unverified; Mail.ReadWrite is also reported).
+// MailboxSettings.ReadWrite (some tenants also accept Mail.ReadWrite).
 type RulesService struct{ set entitySet[MessageRule] }
 
 // List returns the rules: GET {root}/MailFolders/inbox/MessageRules.
@@ -641,13 +642,13 @@ func (s *SettingsService) AutomaticReplies(ctx context.Context) (*AutomaticRepli
 }
 
 // Language reads the preferred language: GET
-// {root}/MailboxSettings/Language (row marked unverified).
+// {root}/MailboxSettings/Language.
 func (s *SettingsService) Language(ctx context.Context) (*LocaleInfo, error) {
 	return getEntity[LocaleInfo](ctx, s.mb, "MailboxSettings/Language", nil)
 }
 
 // TimeZone reads the mailbox time zone: GET {root}/MailboxSettings/TimeZone,
-// answered as {"value": "Pacific Standard Time"} (row marked unverified).
+// answered as {"value": "Pacific Standard Time"}.
 func (s *SettingsService) TimeZone(ctx context.Context) (string, error) {
 	v, err := getEntity[struct {
 		Value string `json:"value"`
@@ -676,14 +677,14 @@ func (s *SettingsService) SetAutomaticReplies(ctx context.Context, a AutomaticRe
 	return s.Update(ctx, &MailboxSettingsUpdate{AutomaticRepliesSetting: Set(a)})
 }
 
-// SupportedLanguages lists the languages the mailbox may use (beta only;
-// path unverified): GET {beta}/SupportedLanguages.
+// SupportedLanguages lists the languages the mailbox may use (beta only):
+// GET {beta}/SupportedLanguages.
 func (s *SettingsService) SupportedLanguages(ctx context.Context) ([]LocaleInfo, error) {
 	return collectAll(flattenPages(listPagesCall[LocaleInfo](ctx, s.mb, &call{method: http.MethodGet, rel: "SupportedLanguages", beta: true, kind: kindRead}, nil)))
 }
 
-// SupportedTimeZones lists the time zones the mailbox may use (beta only;
-// path unverified): GET {beta}/SupportedTimeZones, or with a standard
+// SupportedTimeZones lists the time zones the mailbox may use (beta only):
+// GET {beta}/SupportedTimeZones, or with a standard
 // GET {beta}/SupportedTimeZones(TimeZoneStandard=Microsoft.OutlookServices.TimeZoneStandard'Iana').
 func (s *SettingsService) SupportedTimeZones(ctx context.Context, standard TimeZoneStandard) ([]TimeZoneInformation, error) {
 	rel := "SupportedTimeZones"

@@ -137,13 +137,13 @@ func (s *TasksService) Complete(ctx context.Context, id string) ([]Task, error) 
 }
 
 // Delta runs one sync round over the scoped tasks: GET
-// {root}/taskfolders/{folder_id}/tasks (see InFolder; the reference form is
+// {root}/taskfolders/{folder_id}/tasks (see InFolder; the documented form is
 // {root}/TaskFolders('{folder_id}')/Tasks) or, on the unscoped service, GET
-// {root}/tasks (inferred "?": the reference documents task sync per folder
-// only), with Prefer: odata.track-changes, then the $skiptoken pages, until
+// {root}/tasks (the documentation describes task sync per folder only),
+// with Prefer: odata.track-changes, then the $skiptoken pages, until
 // a $deltatoken link. Start with a zero DeltaState, or pass the persisted
 // one to get only the changes since; state, if non-nil, is advanced as
-// pages are yielded. Task sync (beta-documented, "Db") accepts $select but
+// pages are yielded. Task sync (documented for beta) accepts $select but
 // no $filter, $orderby, $search or $top. Deleted tasks come with Removed
 // set.
 func (s *TasksService) Delta(ctx context.Context, state *DeltaState, opts *DeltaOptions) iter.Seq2[*DeltaPage[Task], error] {
@@ -159,9 +159,8 @@ func (s *TasksService) Delta(ctx context.Context, state *DeltaState, opts *Delta
 // Attachments returns the attachments of a task
 // ({root}/tasks/{task_id}/attachments): the Mail API's AttachmentsService
 // over the task (list, get, add file/item/reference, delete; same shapes as
-// message attachments). The reference infers this endpoint from the
-// service model's Task.Attachments navigation property ("M ?"): it is not
-// documented for v2.0.
+// message attachments). The endpoint follows the service's data model
+// (Task.Attachments) but is not documented for v2.0.
 func (s *TasksService) Attachments(taskID string) *AttachmentsService {
 	return &AttachmentsService{mb: s.mb, parent: taskItem(taskID), parentID: taskID}
 }
@@ -188,10 +187,10 @@ func (s *TaskFoldersService) List(ctx context.Context, opts *ListOptions) iter.S
 }
 
 // Delta runs one sync round over the task folders: GET {root}/taskfolders
-// (or, on a group's service, {root}/taskgroups/{group_id}/taskfolders —
-// inferred "?", the reference documents {root}/TaskFolders only) with
-// Prefer: odata.track-changes, then the $skiptoken pages, until a
-// $deltatoken link (beta-documented, "Db"). Only Select and MaxPageSize of
+// (or, on a group's service, {root}/taskgroups/{group_id}/taskfolders,
+// which the documentation does not list: it describes {root}/TaskFolders
+// only) with Prefer: odata.track-changes, then the $skiptoken pages, until a
+// $deltatoken link (documented for beta). Only Select and MaxPageSize of
 // opts apply: the service takes no $filter or $orderby here. Deleted
 // folders come with Removed set.
 func (s *TaskFoldersService) Delta(ctx context.Context, state *DeltaState, opts *DeltaOptions) iter.Seq2[*DeltaPage[TaskFolder], error] {

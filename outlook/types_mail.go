@@ -320,8 +320,8 @@ type MailboxSettings struct {
 	TimeZone                string                   `json:"TimeZone,omitempty"`
 	Language                *LocaleInfo              `json:"Language,omitempty"`
 	WorkingHours            *WorkingHours            `json:"WorkingHours,omitempty"`
-	// DateFormat and TimeFormat exist in Graph; their presence on Outlook
-	// v2.0 is unverified.
+	// DateFormat and TimeFormat are documented for Microsoft Graph; the
+	// Outlook v2.0 API may leave them empty.
 	DateFormat string `json:"DateFormat,omitempty"`
 	TimeFormat string `json:"TimeFormat,omitempty"`
 }

@@ -132,7 +132,9 @@ type subscribeRequest struct {
 // stop listening and it expires.
 //
 // The call is not retried after a server error (it is not idempotent: a
-// retry could create a second subscription); throttling (429, 503) is.
+// retry could create a second subscription); throttling (429, or 503 with
+// Retry-After) is, and office365.IsMaybeProcessed reports an error after
+// which a subscription may exist.
 func (c *Client) Subscribe(ctx context.Context, r Resource, changes ...ChangeType) (*Subscription, error) {
 	u, err := r.url(c.p.Root(), c.userRoot)
 	if err != nil {

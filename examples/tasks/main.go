@@ -8,9 +8,8 @@
 //	O365_TENANT_ID      tenant id or domain (contoso.onmicrosoft.com)
 //	O365_CLIENT_ID      application (client) id of an app registration with
 //	                    the Office 365 Exchange Online permission
-//	                    Tasks.ReadWrite (whether application tokens may use
-//	                    the Tasks API is unverified; it is documented with
-//	                    delegated tokens)
+//	                    Tasks.ReadWrite (the Tasks API is documented with
+//	                    delegated tokens; application tokens may be refused)
 //	O365_CLIENT_SECRET  a client secret of that app
 //	O365_MAILBOX        the mailbox to work in (UPN or SMTP address)
 //	O365_CLOUD          optional: public (default), gcc, gcc-high, dod or china

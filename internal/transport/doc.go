@@ -30,14 +30,41 @@
 //
 // # Retry rules
 //
-// 429 and 503 (the service did not process the request) are retried for
-// every method; 408, 500, 502 and 504 only for idempotent requests (GET, HEAD, OPTIONS, PUT, DELETE, or a Request marked
-// Idempotent). A connection error is retried for idempotent requests, and for
-// others only if no byte of the request was written. A non-idempotent request
-// is therefore never re-sent once the server may have processed it; that is
-// why a 504 (a gateway gave up waiting, the service may have finished the
-// work) is retried only for idempotent requests. A cancelled context stops
-// everything at once and returns ctx.Err().
+// A request is idempotent when its method is GET, HEAD, OPTIONS, PUT or
+// DELETE, or when the Request is marked Idempotent. Every other request
+// (sendmail, reply, forward, creates, $batch with a write, subscription
+// creates) is sent once unless the service said it did not process it:
+//
+//   - 429, and 503 with Retry-After (or retry-after-ms), say the service
+//     did not process the request: they are retried for every request;
+//   - 408, 500, 502, 503 without Retry-After and 504 are retried only for
+//     idempotent requests;
+//   - a connection error is retried for idempotent requests, and for others
+//     only if no byte of the request was written;
+//   - any other status is final.
+//
+// When a non-idempotent request fails after it reached the service in a
+// way that does not say whether the service acted on it — a 408 or 5xx
+// other than 503 with Retry-After, a connection reset or timeout after the
+// request was written, a cancelled context after it was written, or a
+// success whose body could not be read or decoded — the error says "the
+// request may have been processed" and matches office365.ErrMaybeProcessed
+// (office365.IsMaybeProcessed; *office365.Error.MaybeProcessed). A 429 or
+// 503 with Retry-After that is still failing when retries run out does not.
+// Apart from that case, a cancelled context stops everything at once and
+// returns ctx.Err().
+//
+// # Errors and secrets
+//
+// Everything copied out of a response into an error — code, message,
+// innerError, excerpt, HTML title, header values, and the text of a
+// transport error — passes through ScrubText: the bearer token the request
+// carried (in any encoding), any "Bearer …" run, echoed Authorization
+// headers, JSON Web Tokens, and the values of code=, client_secret=,
+// access_token=, refresh_token= and the other SecretParamNames are replaced
+// by REDACTED, for JSON, HTML, text and non-UTF-8 (including UTF-16)
+// bodies. An error names its request once ("office365: POST url: …"), and
+// URLs in errors and logs are redacted with RedactURL.
 //
 // # Tokens
 //

@@ -24,14 +24,15 @@ const MaxErrorBody = 1 << 20
 const excerptLen = 300
 
 // decodeError reads (at most MaxErrorBody of) resp's body, closes it, and
-// builds the *office365.Error.
-func (p *Pipeline) decodeError(resp *http.Response, method, redactedURL string) *office365.Error {
+// builds the *office365.Error; known are secrets the request carried (its
+// bearer token), scrubbed from everything taken from the response.
+func (p *Pipeline) decodeError(resp *http.Response, method, redactedURL string, known ...string) *office365.Error {
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
-	e := ErrorFromResponse(resp.StatusCode, resp.Header, body)
+	e := ErrorFromResponse(resp.StatusCode, resp.Header, body, known...)
 	e.Method, e.URL = method, redactedURL
 	if readErr != nil && e.Message == "" {
-		e.Message = "reading error body: " + readErr.Error()
+		e.Message = "reading error body: " + ScrubText(readErr.Error(), known...)
 	}
 	return e
 }
@@ -39,20 +40,27 @@ func (p *Pipeline) decodeError(resp *http.Response, method, redactedURL string) 
 // ErrorFromResponse builds an *office365.Error from a status, the response
 // headers and (the start of) the body. It never fails: a body that is not an
 // OData error is described by its content type and an excerpt.
-func ErrorFromResponse(status int, h http.Header, body []byte) *office365.Error {
+//
+// Everything taken from the response (code, message, innerError, excerpt,
+// HTML title, header values) is scrubbed with ScrubText: the known values
+// (the token the request carried), bearer tokens, echoed Authorization
+// headers and secret parameters never reach the error, whatever the body's
+// encoding.
+func ErrorFromResponse(status int, h http.Header, body []byte, known ...string) *office365.Error {
+	hv := func(name string) string { return ScrubText(h.Get(name), known...) }
 	e := &office365.Error{
 		StatusCode:      status,
-		ContentType:     h.Get("Content-Type"),
-		RequestID:       firstNonEmpty(h.Get("request-id"), h.Get("x-ms-request-id")),
-		ClientRequestID: h.Get("client-request-id"),
-		ActivityID:      h.Get("X-Activity-Id"),
+		ContentType:     hv("Content-Type"),
+		RequestID:       firstNonEmpty(hv("request-id"), hv("x-ms-request-id")),
+		ClientRequestID: hv("client-request-id"),
+		ActivityID:      hv("X-Activity-Id"),
 		RetryAfter:      RetryAfter(h, time.Now()),
 	}
 	if d, err := http.ParseTime(h.Get("Date")); err == nil {
 		e.Date = d
 	}
 	if code, msg, inner, ok := ParseODataError(body); ok {
-		e.Code, e.Message, e.InnerError = code, msg, inner
+		e.Code, e.Message, e.InnerError = ScrubText(code, known...), ScrubText(msg, known...), scrubJSON(inner, known...)
 		return e
 	}
 	body = bytes.TrimSpace(body)
@@ -60,12 +68,15 @@ func ErrorFromResponse(status int, h http.Header, body []byte) *office365.Error 
 		e.Message = "empty response body"
 		return e
 	}
-	mt, _, _ := mime.ParseMediaType(e.ContentType)
+	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	// The whole body is scrubbed before anything is cut from it, so that no
+	// part of a secret survives at the edge of an excerpt.
+	text := []byte(ScrubText(bodyText(body), known...))
 	kind := "non-JSON"
 	switch {
-	case mt == "text/html" || looksLikeHTML(body):
+	case mt == "text/html" || looksLikeHTML(text):
 		kind = "HTML"
-		if t := htmlTitle(body); t != "" {
+		if t := htmlTitle(text); t != "" {
 			e.Message = fmt.Sprintf("unexpected HTML response (%s), probably from a proxy or gateway", t)
 		}
 	case mt == "application/json" || strings.HasSuffix(mt, "+json") || json.Valid(body):
@@ -73,12 +84,12 @@ func ErrorFromResponse(status int, h http.Header, body []byte) *office365.Error 
 	}
 	if e.Message == "" {
 		if kind == "non-JSON" && mt == "text/plain" {
-			e.Message = "service answered: " + excerpt(body, excerptLen)
+			e.Message = "service answered: " + excerpt(text, excerptLen)
 		} else {
 			e.Message = fmt.Sprintf("unexpected %s response (Content-Type %q)", kind, e.ContentType)
 		}
 	}
-	e.Excerpt = excerpt(body, excerptLen)
+	e.Excerpt = excerpt(text, excerptLen)
 	return e
 }
 
@@ -272,13 +283,15 @@ func RedactURL(u string) string {
 	return p.String()
 }
 
-// scrubURLError replaces the URL inside a *url.Error with its redacted form.
-func scrubURLError(err error) error {
+// scrubURLError replaces the URL inside a *url.Error with its redacted form
+// and scrubs secrets (the known values, bearer tokens, …) from its cause,
+// which may quote what a server sent (a malformed response line).
+func scrubURLError(err error, known ...string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: RedactURL(ue.URL), Err: ue.Err}
+		return &url.Error{Op: ue.Op, URL: RedactURL(ue.URL), Err: scrubErr(ue.Err, known...)}
 	}
-	return err
+	return scrubErr(err, known...)
 }
 
 func redactError(err error) string { return scrubURLError(err).Error() }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/office365-go/office365"
 )
@@ -45,36 +46,66 @@ func (p *Pipeline) DoJSONHeader(ctx context.Context, r *Request, out any) (http.
 		return resp.Header, nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		e := ErrorFromResponse(resp.StatusCode, resp.Header, body)
+		known := sentToken(resp)
+		e := ErrorFromResponse(resp.StatusCode, resp.Header, body, known...)
 		e.Method, e.URL = resp.Request.Method, RedactURL(resp.Request.URL.String())
-		e.Code = ""
-		e.Message = fmt.Sprintf("decoding %d response: %v", resp.StatusCode, err)
+		e.Code, e.InnerError = "", nil
+		e.Message = fmt.Sprintf("decoding %d response: %s", resp.StatusCode, ScrubText(err.Error(), known...))
 		if len(bytes.TrimSpace(body)) > 0 && !json.Valid(body) {
-			e.Message = fmt.Sprintf("response is not valid JSON (Content-Type %q): %v", resp.Header.Get("Content-Type"), err)
-			e.Excerpt = excerpt(body, excerptLen)
+			e.Message = fmt.Sprintf("response is not valid JSON (Content-Type %q): %s", e.ContentType, ScrubText(err.Error(), known...))
 		}
+		e.MaybeProcessed = nonIdempotent(resp)
 		return resp.Header, e
 	}
 	return resp.Header, nil
 }
 
-// ReadBody reads a response body up to the configured cap.
+// ReadBody reads a response body up to the configured cap. For a
+// non-idempotent request, an error says the request may have been
+// processed (office365.ErrMaybeProcessed): the service answered with a
+// success that could not be read in full.
 func (p *Pipeline) ReadBody(ctx context.Context, resp *http.Response) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, p.maxBody+1))
+	maybe := nonIdempotent(resp)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			err = ctx.Err()
+			if !maybe {
+				return nil, err
+			}
 		}
-		return nil, fmt.Errorf("office365: reading response of %s %s: %w", resp.Request.Method, RedactURL(resp.Request.URL.String()), err)
+		return nil, &requestError{method: resp.Request.Method, url: RedactURL(resp.Request.URL.String()),
+			err: fmt.Errorf("reading the response: %w", scrubErr(err, sentToken(resp)...)), maybeProcessed: maybe}
 	}
 	if int64(len(body)) > p.maxBody {
 		return nil, &office365.Error{
 			StatusCode: resp.StatusCode, Method: resp.Request.Method, URL: RedactURL(resp.Request.URL.String()),
-			RequestID: resp.Header.Get("request-id"), ClientRequestID: resp.Header.Get("client-request-id"),
-			Message: fmt.Sprintf("response body exceeds the %d-byte limit (see office365.WithMaxResponseSize)", p.maxBody),
+			RequestID:       ScrubText(resp.Header.Get("request-id"), sentToken(resp)...),
+			ClientRequestID: ScrubText(resp.Header.Get("client-request-id"), sentToken(resp)...),
+			Message:         fmt.Sprintf("response body exceeds the %d-byte limit (see office365.WithMaxResponseSize)", p.maxBody),
+			MaybeProcessed:  maybe,
 		}
 	}
 	return body, nil
+}
+
+// ResponseExcerpt returns the start of a response body for an error,
+// scrubbed like every error text (see ScrubText) of the bearer token the
+// request carried and of anything else that looks secret. resp may be nil.
+func ResponseExcerpt(resp *http.Response, body []byte) string {
+	return excerpt([]byte(ScrubText(bodyText(bytes.TrimSpace(body)), sentToken(resp)...)), excerptLen)
+}
+
+// sentToken returns the bearer token the request behind resp carried, if
+// any, for scrubbing.
+func sentToken(resp *http.Response) []string {
+	if resp == nil || resp.Request == nil {
+		return nil
+	}
+	if scheme, tok, ok := strings.Cut(resp.Request.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") && tok != "" {
+		return []string{tok}
+	}
+	return nil
 }
 
 // EscapeSegment escapes one path segment, such as an item id (which can hold

@@ -227,6 +227,11 @@ func (p *Pipeline) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		resp, wrote, err := p.try(ctx, r, method, target, idempotent, body, scopes, call, attempt, refreshed)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			closeBody(resp)
+			if !idempotent && wrote {
+				// The request reached the service before the caller gave
+				// up: say so, while errors.Is(err, ctx.Err()) still holds.
+				return nil, &requestError{method: method, url: redacted(), err: ctxErr, maybeProcessed: true}
+			}
 			return nil, ctxErr
 		}
 		if err != nil {
@@ -236,7 +241,7 @@ func (p *Pipeline) Do(ctx context.Context, r *Request) (*http.Response, error) {
 			}
 			retryable := (idempotent || !wrote) && body.rewindable()
 			if !retryable || attempt >= maxRetries {
-				return nil, fmt.Errorf("office365: %s %s: %w", method, redacted(), err)
+				return nil, &requestError{method: method, url: redacted(), err: err, maybeProcessed: !idempotent && wrote}
 			}
 			delay := p.backoff(attempt)
 			p.log.LogAttrs(ctx, slog.LevelWarn, "office365: retrying after connection error",
@@ -257,9 +262,11 @@ func (p *Pipeline) Do(ctx context.Context, r *Request) (*http.Response, error) {
 			attempt-- // a token refresh is not a retry
 			continue
 		}
-		apiErr := p.decodeError(resp, method, redacted())
+		notProcessed := serviceDidNotProcess(resp)
+		apiErr := p.decodeError(resp, method, redacted(), call.sentToken)
 		apiErr.ClientRequestID = firstNonEmpty(apiErr.ClientRequestID, call.clientRequestID)
-		if attempt >= maxRetries || !shouldRetryStatus(resp.StatusCode, idempotent) || !body.rewindable() {
+		apiErr.MaybeProcessed = !idempotent && mayHaveProcessed(resp.StatusCode, notProcessed)
+		if attempt >= maxRetries || !shouldRetry(resp.StatusCode, idempotent, notProcessed) || !body.rewindable() {
 			return nil, apiErr
 		}
 		delay := p.backoff(attempt)
@@ -279,6 +286,45 @@ func (p *Pipeline) Do(ctx context.Context, r *Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// requestError is a failure to get an answer for a request (a connection
+// error, a timeout, a cancellation after the request was sent). Its text
+// names the request once: the *url.Error it wraps is described by its
+// cause only, since it would repeat the method and URL. With
+// maybeProcessed it also matches office365.ErrMaybeProcessed.
+type requestError struct {
+	method, url    string
+	err            error
+	maybeProcessed bool
+}
+
+func (e *requestError) Error() string {
+	cause := e.err
+	var ue *url.Error
+	if errors.As(cause, &ue) && ue.Err != nil {
+		cause = ue.Err
+	}
+	msg := "office365: " + e.method + " " + e.url + ": " + cause.Error()
+	if e.maybeProcessed {
+		msg += " (the request may have been processed)"
+	}
+	return msg
+}
+
+// Unwrap returns the cause and, when the request may have been processed,
+// office365.ErrMaybeProcessed.
+func (e *requestError) Unwrap() []error {
+	if e.maybeProcessed {
+		return []error{e.err, office365.ErrMaybeProcessed}
+	}
+	return []error{e.err}
+}
+
+// Timeout reports whether the cause was a timeout (as net.Error does).
+func (e *requestError) Timeout() bool {
+	var te interface{ Timeout() bool }
+	return errors.Is(e.err, context.DeadlineExceeded) || errors.As(e.err, &te) && te.Timeout()
 }
 
 // lazyRedacted computes the redacted form of u once, when first needed.
@@ -350,6 +396,15 @@ func checkOwnedHeaders(h http.Header) error {
 	return nil
 }
 
+// nonIdempotentKey marks the context of a non-idempotent request's tries.
+type nonIdempotentKey struct{}
+
+// nonIdempotent reports whether resp answers a non-idempotent request sent
+// by a Pipeline.
+func nonIdempotent(resp *http.Response) bool {
+	return resp != nil && resp.Request != nil && resp.Request.Context().Value(nonIdempotentKey{}) != nil
+}
+
 // tokenError marks a failure to obtain a token; it is never retried here
 // (credentials retry on their own).
 type tokenError struct{ err error }
@@ -370,7 +425,10 @@ func (p *Pipeline) try(ctx context.Context, r *Request, method, target string, i
 	var wrote atomic.Bool
 	tctx := ctx
 	if !idempotent {
-		tctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		// ReadBody learns from the request's context that a lost success
+		// body leaves the request possibly processed.
+		tctx = context.WithValue(ctx, nonIdempotentKey{}, true)
+		tctx = httptrace.WithClientTrace(tctx, &httptrace.ClientTrace{
 			WroteHeaderField: func(string, []string) { wrote.Store(true) },
 			WroteHeaders:     func() { wrote.Store(true) },
 			WroteRequest:     func(httptrace.WroteRequestInfo) { wrote.Store(true) },
@@ -427,18 +485,19 @@ func (p *Pipeline) try(ctx context.Context, r *Request, method, target string, i
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
+		err = scrubURLError(err, call.sentToken)
 		if debug {
 			p.log.LogAttrs(ctx, slog.LevelDebug, "office365: request failed",
 				slog.String("method", method), slog.String("url", RedactURL(target)), slog.Int("attempt", attempt),
-				slog.Duration("elapsed", time.Since(start)), slog.String("error", redactError(err)))
+				slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
 		}
-		return nil, wrote.Load(), scrubURLError(err)
+		return nil, wrote.Load(), err
 	}
 	if debug {
 		p.log.LogAttrs(ctx, slog.LevelDebug, "office365: request",
 			slog.String("method", method), slog.String("url", RedactURL(target)), slog.Int("status", resp.StatusCode),
 			slog.Int("attempt", attempt), slog.Duration("elapsed", time.Since(start)),
-			slog.String("request_id", resp.Header.Get("request-id")))
+			slog.String("request_id", ScrubText(resp.Header.Get("request-id"), call.sentToken)))
 	}
 	return resp, true, nil
 }
@@ -457,7 +516,9 @@ func (p *Pipeline) token(ctx context.Context, scopes []string, force bool) (*oau
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("office365: acquiring token: %w", err)
+		// Token endpoints answer in JSON that may echo what the client
+		// sent (client_secret, assertion): scrub it from the text.
+		return nil, fmt.Errorf("office365: acquiring token: %w", scrubErr(err))
 	}
 	if tok == nil || tok.AccessToken == "" {
 		return nil, auth.ErrNoToken
@@ -465,12 +526,37 @@ func (p *Pipeline) token(ctx context.Context, scopes []string, force bool) (*oau
 	return tok, nil
 }
 
-// shouldRetryStatus implements the retry matrix.
-func shouldRetryStatus(status int, idempotent bool) bool {
-	switch status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+// serviceDidNotProcess reports whether resp says the service did not
+// process the request: a 429, or a 503 with Retry-After (or
+// retry-after-ms).
+func serviceDidNotProcess(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
 		return true
-	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+	case http.StatusServiceUnavailable:
+		h := resp.Header
+		return h.Get("Retry-After") != "" || h.Get("retry-after-ms") != "" || h.Get("x-ms-retry-after-ms") != ""
+	}
+	return false
+}
+
+// mayHaveProcessed reports whether an error status leaves open whether the
+// service acted on the request: a 408 or a 5xx, unless the service said it
+// did not process it.
+func mayHaveProcessed(status int, notProcessed bool) bool {
+	return !notProcessed && (status == http.StatusRequestTimeout || status >= 500)
+}
+
+// shouldRetry implements the retry matrix: a request the service said it
+// did not process (429, 503 with Retry-After) is retried whatever its
+// method; 408, 500, 502, 503 and 504 only when it is idempotent.
+func shouldRetry(status int, idempotent, notProcessed bool) bool {
+	if notProcessed {
+		return true
+	}
+	switch status {
+	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return idempotent
 	}
 	return false

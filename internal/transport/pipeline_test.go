@@ -109,29 +109,43 @@ func TestRetryMatrix(t *testing.T) {
 	statuses := []int{400, 401, 403, 404, 408, 409, 429, 500, 501, 502, 503, 504}
 	for _, c := range calls {
 		for _, status := range statuses {
-			name := fmt.Sprintf("%s/idem=%v/%d", c.method, c.idempotent, status)
-			t.Run(name, func(t *testing.T) {
-				synctest.Test(t, func(t *testing.T) {
-					s := &script{steps: []func(*http.Request) (*http.Response, error){respond(status, nil, odataErr("E", "m"))}}
-					p := newTestPipeline(t, s, &countingCred{})
-					_, err := p.Do(t.Context(), &Request{Method: c.method, Path: "/me/messages", Idempotent: c.idempotent, JSON: map[string]int{"A": 1}})
-					var apiErr *office365.Error
-					require.ErrorAs(t, err, &apiErr)
-					assert.Equal(t, status, apiErr.StatusCode)
+			for _, retryAfter := range []string{"", "1"} {
+				if retryAfter != "" && status != 503 && status != 429 {
+					continue
+				}
+				name := fmt.Sprintf("%s/idem=%v/%d/retry-after=%q", c.method, c.idempotent, status, retryAfter)
+				t.Run(name, func(t *testing.T) {
+					synctest.Test(t, func(t *testing.T) {
+						h := map[string]string{}
+						if retryAfter != "" {
+							h["Retry-After"] = retryAfter
+						}
+						s := &script{steps: []func(*http.Request) (*http.Response, error){respond(status, h, odataErr("E", "m"))}}
+						p := newTestPipeline(t, s, &countingCred{})
+						_, err := p.Do(t.Context(), &Request{Method: c.method, Path: "/me/messages", Idempotent: c.idempotent, JSON: map[string]int{"A": 1}})
+						var apiErr *office365.Error
+						require.ErrorAs(t, err, &apiErr)
+						assert.Equal(t, status, apiErr.StatusCode)
 
-					idem := c.idempotent || c.method != http.MethodPost && c.method != http.MethodPatch
-					want := 1
-					switch {
-					case status == 429 || status == 503:
-						want = 4
-					case idem && (status == 408 || status == 500 || status == 502 || status == 504):
-						want = 4
-					case status == 401:
-						want = 2 // one fresh-token retry
-					}
-					assert.Len(t, s.requests(), want)
+						idem := c.idempotent || c.method != http.MethodPost && c.method != http.MethodPatch
+						notProcessed := status == 429 || status == 503 && retryAfter != ""
+						want := 1
+						switch {
+						case notProcessed:
+							want = 4
+						case idem && (status == 408 || status == 500 || status == 502 || status == 503 || status == 504):
+							want = 4
+						case status == 401:
+							want = 2 // one fresh-token retry
+						}
+						assert.Len(t, s.requests(), want)
+						maybe := !idem && !notProcessed && (status == 408 || status >= 500)
+						assert.Equal(t, maybe, office365.IsMaybeProcessed(err), "IsMaybeProcessed")
+						assert.Equal(t, maybe, apiErr.MaybeProcessed)
+						assert.Equal(t, maybe, strings.Contains(err.Error(), "may have been processed"), err.Error())
+					})
 				})
-			})
+			}
 		}
 	}
 }
@@ -196,7 +210,7 @@ func TestGiveUpWhenRetryAfterExceedsCap(t *testing.T) {
 func TestBodyRewoundOnRetry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := &script{steps: []func(*http.Request) (*http.Response, error){
-			respond(503, nil, ""), respond(429, nil, ""), respond(201, nil, `{}`),
+			respond(503, map[string]string{"Retry-After": "1"}, ""), respond(429, nil, ""), respond(201, nil, `{}`),
 		}}
 		p := newTestPipeline(t, s, auth.StaticToken(testToken))
 		for _, r := range []*Request{
@@ -359,6 +373,8 @@ func TestNonIdempotentPostNotResent(t *testing.T) {
 		require.Error(t, err, m)
 		assert.Equal(t, int32(1), processed.Load(), "POST re-sent in mode %s", m)
 		assert.NotContains(t, err.Error(), testToken)
+		assert.True(t, office365.IsMaybeProcessed(err), "mode %s: %v", m, err)
+		assert.Contains(t, err.Error(), "may have been processed")
 
 		processed.Store(0)
 		err = p.DoJSON(t.Context(), &Request{Path: "/me/messages"}, &struct{}{})
@@ -369,6 +385,7 @@ func TestNonIdempotentPostNotResent(t *testing.T) {
 		} else {
 			assert.Equal(t, int32(4), processed.Load(), "GET retried in mode %s", m)
 		}
+		assert.False(t, office365.IsMaybeProcessed(err), "a GET can be repeated: %v", err)
 	}
 }
 
