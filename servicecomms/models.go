@@ -105,7 +105,13 @@ type WorkloadStatus struct {
 	IncidentIDs []string `json:"IncidentIds"`
 	// Features holds the status of each feature. Read from the live
 	// FeatureStatus array or the documented FeatureGroupStatusCollection.
+	// On Graph, which has no feature catalogue, it lists the features of
+	// the issues behind the status.
 	Features []FeatureStatus `json:"FeatureStatus" alias:"FeatureGroupStatusCollection"`
+	// GraphStatus is the status as Microsoft Graph sent it
+	// ("serviceDegradation"), for healthOverviews; empty on the retired
+	// API and for synthesized days.
+	GraphStatus string `json:"GraphStatus"`
 	// Extra holds the members WorkloadStatus has no field for, as received.
 	Extra map[string]json.RawMessage `json:"-"`
 	wireState
@@ -249,6 +255,28 @@ type Message struct {
 	// PreviewDuration is the preview period as the service writes it.
 	PreviewDuration string `json:"PreviewDuration"`
 
+	// Microsoft Graph only (office365.WithGraph); zero on the retired API.
+
+	// GraphStatus is the status as Graph sent it
+	// ("postIncidentReviewPublished"); Status holds its equivalent in this
+	// package's vocabulary (StatusPostIncidentReportPublished).
+	GraphStatus string `json:"GraphStatus"`
+	// Resolved is Graph's isResolved flag of an issue, which IsResolved
+	// prefers over deriving it from Status.
+	Resolved *bool `json:"IsResolved"`
+	// Origin says where an issue comes from: "microsoft", "thirdParty" or
+	// "customer".
+	Origin string `json:"Origin"`
+	// FeatureGroup is the feature group of an issue ("Service",
+	// "E-Mail and calendar access"); Feature and FeatureDisplayName hold
+	// the feature's display name.
+	FeatureGroup string `json:"FeatureGroup"`
+	// Services lists the display names of the services a Message Center
+	// post is about (Workload is the first one's id).
+	Services []string `json:"Services"`
+	// HasAttachments reports whether a Message Center post has attachments.
+	HasAttachments bool `json:"HasAttachments"`
+
 	// Extra holds the members Message has no field for, as received.
 	Extra map[string]json.RawMessage `json:"-"`
 	wireState
@@ -269,11 +297,15 @@ func (m *Message) TitleText() string {
 }
 
 // IsResolved reports whether the message describes an issue that is over:
-// its status is a resolved one (see Status.IsResolved), or it has no known
-// status but an EndTime. Message Center posts are never resolved.
+// Graph's isResolved flag when present (Resolved), else its status is a
+// resolved one (see Status.IsResolved), or it has no known status but an
+// EndTime. Message Center posts are never resolved.
 func (m *Message) IsResolved() bool {
 	if m.IsMessageCenter() {
 		return false
+	}
+	if m.Resolved != nil {
+		return *m.Resolved
 	}
 	if m.Status.IsKnown() {
 		return m.Status.IsResolved()
@@ -302,8 +334,15 @@ func (m *Message) Latest() *MessageHistory {
 type MessageHistory struct {
 	// PublishedTime is when the update was published.
 	PublishedTime Time `json:"PublishedTime"`
-	// MessageText is the update's text (plain text with blank lines).
+	// MessageText is the update's text: plain text with blank lines from
+	// the retired API, HTML from Microsoft Graph (see ContentType).
 	MessageText string `json:"MessageText"`
+	// ContentType is "html" when MessageText is HTML (Graph); empty for
+	// the retired API's plain text.
+	ContentType string `json:"ContentType"`
+	// PostType is Graph's kind of update: "regular", "quick" or
+	// "strategic"; empty on the retired API.
+	PostType string `json:"PostType"`
 	// Extra holds the members MessageHistory has no field for.
 	Extra map[string]json.RawMessage `json:"-"`
 	wireState
