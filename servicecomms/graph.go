@@ -204,10 +204,11 @@ func featureStatuses(issues []*Message) []FeatureStatus {
 // current one, with a published post-incident review counted as
 // ServiceRestored (as the retired API did).
 func dayStatus(m *Message) Status {
-	if m.Status.Canonical() == StatusPostIncidentReportPublished {
+	s := m.Status.Canonical()
+	if s == StatusPostIncidentReportPublished {
 		return StatusServiceRestored
 	}
-	return m.Status
+	return s
 }
 
 func cmpOr(a, b string) string {

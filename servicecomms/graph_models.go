@@ -110,8 +110,9 @@ func keepExtra(dst map[string]json.RawMessage, src map[string]json.RawMessage) m
 func (g *graphIssue) message(c *serviceCatalog) *Message {
 	m := &Message{
 		ID: g.ID, Title: g.Title, MessageType: MessageTypeIncident,
-		Classification:  Classification(fromGraph(vocabClassification, g.Classification)),
-		Status:          Status(fromGraph(vocabStatus, g.Status)),
+		Classification: Classification(fromGraph(vocabClassification, g.Classification)),
+		// Messages carry display strings in the retired API's vocabulary.
+		Status:          Status(Status(fromGraph(vocabStatus, g.Status)).DisplayName()),
 		GraphStatus:     g.Status,
 		StartTime:       g.StartDateTime,
 		EndTime:         g.EndDateTime,

@@ -79,7 +79,7 @@ func parseCmp(toks []tok, props map[string]kind) (cmp, int, error) {
 			return cmp{}, 0, fmt.Errorf("could not find a property named '%s' on this type", name)
 		}
 		// any ( v : v eq 'x' )
-		if len(toks) < 9 || toks[1].text != "(" || toks[2].kind != tIdent || toks[3].text != ":" ||
+		if len(toks) < 8 || toks[1].text != "(" || toks[2].kind != tIdent || toks[3].text != ":" ||
 			toks[4].kind != tIdent || toks[4].text != toks[2].text || toks[5].kind != tIdent ||
 			toks[6].kind != tString || toks[7].text != ")" {
 			return cmp{}, 0, fmt.Errorf("malformed lambda on %s (want %s/any(s:s eq 'value'))", coll, coll)
