@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/office365-go/office365"
+	"github.com/office365-go/office365/auth"
 	"github.com/office365-go/office365/office365test"
 	"github.com/office365-go/office365/servicecomms"
 )
@@ -392,4 +393,78 @@ func TestMessageCenterFieldsFromTheFake(t *testing.T) {
 		assert.Equal(t, len(posts), withTags)
 		assert.True(t, strings.HasPrefix(posts[0].ID, "MC"))
 	})
+}
+
+// One tenant, a client per dialect: the typed results agree field by field
+// where both APIs carry the field.
+func TestBothDialectsAgree(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fixed := time.Now() // one moment for both clients: nothing changes between their calls
+	v1, srv, tenant := fakeClient(t, dialects[0], []office365test.TenantOption{office365test.WithTenantClock(func() time.Time { return fixed })})
+	graph, err := servicecomms.New("contoso.onmicrosoft.com", auth.StaticToken("t"), office365.WithBaseURL(srv.URL()), office365.WithGraph())
+	require.NoError(t, err)
+
+	since := tenant.Now().Add(-7 * 24 * time.Hour)
+	list := func(c *servicecomms.Client, typ servicecomms.MessageType) []*servicecomms.Message {
+		var out []*servicecomms.Message
+		for m, err := range c.Messages(ctx, &servicecomms.MessageOptions{MessageType: typ, StartTime: since}) {
+			require.NoError(t, err)
+			out = append(out, m)
+		}
+		return out
+	}
+	for _, typ := range []servicecomms.MessageType{servicecomms.MessageTypeIncident, servicecomms.MessageTypeMessageCenter} {
+		a, b := list(v1, typ), list(graph, typ)
+		require.Equal(t, len(a), len(b), typ)
+		require.NotEmpty(t, a)
+		for i := range a {
+			x, y := a[i], b[i]
+			require.Equal(t, x.ID, y.ID)
+			assert.Equal(t, x.TitleText(), y.TitleText(), x.ID)
+			assert.Equal(t, x.MessageType, y.MessageType, x.ID)
+			assert.Equal(t, x.Status, y.Status, x.ID)
+			assert.Equal(t, x.IsResolved(), y.IsResolved(), x.ID)
+			assert.True(t, x.StartTime.Equal(y.StartTime.Time), x.ID)
+			assert.True(t, x.LastUpdatedTime.Equal(y.LastUpdatedTime.Time), x.ID)
+			assert.Equal(t, x.EndTime == nil, y.EndTime == nil, x.ID)
+			if x.EndTime != nil {
+				assert.True(t, x.EndTime.Equal(y.EndTime.Time), x.ID)
+			}
+			assert.Equal(t, x.Workload, y.Workload, x.ID)
+			assert.Equal(t, x.WorkloadDisplayName, y.WorkloadDisplayName, x.ID)
+			assert.Equal(t, x.FeatureDisplayName, y.FeatureDisplayName, x.ID)
+			if typ == servicecomms.MessageTypeIncident {
+				assert.Equal(t, x.Classification, y.Classification, x.ID)
+				assert.Equal(t, x.ImpactDescription, y.ImpactDescription, x.ID)
+				assert.Equal(t, x.AdditionalDetails[0].Value, y.AdditionalDetails[0].Value, x.ID)
+				require.Equal(t, len(x.Messages), len(y.Messages), x.ID)
+				for j := range x.Messages {
+					assert.True(t, x.Messages[j].PublishedTime.Equal(y.Messages[j].PublishedTime.Time), x.ID)
+					assert.Equal(t, x.Messages[j].Text(), y.Messages[j].Text(), x.ID)
+				}
+				continue
+			}
+			assert.Equal(t, x.Category, y.Category, x.ID)
+			assert.Equal(t, x.Severity, y.Severity, x.ID)
+			assert.Equal(t, x.IsMajorChange, y.IsMajorChange, x.ID)
+			assert.Equal(t, x.MessageTagNames, y.MessageTagNames, x.ID)
+			assert.Equal(t, x.ExternalLink, y.ExternalLink, x.ID)
+			assert.Equal(t, x.BlogLink, y.BlogLink, x.ID)
+			assert.Equal(t, x.ActionRequiredByDate == nil, y.ActionRequiredByDate == nil, x.ID)
+			assert.Equal(t, x.Latest().Text(), y.Latest().Text(), "%s: Graph's body is the latest text", x.ID)
+		}
+	}
+
+	a, err := v1.CurrentStatus(ctx, nil)
+	require.NoError(t, err)
+	b, err := graph.CurrentStatus(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, b, len(a))
+	for i := range a {
+		assert.Equal(t, a[i].Workload, b[i].Workload)
+		assert.Equal(t, a[i].WorkloadDisplayName, b[i].WorkloadDisplayName)
+		assert.Equal(t, a[i].Status, b[i].Status, a[i].Workload)
+		assert.Equal(t, a[i].DisplayStatus(), b[i].DisplayStatus(), a[i].Workload)
+	}
 }

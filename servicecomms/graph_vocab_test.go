@@ -36,3 +36,15 @@ func TestGraphVocabulary(t *testing.T) {
 	assert.True(t, worse(Status("somethingNew"), StatusServiceRestored), "unknown ranks as an open issue")
 	assert.False(t, worse(StatusServiceOperational, StatusFalsePositive))
 }
+
+func TestMessageHistoryText(t *testing.T) {
+	t.Parallel()
+	plain := MessageHistory{MessageText: "Title: a <b>\n\nCurrent status: x"}
+	assert.Equal(t, plain.MessageText, plain.Text(), "the retired API's text is plain")
+	h := MessageHistory{ContentType: "HTML", MessageText: `<p>Title: Mail &amp; calendar</p><p>Current status: We&#39;re <a href="https://x.test/?a=1&amp;b=2">investigating</a>.<br>Next update by: 10:00</p><ul><li>one</li><li>two</li></ul>`}
+	assert.Equal(t, "Title: Mail & calendar\nCurrent status: We're investigating.\nNext update by: 10:00\none\ntwo", h.Text())
+	fake := MessageHistory{ContentType: "html", MessageText: "Title: T<br><br>User Impact: U &lt;x&gt;<br><br>Current status: S"}
+	assert.Equal(t, "Title: T\n\nUser Impact: U <x>\n\nCurrent status: S", fake.Text())
+	broken := MessageHistory{ContentType: "html", MessageText: "a < b and <unclosed"}
+	assert.Equal(t, "a < b and <unclosed", broken.Text())
+}

@@ -3,7 +3,9 @@ package servicecomms
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"slices"
+	"strings"
 )
 
 // The models below read both the shapes the API reference documents and the
@@ -353,6 +355,49 @@ func (h *MessageHistory) UnmarshalJSON(b []byte) error { return decodeModel(b, h
 
 // MarshalJSON writes the update back as received.
 func (h MessageHistory) MarshalJSON() ([]byte, error) { return encodeModel(&h) }
+
+// Text returns MessageText as plain text: unchanged from the retired API,
+// and from Graph's HTML with line breaks and paragraph ends turned into
+// newlines, other tags dropped and character references decoded.
+func (h *MessageHistory) Text() string {
+	if !strings.EqualFold(h.ContentType, "html") {
+		return h.MessageText
+	}
+	return htmlToText(h.MessageText)
+}
+
+// htmlToText is a small, forgiving HTML-to-text conversion for the update
+// texts Graph sends (paragraphs, line breaks, links, lists).
+func htmlToText(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(html.UnescapeString(s))
+			break
+		}
+		b.WriteString(html.UnescapeString(s[:i]))
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			b.WriteString(html.UnescapeString(s[i:]))
+			break
+		}
+		tag := strings.ToLower(strings.Trim(s[i+1:i+j], "/ "))
+		if k := strings.IndexAny(tag, " \t\n"); k >= 0 {
+			tag = tag[:k]
+		}
+		switch tag {
+		case "br":
+			b.WriteByte('\n')
+		case "p", "div", "li", "tr", "h1", "h2", "h3", "h4":
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+				b.WriteByte('\n')
+			}
+		}
+		s = s[i+j+1:]
+	}
+	return strings.TrimSpace(b.String())
+}
 
 // AdditionalDetail is a name/value pair attached to a Message.
 type AdditionalDetail struct {
