@@ -183,7 +183,7 @@ func NewTenant(opts ...TenantOption) *Tenant {
 func (t *Tenant) Register(s *Server) {
 	t.store.SetClock(s.Now)
 	s.MountIf("/api/v1.0/", commsv1.Handles, t.v1)
-	s.MountIf("/v1.0/", graphhealth.Handles, t.graph)
+	s.MountIf(graphhealth.Prefix, graphhealth.Handles, t.graph) // ahead of any other /v1.0/ fake
 }
 
 // ServeHTTP serves both dialects: /api/v1.0/{tenant}/ServiceComms/{operation}

@@ -92,11 +92,12 @@ type graphMessage struct {
 
 func (g *graphMessage) UnmarshalJSON(b []byte) error { return decodeModel(b, g) }
 
-// keepExtra copies Graph members without a field into dst, dropping OData
-// annotations.
+// keepExtra copies Graph members without a field into dst, dropping
+// instance annotations ("@odata.context", "issues@odata.context",
+// "@microsoft.graph.tips"): they describe the response, not the entity.
 func keepExtra(dst map[string]json.RawMessage, src map[string]json.RawMessage) map[string]json.RawMessage {
 	for k, v := range src {
-		if strings.HasPrefix(k, "@odata.") || strings.Contains(k, "@odata.") {
+		if strings.Contains(k, "@") {
 			continue
 		}
 		if dst == nil {
