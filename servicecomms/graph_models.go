@@ -11,7 +11,9 @@ import (
 // member names compared case-insensitively) and are converted to the
 // public models, so that a client in either dialect returns the same types.
 // Members the public models have no field for end up in their Extra under
-// Graph's names; OData annotations (@odata.context …) are dropped.
+// Graph's names; OData annotations (@odata.context …) are dropped. The wire
+// models are never encoded, so they skip remembering their wire form
+// (decodeOnly).
 
 // graphHealth is a serviceHealth of healthOverviews.
 type graphHealth struct {
@@ -24,6 +26,7 @@ type graphHealth struct {
 }
 
 func (g *graphHealth) UnmarshalJSON(b []byte) error { return decodeModel(b, g) }
+func (*graphHealth) decodeOnly()                    {}
 
 // graphIssue is a serviceHealthIssue.
 type graphIssue struct {
@@ -47,6 +50,7 @@ type graphIssue struct {
 }
 
 func (g *graphIssue) UnmarshalJSON(b []byte) error { return decodeModel(b, g) }
+func (*graphIssue) decodeOnly()                    {}
 
 // graphPost is a serviceHealthIssuePost.
 type graphPost struct {
@@ -58,6 +62,7 @@ type graphPost struct {
 }
 
 func (g *graphPost) UnmarshalJSON(b []byte) error { return decodeModel(b, g) }
+func (*graphPost) decodeOnly()                    {}
 
 // graphItemBody is an itemBody.
 type graphItemBody struct {
@@ -68,6 +73,7 @@ type graphItemBody struct {
 }
 
 func (g *graphItemBody) UnmarshalJSON(b []byte) error { return decodeModel(b, g) }
+func (*graphItemBody) decodeOnly()                    {}
 
 // graphMessage is a serviceUpdateMessage (a Message Center post).
 type graphMessage struct {
@@ -91,6 +97,7 @@ type graphMessage struct {
 }
 
 func (g *graphMessage) UnmarshalJSON(b []byte) error { return decodeModel(b, g) }
+func (*graphMessage) decodeOnly()                    {}
 
 // keepExtra copies Graph members without a field into dst, dropping
 // instance annotations ("@odata.context", "issues@odata.context",

@@ -125,30 +125,40 @@ func (f *Frontend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctxBase := base + "/v1.0/$metadata#admin/serviceAnnouncement/" + map[string]string{
 		"healthoverviews": "healthOverviews", "issues": "issues", "messages": "messages"}[coll]
 
-	var objs []fakejson.Object
+	// Records are cheap and filtered first; objects are built only for
+	// what is returned.
 	var recs []record
+	var build []func() fakejson.Object
 	switch coll {
 	case "healthoverviews":
+		var byWorkload map[string][]*healthstore.Message
+		if q.expandIssues {
+			byWorkload = map[string][]*healthstore.Message{}
+			for _, m := range sorted(snap) {
+				if m.Type == "Incident" {
+					byWorkload[m.Workload] = append(byWorkload[m.Workload], m)
+				}
+			}
+		}
 		for i := range healthstore.Catalog {
 			wl := &healthstore.Catalog[i]
-			o, rec := f.health(snap, wl, q.expandIssues, ctxBase)
-			objs, recs = append(objs, o), append(recs, rec)
+			rec := healthRecord(snap, wl)
+			recs = append(recs, rec)
+			build = append(build, func() fakejson.Object { return healthObject(rec, byWorkload[wl.ID], q.expandIssues, ctxBase, snap.Now) })
 		}
-	case "issues":
+	case "issues", "messages":
+		typ := map[string]string{"issues": "Incident", "messages": "MessageCenter"}[coll]
 		for _, m := range sorted(snap) {
-			if m.Type != "Incident" {
+			if m.Type != typ {
 				continue
 			}
-			o, rec := issueObject(m, snap.Now)
-			objs, recs = append(objs, o), append(recs, rec)
-		}
-	case "messages":
-		for _, m := range sorted(snap) {
-			if m.Type != "MessageCenter" {
-				continue
+			if typ == "Incident" {
+				recs = append(recs, issueRecord(m, snap.Now))
+				build = append(build, func() fakejson.Object { return issueObject(m, snap.Now) })
+			} else {
+				recs = append(recs, messageRecord(m, snap.Now))
+				build = append(build, func() fakejson.Object { return messageObject(m, snap.Now) })
 			}
-			o, rec := messageObject(m, snap.Now)
-			objs, recs = append(objs, o), append(recs, rec)
 		}
 	}
 
@@ -166,7 +176,7 @@ func (f *Frontend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				k = rec["service"]
 			}
 			if s, _ := k.(string); strings.EqualFold(s, key) {
-				o, err := project(objs[i], q.selects)
+				o, err := project(build[i](), q.selects)
 				if err != nil {
 					writeError(w, r, http.StatusBadRequest, "BadRequest", err.Error())
 					return
@@ -180,12 +190,11 @@ func (f *Frontend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	var page []fakejson.Object
-	for i, o := range objs {
-		if q.filter != nil && !match(q.filter, recs[i]) {
-			continue
+	var matched []func() fakejson.Object
+	for i, rec := range recs {
+		if q.filter == nil || match(q.filter, rec) {
+			matched = append(matched, build[i])
 		}
-		page = append(page, o)
 	}
 	size := 100
 	if n := preferMaxPageSize(r.Header); n > 0 {
@@ -194,18 +203,17 @@ func (f *Frontend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if q.hasTop {
 		size = min(q.top, 1000)
 	}
-	start := min(q.skip, len(page))
-	end := min(start+size, len(page))
-	total := len(page)
-	page = page[start:end]
-	for i, o := range page {
-		if page[i], err = project(o, q.selects); err != nil {
+	start := min(q.skip, len(matched))
+	end := min(start+size, len(matched))
+	total := len(matched)
+	page := []fakejson.Object{}
+	for _, b := range matched[start:end] {
+		o, err := project(b(), q.selects)
+		if err != nil {
 			writeError(w, r, http.StatusBadRequest, "BadRequest", err.Error())
 			return
 		}
-	}
-	if page == nil {
-		page = []fakejson.Object{}
+		page = append(page, o)
 	}
 	body := fakejson.Object{{Key: "@odata.context", Value: ctxBase}, {Key: "value", Value: page}}
 	if end < total && size > 0 {
@@ -232,22 +240,23 @@ func sorted(snap healthstore.Snapshot) []*healthstore.Message {
 	return out
 }
 
-func (f *Frontend) health(snap healthstore.Snapshot, wl *healthstore.Workload, expand bool, ctxBase string) (fakejson.Object, record) {
-	msgs := snap.WorkloadMessages(wl.ID)
-	status, _ := healthstore.StatusOver(msgs, snap.Now.Add(-24*time.Hour), snap.Now)
-	o := fakejson.Object{{Key: "service", Value: wl.Name}, {Key: "status", Value: graphStatus[status]}, {Key: "id", Value: wl.ID}}
+func healthRecord(snap healthstore.Snapshot, wl *healthstore.Workload) record {
+	status, _ := healthstore.StatusOver(snap.WorkloadMessages(wl.ID), snap.Now.Add(-24*time.Hour), snap.Now)
+	return record{"id": wl.ID, "service": wl.Name, "status": graphStatus[status]}
+}
+
+func healthObject(rec record, issues []*healthstore.Message, expand bool, ctxBase string, now time.Time) fakejson.Object {
+	o := fakejson.Object{{Key: "service", Value: rec["service"]}, {Key: "status", Value: rec["status"]}, {Key: "id", Value: rec["id"]}}
 	if expand {
-		issues := []fakejson.Object{}
-		for _, m := range sorted(snap) {
-			if m.Workload == wl.ID && m.Type == "Incident" {
-				io, _ := issueObject(m, snap.Now)
-				issues = append(issues, io)
-			}
+		list := make([]fakejson.Object, 0, len(issues))
+		for _, m := range issues {
+			list = append(list, issueObject(m, now))
 		}
-		o = append(o, fakejson.Member{Key: "issues@odata.context", Value: ctxBase + "('" + url.PathEscape(wl.Name) + "')/issues"},
-			fakejson.Member{Key: "issues", Value: issues})
+		name, _ := rec["service"].(string)
+		o = append(o, fakejson.Member{Key: "issues@odata.context", Value: ctxBase + "('" + url.PathEscape(name) + "')/issues"},
+			fakejson.Member{Key: "issues", Value: list})
 	}
-	return o, record{"id": wl.ID, "service": wl.Name, "status": graphStatus[status]}
+	return o
 }
 
 func timeOrNil(t time.Time, ok bool, layout string) any {
@@ -262,7 +271,7 @@ func htmlText(s string) string {
 	return strings.ReplaceAll(html.EscapeString(s), "\n", "<br>")
 }
 
-func issueObject(m *healthstore.Message, now time.Time) (fakejson.Object, record) {
+func issueData(m *healthstore.Message, now time.Time, full bool) (fakejson.Object, record) {
 	ups := m.VisibleUpdates(now)
 	end, hasEnd := m.EndAt(now)
 	_, _, resolved := m.ResolvedAt(now)
@@ -274,6 +283,17 @@ func issueObject(m *healthstore.Message, now time.Time) (fakejson.Object, record
 			feature = f.Display
 		}
 	}
+	status := graphStatus[m.StatusAt(now)]
+	lastMod := m.LastModified(now)
+	rec := record{"id": m.ID, "title": m.TitleAt(now), "service": service, "feature": feature, "featuregroup": feature,
+		"classification": strings.ToLower(m.Class), "status": status, "origin": "microsoft", "isresolved": resolved,
+		"startdatetime": m.Start, "enddatetime": nil, "lastmodifieddatetime": lastMod}
+	if hasEnd {
+		rec["enddatetime"] = end
+	}
+	if !full {
+		return nil, rec
+	}
 	posts := make([]fakejson.Object, len(ups))
 	for i, u := range ups {
 		posts[i] = fakejson.Object{{Key: "createdDateTime", Value: u.At.UTC().Format(millis)}, {Key: "postType", Value: "regular"},
@@ -283,8 +303,6 @@ func issueObject(m *healthstore.Message, now time.Time) (fakejson.Object, record
 	for i, d := range m.Details {
 		details[i] = fakejson.Object{{Key: "name", Value: d[0]}, {Key: "value", Value: d[1]}}
 	}
-	status := graphStatus[m.StatusAt(now)]
-	lastMod := m.LastModified(now)
 	o := fakejson.Object{
 		{Key: "startDateTime", Value: m.Start.UTC().Format(seconds)},
 		{Key: "endDateTime", Value: timeOrNil(end, hasEnd, seconds)},
@@ -302,16 +320,10 @@ func issueObject(m *healthstore.Message, now time.Time) (fakejson.Object, record
 		{Key: "details", Value: details},
 		{Key: "posts", Value: posts},
 	}
-	rec := record{"id": m.ID, "title": m.TitleAt(now), "service": service, "feature": feature, "featuregroup": feature,
-		"classification": strings.ToLower(m.Class), "status": status, "origin": "microsoft", "isresolved": resolved,
-		"startdatetime": m.Start, "enddatetime": nil, "lastmodifieddatetime": lastMod}
-	if hasEnd {
-		rec["enddatetime"] = end
-	}
 	return o, rec
 }
 
-func messageObject(m *healthstore.Message, now time.Time) (fakejson.Object, record) {
+func messageData(m *healthstore.Message, now time.Time, full bool) (fakejson.Object, record) {
 	ups := m.VisibleUpdates(now)
 	p := m.Post
 	var services []string
@@ -345,6 +357,18 @@ func messageObject(m *healthstore.Message, now time.Time) (fakejson.Object, reco
 	}
 	severity := strings.ToLower(m.Severity)
 	lastMod := m.LastModified(now)
+	rec := record{"id": m.ID, "title": m.TitleAt(now), "category": category, "severity": severity,
+		"ismajorchange": p.Major, "hasattachments": false, "startdatetime": m.Start, "enddatetime": nil,
+		"lastmodifieddatetime": lastMod, "actionrequiredbydatetime": nil, "services": services, "tags": tags}
+	if !m.End.IsZero() {
+		rec["enddatetime"] = m.End
+	}
+	if !p.ActionRequiredBy.IsZero() {
+		rec["actionrequiredbydatetime"] = p.ActionRequiredBy
+	}
+	if !full {
+		return nil, rec
+	}
 	o := fakejson.Object{
 		{Key: "startDateTime", Value: m.Start.UTC().Format(seconds)},
 		{Key: "endDateTime", Value: timeOrNil(m.End, true, seconds)},
@@ -362,16 +386,27 @@ func messageObject(m *healthstore.Message, now time.Time) (fakejson.Object, reco
 		{Key: "details", Value: details},
 		{Key: "body", Value: fakejson.Object{{Key: "contentType", Value: "html"}, {Key: "content", Value: htmlText(ups[len(ups)-1].Text)}}},
 	}
-	rec := record{"id": m.ID, "title": m.TitleAt(now), "category": category, "severity": severity,
-		"ismajorchange": p.Major, "hasattachments": false, "startdatetime": m.Start, "enddatetime": nil,
-		"lastmodifieddatetime": lastMod, "actionrequiredbydatetime": nil, "services": services, "tags": tags}
-	if !m.End.IsZero() {
-		rec["enddatetime"] = m.End
-	}
-	if !p.ActionRequiredBy.IsZero() {
-		rec["actionrequiredbydatetime"] = p.ActionRequiredBy
-	}
 	return o, rec
+}
+
+func issueObject(m *healthstore.Message, now time.Time) fakejson.Object {
+	o, _ := issueData(m, now, true)
+	return o
+}
+
+func issueRecord(m *healthstore.Message, now time.Time) record {
+	_, r := issueData(m, now, false)
+	return r
+}
+
+func messageObject(m *healthstore.Message, now time.Time) fakejson.Object {
+	o, _ := messageData(m, now, true)
+	return o
+}
+
+func messageRecord(m *healthstore.Message, now time.Time) record {
+	_, r := messageData(m, now, false)
+	return r
 }
 
 func project(o fakejson.Object, sel []string) (fakejson.Object, error) {

@@ -16,16 +16,16 @@ import (
 
 // Workload is one service of the tenant with its features.
 type Workload struct {
-	ID       string
-	Name     string
-	Prefix   string
-	Features []Feature
+	ID       string    // workload id ("Exchange"), the key of both dialects
+	Name     string    // display name ("Exchange Online"), Graph's service
+	Prefix   string    // prefix of its incident ids ("EX")
+	Features []Feature // its features (Graph: feature groups)
 }
 
 // Feature is one feature of a Workload.
 type Feature struct {
-	Name    string
-	Display string
+	Name    string // id ("signin")
+	Display string // display name ("Sign-in")
 }
 
 // Catalog lists the fake tenant's workloads (ids keep the live service's
