@@ -157,7 +157,8 @@
 // previous one and reports incidents opened, updated and resolved, workload
 // status changes, and Message Center posts new or updated. Its state is
 // serialisable so that a restarted process does not announce everything
-// again; see Watcher for why it is shaped as it is.
+// again; see Watcher for why it is shaped as it is. It works the same on a
+// client built with office365.WithGraph.
 //
 // # Concurrency
 //
