@@ -35,13 +35,15 @@ type Error struct {
 	Excerpt string
 	// ContentType is the response's Content-Type.
 	ContentType string
-	// RequestID is the service's request-id header.
+	// RequestID is the service's request-id header (or, from Microsoft
+	// Graph, the request-id of the error body's innerError).
 	RequestID string
 	// ClientRequestID is the client-request-id the SDK sent (echoed back).
 	ClientRequestID string
 	// ActivityID is the X-Activity-Id header (Management APIs).
 	ActivityID string
-	// Date is the response's Date header, zero if absent.
+	// Date is the response's Date header (or the date of Microsoft Graph's
+	// innerError), zero if absent.
 	Date time.Time
 	// RetryAfter is how long the service asked the client to wait (from
 	// Retry-After or retry-after-ms), zero if it did not say.

@@ -148,6 +148,7 @@ func TestREADMESnippets(t *testing.T) {
 	defer fake.Close()
 	base := office365.WithBaseURL(fake.URL())
 	require.NoError(t, readmeServiceComms(t.Context(), auth.StaticToken("test"), base))
+	require.NoError(t, readmeServiceComms(t.Context(), auth.StaticToken("test"), base, office365.WithGraph()))
 	require.Len(t, readmeClouds(fake.URL()), 2)
 	require.False(t, readmeErrors(nil))
 }

@@ -20,6 +20,16 @@
 // is processed and then never answered. Faults apply to every API fake,
 // including the operations inside a $batch request.
 //
+// # Service health
+//
+// Tenant holds a tenant's service health in a protocol-free store
+// (workloads, incidents, advisories, planned maintenance and Message Center
+// posts whose timelines unfold with the clock) and serves it in two
+// dialects: the retired Service Communications API under
+// /api/v1.0/{tenant}/ServiceComms/ and Microsoft Graph's
+// /v1.0/admin/serviceAnnouncement/ (healthOverviews, issues, messages). A
+// change, scripted or brought by the clock, shows in both.
+//
 // # Mailbox: mail
 //
 // Mailbox fakes the Outlook REST API for any number of users, under the

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/office365-go/office365/office365test/internal/healthstore"
 )
 
 const scMCEnum = "Microsoft.Office365ServiceComms.ExposedContracts.MessageType"
@@ -152,7 +154,7 @@ func TestTenantLiveStatusShape(t *testing.T) {
 	for _, w := range cur {
 		s := scStr(t, w["Status"])
 		statuses[s] = true
-		assert.Equal(t, scStatusDisplay[s], scStr(t, w["StatusDisplayName"]))
+		assert.Equal(t, healthstore.StatusDisplay[s], scStr(t, w["StatusDisplayName"]))
 		var ids []string
 		require.NoError(t, json.Unmarshal(w["IncidentIds"], &ids))
 		if s == "ServiceOperational" {
@@ -551,23 +553,4 @@ func TestTenantScripting(t *testing.T) {
 		{ID: "MC4", Published: now, Updates: []HealthUpdate{{At: now.Add(-time.Hour)}}}} {
 		assert.Error(t, tenant.AddMessageCenterPost(bad), bad.ID)
 	}
-}
-
-func TestSCFilterParser(t *testing.T) {
-	t.Parallel()
-	cmps, err := scParseFilter("Workload eq 'O''Neil' and  StartTime ge 2020-09-01T00:00:00.1234567Z and MessageType eq "+
-		scMCEnum+"'MessageCenter' and Id ne 'x'", []string{"Workload", "StartTime", "MessageType", "Id"})
-	require.NoError(t, err)
-	require.Len(t, cmps, 4)
-	assert.Equal(t, scCmp{field: "Workload", op: "eq", str: "O'Neil"}, cmps[0])
-	assert.Equal(t, time.Date(2020, 9, 1, 0, 0, 0, 123456700, time.UTC), cmps[1].t)
-	assert.Equal(t, "MessageCenter", cmps[2].str)
-	assert.Equal(t, "ne", cmps[3].op)
-
-	vals := map[string]any{"Workload": "o'neil", "StartTime": time.Date(2020, 9, 2, 0, 0, 0, 0, time.UTC), "MessageType": "MessageCenter", "Id": "y"}
-	assert.True(t, scMatch(cmps, vals))
-	vals["Id"] = "X"
-	assert.False(t, scMatch(cmps, vals), "ne is case-insensitive too")
-	assert.True(t, scMatch([]scCmp{{field: "EndTime", op: "ne", t: scFixed}}, map[string]any{"EndTime": nil}))
-	assert.False(t, scMatch([]scCmp{{field: "EndTime", op: "le", t: scFixed}}, map[string]any{"EndTime": nil}))
 }

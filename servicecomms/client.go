@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
-	"github.com/office365-go/office365/internal/odata"
 	"github.com/office365-go/office365/internal/transport"
 )
 
@@ -21,20 +19,45 @@ import (
 // default page size.
 const MaxPageSize = 100
 
-// Client calls the Office 365 Service Communications API of one tenant:
-// {ManageHost}/api/v1.0/{tenant}/ServiceComms. It is safe for concurrent
-// use.
+// Client reads a tenant's service health and Message Center: from the
+// Office 365 Service Communications API
+// ({ManageHost}/api/v1.0/{tenant}/ServiceComms), or with
+// office365.WithGraph from Microsoft Graph's service communications API
+// ({GraphHost}/v1.0/admin/serviceAnnouncement). The typed calls and results
+// are the same in both dialects; see "Microsoft Graph" in the package
+// documentation for what differs. It is safe for concurrent use.
 type Client struct {
 	p      *transport.Pipeline
 	tenant string
+	graph  bool
+	b      backend
+}
+
+// backend is what a dialect implements under the typed surface. Options
+// arrive validated and copied.
+type backend interface {
+	services(ctx context.Context) ([]Service, error)
+	currentStatus(ctx context.Context, o StatusOptions) ([]WorkloadStatus, error)
+	historicalStatus(ctx context.Context, o StatusOptions) ([]WorkloadStatus, error)
+	messages(ctx context.Context, o MessageOptions, pageSize int) iter.Seq2[*Message, error]
+	message(ctx context.Context, id string) (*Message, error)
 }
 
 // New returns a client for tenant, which is a domain ("contoso.com",
 // "contoso.onmicrosoft.com") or the tenant id (the token's tid claim).
-// Tokens are requested from cred for "{ManageHost}/.default" of the
-// configured cloud (office365.WithCloud); the app needs the
-// ServiceHealth.Read application permission of the Office 365 Management
-// APIs. office365.WithBaseURL sends requests elsewhere (the fake in
+//
+// By default the client calls the Service Communications API: tokens are
+// requested from cred for "{ManageHost}/.default" of the configured cloud
+// (office365.WithCloud), and the app needs the ServiceHealth.Read
+// application permission of the Office 365 Management APIs.
+//
+// With office365.WithGraph the client calls Microsoft Graph v1.0 instead:
+// tokens are requested for "{GraphHost}/.default", and the app needs the
+// Microsoft Graph permissions ServiceHealth.Read.All (health, issues) and
+// ServiceMessage.Read.All (Message Center). Graph serves the token's
+// tenant, so tenant is only reported by Tenant.
+//
+// office365.WithBaseURL sends requests elsewhere (the fake in
 // office365test, a proxy) while tokens are still requested for the cloud's
 // real host.
 func New(tenant string, cred auth.Credential, opts ...office365.Option) (*Client, error) {
@@ -56,27 +79,42 @@ func New(tenant string, cred auth.Credential, opts ...office365.Option) (*Client
 	}
 	root := cfg.ServiceRoot(cfg.Cloud.ManageHost, "/api/v1.0/"+transport.EscapeSegment(tenant)+"/ServiceComms")
 	scope := strings.TrimRight(cfg.Cloud.ManageHost, "/") + "/.default"
+	if cfg.Graph {
+		root, scope = cfg.GraphRoot(), cfg.GraphScope(".default")
+	}
 	p, err := transport.New(cfg, root, cred, scope)
 	if err != nil {
 		return nil, fmt.Errorf("servicecomms: %w", err)
 	}
-	return &Client{p: p, tenant: tenant}, nil
+	c := &Client{p: p, tenant: tenant, graph: cfg.Graph}
+	if cfg.Graph {
+		c.b = newGraphBackend(p, time.Now)
+	} else {
+		c.b = &v1Backend{p: p}
+	}
+	return c, nil
 }
 
 // Tenant returns the tenant the client was created for.
 func (c *Client) Tenant() string { return c.tenant }
 
 // Root returns the API root requests are sent to, such as
-// "https://manage.office.com/api/v1.0/contoso.com/ServiceComms".
+// "https://manage.office.com/api/v1.0/contoso.com/ServiceComms" or, with
+// office365.WithGraph, "https://graph.microsoft.com/v1.0".
 func (c *Client) Root() string { return c.p.Root() }
 
 // Scopes returns the token scopes the client asks for.
 func (c *Client) Scopes() []string { return c.p.Scopes() }
 
+// IsGraph reports whether the client is served by Microsoft Graph
+// (office365.WithGraph).
+func (c *Client) IsGraph() bool { return c.graph }
+
 // Services lists the tenant's subscribed services and their features:
-// GET {root}/Services.
+// GET {root}/Services; on Graph GET {root}/admin/serviceAnnouncement/healthOverviews
+// (Graph has no feature catalogue: Features is empty).
 func (c *Client) Services(ctx context.Context) ([]Service, error) {
-	out, err := odata.Collection[Service](ctx, c.p, transport.Request{Path: "/Services"})
+	out, err := c.b.services(ctx)
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -98,14 +136,27 @@ type StatusOptions struct {
 	Select []string
 }
 
+func (o *StatusOptions) validated(historical bool) (StatusOptions, error) {
+	var opts StatusOptions
+	if o != nil {
+		opts = *o
+		opts.Select = slices.Clone(o.Select)
+	}
+	if !opts.StatusTime.IsZero() && !historical {
+		return opts, errors.New("servicecomms: StatusOptions.StatusTime applies to HistoricalStatus only (CurrentStatus always covers the last 24 hours)")
+	}
+	return opts, checkSelect(opts.Select)
+}
+
 // CurrentStatus returns each workload's status over the last 24 hours,
-// with the incidents behind it: GET {root}/CurrentStatus.
+// with the incidents behind it: GET {root}/CurrentStatus; on Graph GET
+// {root}/admin/serviceAnnouncement/healthOverviews?$expand=issues.
 func (c *Client) CurrentStatus(ctx context.Context, opts *StatusOptions) ([]WorkloadStatus, error) {
-	q, err := opts.query(false)
+	o, err := opts.validated(false)
 	if err != nil {
 		return nil, err
 	}
-	out, err := odata.Collection[WorkloadStatus](ctx, c.p, transport.Request{Path: "/CurrentStatus", Query: q})
+	out, err := c.b.currentStatus(ctx, o)
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -114,128 +165,99 @@ func (c *Client) CurrentStatus(ctx context.Context, opts *StatusOptions) ([]Work
 
 // HistoricalStatus returns each workload's status per day, newest first
 // per workload: GET {root}/HistoricalStatus. Without opts.StatusTime the
-// service returns the last seven days.
+// service returns the last seven days. Graph has no such endpoint: there
+// the days are synthesized from the issues (see "Historical status on
+// Microsoft Graph" in the package documentation).
 func (c *Client) HistoricalStatus(ctx context.Context, opts *StatusOptions) ([]WorkloadStatus, error) {
-	q, err := opts.query(true)
+	o, err := opts.validated(true)
 	if err != nil {
 		return nil, err
 	}
-	out, err := odata.Collection[WorkloadStatus](ctx, c.p, transport.Request{Path: "/HistoricalStatus", Query: q})
+	out, err := c.b.historicalStatus(ctx, o)
 	if err != nil {
 		return nil, classify(err)
 	}
 	return out, nil
 }
 
-func (o *StatusOptions) query(historical bool) (string, error) {
-	var opts StatusOptions
-	if o != nil {
-		opts = *o
-	}
-	var f filter
-	if opts.Workload != "" {
-		f.eq("Workload", opts.Workload)
-	}
-	if !opts.StatusTime.IsZero() {
-		if !historical {
-			return "", errors.New("servicecomms: StatusOptions.StatusTime applies to HistoricalStatus only (CurrentStatus always covers the last 24 hours)")
-		}
-		f.cmpTime("StatusTime", "ge", opts.StatusTime)
-	}
-	if err := checkSelect(opts.Select); err != nil {
-		return "", err
-	}
-	return office365.Query{Filter: f.String(), Select: opts.Select}.Encode(), nil
-}
-
 // MessageOptions filters Messages. The zero value (or nil) asks for every
 // message in the service's default window (messages that started in the
-// last seven days).
+// last seven days; Graph has no window and lists every issue and post it
+// keeps).
 type MessageOptions struct {
 	// Workload restricts the result to one workload id:
 	// $filter=Workload eq 'Exchange'. Message Center posts without a
-	// workload never match.
+	// workload never match. On Graph: service eq 'Exchange Online' on
+	// issues and services/any(s:s eq 'Exchange Online') on posts.
 	Workload string
 	// StartTime is the lower bound of the messages' start:
-	// StartTime ge 2020-09-01T00:00:00Z. It replaces the default window.
+	// StartTime ge 2020-09-01T00:00:00Z (Graph: startDateTime ge …). It
+	// replaces the default window.
 	StartTime time.Time
-	// EndTime is the upper bound of the messages' end: EndTime le ….
-	// Messages still open (no EndTime) never match.
+	// EndTime is the upper bound of the messages' end: EndTime le …
+	// (Graph: endDateTime le …). Messages still open (no EndTime) never
+	// match.
 	EndTime time.Time
 	// MessageType restricts the result to one kind of message. It is sent
 	// as the enum literal the service requires:
 	// MessageType eq Microsoft.Office365ServiceComms.ExposedContracts.MessageType'MessageCenter'.
+	// On Graph it chooses the collection: Incident reads
+	// /admin/serviceAnnouncement/issues (incidents and advisories),
+	// MessageCenter reads /admin/serviceAnnouncement/messages, and
+	// PlannedMaintenance, which Graph has no collection for, is an error.
 	MessageType MessageType
 	// ID restricts the result to one message: Id eq 'EX213379'.
 	ID string
 	// Select limits the properties returned ($select). Include "Id" to keep
-	// the client's de-duplication across pages.
+	// the client's de-duplication across pages. On Graph the names are
+	// mapped to Graph's properties and the result is trimmed to the
+	// selected fields.
 	Select []string
 	// PageSize is the $top of each request, at most MaxPageSize (the
 	// default).
 	PageSize int
 }
 
-func (o *MessageOptions) query() (string, int, error) {
+func (o *MessageOptions) validated() (MessageOptions, int, error) {
 	var opts MessageOptions
 	if o != nil {
 		opts = *o
+		opts.Select = slices.Clone(o.Select)
 	}
 	size := opts.PageSize
 	switch {
 	case size == 0:
 		size = MaxPageSize
 	case size < 0 || size > MaxPageSize:
-		return "", 0, fmt.Errorf("servicecomms: MessageOptions.PageSize %d is out of range (1 to %d)", opts.PageSize, MaxPageSize)
+		return opts, 0, fmt.Errorf("servicecomms: MessageOptions.PageSize %d is out of range (1 to %d)", opts.PageSize, MaxPageSize)
 	}
 	if !opts.StartTime.IsZero() && !opts.EndTime.IsZero() && opts.EndTime.Before(opts.StartTime) {
-		return "", 0, fmt.Errorf("servicecomms: MessageOptions.EndTime %s is before StartTime %s", opts.EndTime.Format(time.RFC3339), opts.StartTime.Format(time.RFC3339))
-	}
-	var f filter
-	if opts.Workload != "" {
-		f.eq("Workload", opts.Workload)
-	}
-	if !opts.StartTime.IsZero() {
-		f.cmpTime("StartTime", "ge", opts.StartTime)
-	}
-	if !opts.EndTime.IsZero() {
-		f.cmpTime("EndTime", "le", opts.EndTime)
+		return opts, 0, fmt.Errorf("servicecomms: MessageOptions.EndTime %s is before StartTime %s", opts.EndTime.Format(time.RFC3339), opts.StartTime.Format(time.RFC3339))
 	}
 	if opts.MessageType != "" {
 		if err := checkEnumValue(string(opts.MessageType)); err != nil {
-			return "", 0, err
+			return opts, 0, err
 		}
-		f = append(f, "MessageType eq "+messageTypeEnum+office365.QuoteString(string(opts.MessageType)))
 	}
-	if opts.ID != "" {
-		f.eq("Id", opts.ID)
-	}
-	if err := checkSelect(opts.Select); err != nil {
-		return "", 0, err
-	}
-	return office365.Query{Filter: f.String(), Select: opts.Select}.Encode(), size, nil
+	return opts, size, checkSelect(opts.Select)
 }
 
 // Messages iterates the incidents, planned maintenance and Message Center
 // posts that match opts: GET {root}/Messages, paged with $top and $skip
-// (the endpoint has no next links). A message the service repeats on a
-// later page (the collection can change between requests) is yielded once.
-// The iterator yields at most one error and then stops; nil opts means the
-// defaults.
+// (the endpoint has no next links); on Graph GET
+// {root}/admin/serviceAnnouncement/issues, then /messages, following
+// @odata.nextLink. A message the service repeats on a later page (the
+// collection can change between requests) is yielded once. The iterator
+// yields at most one error and then stops; nil opts means the defaults.
 func (c *Client) Messages(ctx context.Context, opts *MessageOptions) iter.Seq2[*Message, error] {
-	var o MessageOptions
-	if opts != nil {
-		o = *opts
-		o.Select = slices.Clone(opts.Select)
-	}
+	o, size, verr := opts.validated()
 	return func(yield func(*Message, error) bool) {
-		q, size, err := o.query()
-		if err != nil {
-			yield(nil, err)
+		if verr != nil {
+			yield(nil, verr)
 			return
 		}
 		seen := map[string]bool{}
-		for m, err := range odata.TopSkipItems[*Message](ctx, c.p, transport.Request{Path: "/Messages", Query: q}, size) {
+		for m, err := range c.b.messages(ctx, o, size) {
 			if err != nil {
 				yield(nil, classify(err))
 				return
@@ -257,87 +279,20 @@ func (c *Client) Messages(ctx context.Context, opts *MessageOptions) iter.Seq2[*
 }
 
 // Message returns the message with the given id: GET
-// {root}/Messages?$filter=Id eq '…', the only way the service looks one up.
-// When the service answers with no such message the error is an
-// *office365.Error with StatusCode 404 and Code "MessageNotFound", so
-// office365.IsNotFound(err) reports it (the service itself answers 200 with
-// an empty collection).
+// {root}/Messages?$filter=Id eq '…', the only way the service looks one
+// up; on Graph GET {root}/admin/serviceAnnouncement/messages/{id} for
+// Message Center ids ("MC…") and /issues/{id} for the others (each falls
+// back to the other collection). An unknown id is an *office365.Error with
+// StatusCode 404, so office365.IsNotFound(err) reports it (the retired
+// service itself answers 200 with an empty collection; the client reports
+// that as Code "MessageNotFound").
 func (c *Client) Message(ctx context.Context, id string) (*Message, error) {
 	if strings.TrimSpace(id) == "" {
 		return nil, errors.New("servicecomms: empty message id")
 	}
-	q, _, err := (&MessageOptions{ID: id}).query()
+	m, err := c.b.message(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	req := transport.Request{Path: "/Messages", Query: q}
-	var page odata.Page[*Message]
-	if err := c.p.DoJSON(ctx, &req, &page); err != nil {
 		return nil, classify(err)
 	}
-	// The service ignores filters it cannot parse: check what came back.
-	for _, m := range page.Value {
-		if m != nil && m.ID == id {
-			return m, nil
-		}
-	}
-	for _, m := range page.Value {
-		if m != nil && strings.EqualFold(m.ID, id) {
-			return m, nil
-		}
-	}
-	u, _ := c.p.URL(&req)
-	return nil, &office365.Error{
-		StatusCode: http.StatusNotFound,
-		Code:       "MessageNotFound",
-		Message:    fmt.Sprintf("no message with Id %q (the service answered an empty collection)", id),
-		Method:     http.MethodGet,
-		URL:        transport.RedactURL(u),
-	}
-}
-
-// filter collects "and"-joined $filter comparisons.
-type filter []string
-
-func (f *filter) eq(field, value string) {
-	*f = append(*f, field+" eq "+office365.QuoteString(value))
-}
-
-func (f *filter) cmpTime(field, op string, t time.Time) {
-	*f = append(*f, field+" "+op+" "+formatFilterTime(t))
-}
-
-func (f filter) String() string { return strings.Join(f, " and ") }
-
-// checkSelect rejects $select entries that are not property names: the
-// service would silently ignore them.
-func checkSelect(sel []string) error {
-	for _, s := range sel {
-		if !isIdentifier(s) {
-			return fmt.Errorf("servicecomms: invalid $select property %q", s)
-		}
-	}
-	return nil
-}
-
-func checkEnumValue(s string) error {
-	if !isIdentifier(s) {
-		return fmt.Errorf("servicecomms: invalid MessageType %q (want an enum member name such as %q)", s, MessageTypeMessageCenter)
-	}
-	return nil
-}
-
-func isIdentifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case r == '_', 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
-		case '0' <= r && r <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
+	return m, nil
 }

@@ -1,8 +1,11 @@
-// Package servicecomms is a client for the Office 365 Service Communications
-// API (https://manage.office.com/api/v1.0/{tenant}/ServiceComms): the
-// tenant's subscribed services, their current and historical status,
-// incidents, planned maintenance and Message Center posts — and a Watcher
-// that turns polling into typed change events.
+// Package servicecomms is a client for a tenant's service health: the
+// subscribed services, their current and historical status, incidents,
+// planned maintenance and Message Center posts — and a Watcher that turns
+// polling into typed change events. It speaks the Office 365 Service
+// Communications API (https://manage.office.com/api/v1.0/{tenant}/ServiceComms)
+// or, with office365.WithGraph, its successor in Microsoft Graph
+// (https://graph.microsoft.com/v1.0/admin/serviceAnnouncement), with the same
+// calls and the same typed results.
 //
 //	client, err := servicecomms.New("contoso.onmicrosoft.com", cred)
 //	statuses, err := client.CurrentStatus(ctx, nil)
@@ -10,10 +13,74 @@
 //		MessageType: servicecomms.MessageTypeMessageCenter,
 //	}) { … }
 //
-// Microsoft has retired this API in favour of the Microsoft Graph service
-// health and communications API; tenants where it is gone answer every call
-// with HTTP 500 "Please use MSGraph …", which this package reports as an
-// error matching ErrRetired.
+// Microsoft has retired the Service Communications API in favour of the
+// Microsoft Graph service health and communications API; tenants where it
+// is gone answer every call with HTTP 500 "Please use MSGraph …", which
+// this package reports as an error matching ErrRetired. Add
+// office365.WithGraph to New and the same program reads Graph instead.
+//
+// # Microsoft Graph
+//
+//	client, err := servicecomms.New("contoso.onmicrosoft.com", cred, office365.WithGraph())
+//
+// The client then sends to {GraphHost}/v1.0/admin/serviceAnnouncement
+// (graph.microsoft.com, graph.microsoft.us, dod-graph.microsoft.us,
+// microsoftgraph.chinacloudapi.cn), asks for "{GraphHost}/.default" tokens,
+// and needs the Graph application permissions ServiceHealth.Read.All and
+// ServiceMessage.Read.All. The calls map as follows:
+//
+//   - Services: healthOverviews (id and display name; Graph has no feature
+//     catalogue, so Features is empty).
+//   - CurrentStatus: healthOverviews?$expand=issues. Status is Graph's
+//     status mapped to this package's vocabulary (GraphStatus keeps Graph's
+//     value); IncidentIDs are the issues open, or ended, in the 24 hours
+//     before the call; Features lists the feature groups of those issues
+//     with the worst status among them; StatusTime is 24 hours ago.
+//   - Messages: /issues (incidents and advisories, MessageType Incident,
+//     their posts as Messages) then /messages (Message Center posts, the
+//     body as the one Messages entry), following @odata.nextLink. Workload
+//     becomes service eq '…' and services/any(s:s eq '…') with the display
+//     name Graph uses for the workload id, StartTime and EndTime become
+//     startDateTime ge … and endDateTime le …, ID becomes id eq '…',
+//     MessageType chooses the collection, PageSize is $top, Select is
+//     mapped to Graph's property names. Graph has no default window and no
+//     planned-maintenance collection (MessageTypePlannedMaintenance is an
+//     error).
+//   - Message: /messages/{id} for "MC…" ids, /issues/{id} for others.
+//   - HistoricalStatus: synthesized, see below.
+//
+// What Graph adds is kept: Message.GraphStatus, Resolved (isResolved),
+// Origin, FeatureGroup, Services and HasAttachments, and
+// MessageHistory.ContentType ("html": Graph's texts are HTML) and PostType
+// are typed; other members, such as a delegated viewPoint, are in Extra
+// under Graph's names. Enum values are compared case-insensitively and
+// mapped by one table (serviceRestored → ServiceRestored,
+// postIncidentReviewPublished → PostIncidentReportPublished,
+// verifyingService → VerifyingService, stayInformed → "Stay Informed",
+// high → High); values it does not know are kept as sent. What Graph does
+// not have stays zero: Severity and the affected counts of issues,
+// StatusDisplayName, feature ids (Feature holds the feature's display
+// name), and the Message Center members listed as unmapped in the API's
+// migration notes.
+//
+// # Historical status on Microsoft Graph
+//
+// Graph keeps no daily history, so HistoricalStatus computes it from
+// healthOverviews and every issue Graph lists (/issues, filtered by service
+// when StatusOptions.Workload is set). For each workload and each UTC day D
+// from today back to StatusTime (default: seven days ago), the issues of
+// that workload (issue.service equals the workload's display name) that
+// were active on D — started before D+24h and not ended before D, an issue
+// resolved without an end time ending at its last modification — give
+// IncidentIDs; Status is the worst of their current statuses (a published
+// post-incident review counting as ServiceRestored), or ServiceOperational
+// when there are none; Features gives each feature group the worst status
+// among its issues that day. Days are newest first per workload, workloads
+// in healthOverviews order. The limits follow from what Graph keeps: the
+// status is each issue's current or final one, not the one it had on D
+// (Graph does not record when statuses changed); only issues Graph still
+// lists count (Microsoft does not document how far back that is); and the
+// day boundaries are UTC by the client's clock.
 //
 // # Authentication
 //
@@ -61,7 +128,8 @@
 // # Pagination
 //
 // Messages is an iter.Seq2 that pages with $top (at most 100, the default)
-// and $skip, since the endpoint returns no next links. It yields at most one
+// and $skip, since the endpoint returns no next links (on Graph it follows
+// @odata.nextLink). It yields at most one
 // error and stops; break out of the loop to stop early (no further request
 // is made). Because the collection can change between requests, a message
 // repeated on a later page is yielded only once. Services, CurrentStatus and
@@ -89,7 +157,8 @@
 // previous one and reports incidents opened, updated and resolved, workload
 // status changes, and Message Center posts new or updated. Its state is
 // serialisable so that a restarted process does not announce everything
-// again; see Watcher for why it is shaped as it is.
+// again; see Watcher for why it is shaped as it is. It works the same on a
+// client built with office365.WithGraph.
 //
 // # Concurrency
 //

@@ -12,7 +12,8 @@ import (
 // Canonical maps both spellings to the constants.
 type Status string
 
-// Status values listed by the API reference.
+// Status values listed by the API reference, and the one Microsoft Graph
+// added.
 const (
 	StatusServiceOperational          Status = "ServiceOperational"
 	StatusInvestigating               Status = "Investigating"
@@ -25,12 +26,15 @@ const (
 	StatusFalsePositive               Status = "FalsePositive"
 	StatusPostIncidentReportPublished Status = "PostIncidentReportPublished"
 	StatusInformationAvailable        Status = "InformationAvailable"
+	// StatusVerifyingService is Microsoft Graph's verifyingService: the
+	// impact is mitigated and the service is being verified as healthy.
+	StatusVerifyingService Status = "VerifyingService"
 )
 
 var knownStatuses = []Status{
 	StatusServiceOperational, StatusInvestigating, StatusServiceDegradation, StatusServiceInterruption,
 	StatusRestoringService, StatusExtendedRecovery, StatusInvestigationSuspended, StatusServiceRestored,
-	StatusFalsePositive, StatusPostIncidentReportPublished, StatusInformationAvailable,
+	StatusFalsePositive, StatusPostIncidentReportPublished, StatusInformationAvailable, StatusVerifyingService,
 }
 
 var statusDisplay = map[Status]string{
@@ -45,6 +49,7 @@ var statusDisplay = map[Status]string{
 	StatusFalsePositive:               "False positive",
 	StatusPostIncidentReportPublished: "Post-incident report published",
 	StatusInformationAvailable:        "Information available",
+	StatusVerifyingService:            "Verifying service",
 }
 
 // Canonical returns the constant s stands for, accepting the enum name in

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/office365-go/office365"
@@ -207,4 +208,49 @@ func ExampleWatcher_Events() {
 			log.Fatal(err)
 		}
 	}
+}
+
+// The same client served by Microsoft Graph: add office365.WithGraph. The
+// app registration needs the Microsoft Graph application permissions
+// ServiceHealth.Read.All and ServiceMessage.Read.All.
+func ExampleNew_graph() {
+	tenantID := os.Getenv("O365_TENANT_ID")
+	cred, err := auth.NewClientSecretCredential(tenantID, os.Getenv("O365_CLIENT_ID"), os.Getenv("O365_CLIENT_SECRET"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := servicecomms.New(tenantID, cred, office365.WithGraph())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(client.Root(), client.Scopes())
+}
+
+// An incident read through Microsoft Graph from the fake tenant: the typed
+// fields of the retired API, plus what Graph adds.
+func ExampleClient_Message_graph() {
+	srv := office365test.NewServer()
+	defer srv.Close()
+	tenant := office365test.NewTenant(office365test.WithTenantClock(func() time.Time {
+		return time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	}))
+	tenant.Register(srv)
+	client, err := servicecomms.New("contoso.onmicrosoft.com", auth.StaticToken("fake-token"),
+		office365.WithBaseURL(srv.URL()), office365.WithGraph())
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	m, err := client.Message(context.Background(), "IT216174")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.ID, m.Workload, m.Status, "/", m.GraphStatus, "/ resolved:", m.IsResolved())
+	fmt.Println(m.FeatureGroup, "/", m.Origin, "/", len(m.Messages), "posts in", m.Latest().ContentType)
+	text, _, _ := strings.Cut(m.Latest().Text(), "\n")
+	fmt.Println(text)
+	// Output:
+	// IT216174 Intune Service degradation / serviceDegradation / resolved: false
+	// Policy deployment / microsoft / 2 posts in html
+	// Title: Users may see errors when attempting to use policy deployment
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -80,14 +81,110 @@ func (q *queryRecorder) all() []string {
 	return slices.Clone(q.queries)
 }
 
-// fakeClient starts a Server with a Tenant and returns a client for it.
-func fakeClient(t testing.TB, topts []office365test.TenantOption, opts ...office365.Option) (*servicecomms.Client, *office365test.Server, *office365test.Tenant) {
+// dialect is one of the two APIs a client speaks. Behaviour tests run once
+// per dialect from the dialects table; the few facts that differ between the
+// two are methods here, not branches copied through the tests.
+type dialect struct {
+	name  string
+	graph bool
+}
+
+// dialects lists the retired Service Communications API and Microsoft
+// Graph (office365.WithGraph).
+var dialects = []dialect{{name: "ServiceComms"}, {name: "Graph", graph: true}}
+
+// forDialects runs f as a parallel subtest per dialect.
+func forDialects(t *testing.T, f func(t *testing.T, d dialect)) {
+	t.Helper()
+	for _, d := range dialects {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			f(t, d)
+		})
+	}
+}
+
+// options returns the client options that select the dialect.
+func (d dialect) options(opts ...office365.Option) []office365.Option {
+	if d.graph {
+		return append([]office365.Option{office365.WithGraph()}, opts...)
+	}
+	return opts
+}
+
+// isCurrentStatus reports whether a request is the dialect's CurrentStatus
+// call.
+func (d dialect) isCurrentStatus(path, rawQuery string) bool {
+	if d.graph {
+		return strings.HasSuffix(path, "/admin/serviceAnnouncement/healthOverviews") && strings.Contains(rawQuery, "$expand=issues")
+	}
+	return strings.HasSuffix(path, "/CurrentStatus")
+}
+
+// currentStatusPath is a path fragment of the CurrentStatus call, for the
+// fake's fault injection.
+func (d dialect) currentStatusPath() string {
+	if d.graph {
+		return "/admin/serviceAnnouncement/healthOverviews"
+	}
+	return "/ServiceComms/CurrentStatus"
+}
+
+// messagesPath is a path fragment of the Messages calls.
+func (d dialect) messagesPath() string {
+	if d.graph {
+		return "/admin/serviceAnnouncement/issues"
+	}
+	return "/ServiceComms/Messages"
+}
+
+// isMessages reports whether a request lists messages.
+func (d dialect) isMessages(path string) bool {
+	if d.graph {
+		return strings.HasSuffix(path, "/admin/serviceAnnouncement/issues") || strings.HasSuffix(path, "/admin/serviceAnnouncement/messages")
+	}
+	return strings.HasSuffix(path, "/Messages")
+}
+
+// collections is how many collections one Messages call lists: Messages,
+// or Graph's issues and messages.
+func (d dialect) collections() int {
+	if d.graph {
+		return 2
+	}
+	return 1
+}
+
+// startTimeFilter is how a StartTime bound starts in the encoded query.
+func (d dialect) startTimeFilter() string {
+	if d.graph {
+		return "startDateTime%20ge%20"
+	}
+	return "StartTime%20ge%20"
+}
+
+// windowed reports whether Messages without a StartTime is limited to the
+// last seven days (the retired service's default; Graph has no window).
+func (d dialect) windowed() bool { return !d.graph }
+
+// featureID is what Message.Feature holds for a feature of the fake tenant:
+// its id on the retired API, its display name on Graph (which has no ids).
+func (d dialect) featureID(id, display string) string {
+	if d.graph {
+		return display
+	}
+	return id
+}
+
+// fakeClient starts a Server with a Tenant and returns a client for it in
+// dialect d.
+func fakeClient(t testing.TB, d dialect, topts []office365test.TenantOption, opts ...office365.Option) (*servicecomms.Client, *office365test.Server, *office365test.Tenant) {
 	t.Helper()
 	srv := office365test.NewServer()
 	t.Cleanup(srv.Close)
 	tenant := office365test.NewTenant(topts...)
 	tenant.Register(srv)
-	all := append([]office365.Option{office365.WithBaseURL(srv.URL())}, opts...)
+	all := append([]office365.Option{office365.WithBaseURL(srv.URL())}, d.options(opts...)...)
 	c, err := servicecomms.New("contoso.onmicrosoft.com", auth.StaticToken("test-token"), all...)
 	require.NoError(t, err)
 	return c, srv, tenant
@@ -132,15 +229,15 @@ func (ht *handlerTransport) requests() []loggedRequest {
 	return slices.Clone(ht.log)
 }
 
-// inProcessClient returns a client talking to tenant through
+// inProcessClient returns a client in dialect d talking to tenant through
 // handlerTransport.
-func inProcessClient(t testing.TB, tenant *office365test.Tenant, opts ...office365.Option) (*servicecomms.Client, *handlerTransport) {
+func inProcessClient(t testing.TB, d dialect, tenant *office365test.Tenant, opts ...office365.Option) (*servicecomms.Client, *handlerTransport) {
 	t.Helper()
 	ht := &handlerTransport{h: tenant}
 	all := append([]office365.Option{
 		office365.WithBaseURL("https://servicecomms.fake.test"),
 		office365.WithHTTPClient(&http.Client{Transport: ht}),
-	}, opts...)
+	}, d.options(opts...)...)
 	c, err := servicecomms.New("contoso.com", auth.StaticToken("test-token"), all...)
 	require.NoError(t, err)
 	return c, ht

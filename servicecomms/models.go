@@ -3,7 +3,9 @@ package servicecomms
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"slices"
+	"strings"
 )
 
 // The models below read both the shapes the API reference documents and the
@@ -105,7 +107,13 @@ type WorkloadStatus struct {
 	IncidentIDs []string `json:"IncidentIds"`
 	// Features holds the status of each feature. Read from the live
 	// FeatureStatus array or the documented FeatureGroupStatusCollection.
+	// On Graph, which has no feature catalogue, it lists the features of
+	// the issues behind the status.
 	Features []FeatureStatus `json:"FeatureStatus" alias:"FeatureGroupStatusCollection"`
+	// GraphStatus is the status as Microsoft Graph sent it
+	// ("serviceDegradation"), for healthOverviews; empty on the retired
+	// API and for synthesized days.
+	GraphStatus string `json:"GraphStatus"`
 	// Extra holds the members WorkloadStatus has no field for, as received.
 	Extra map[string]json.RawMessage `json:"-"`
 	wireState
@@ -249,6 +257,28 @@ type Message struct {
 	// PreviewDuration is the preview period as the service writes it.
 	PreviewDuration string `json:"PreviewDuration"`
 
+	// Microsoft Graph only (office365.WithGraph); zero on the retired API.
+
+	// GraphStatus is the status as Graph sent it
+	// ("postIncidentReviewPublished"); Status holds its equivalent in this
+	// package's vocabulary (StatusPostIncidentReportPublished).
+	GraphStatus string `json:"GraphStatus"`
+	// Resolved is Graph's isResolved flag of an issue, which IsResolved
+	// prefers over deriving it from Status.
+	Resolved *bool `json:"IsResolved"`
+	// Origin says where an issue comes from: "microsoft", "thirdParty" or
+	// "customer".
+	Origin string `json:"Origin"`
+	// FeatureGroup is the feature group of an issue ("Service",
+	// "E-Mail and calendar access"); Feature and FeatureDisplayName hold
+	// the feature's display name.
+	FeatureGroup string `json:"FeatureGroup"`
+	// Services lists the display names of the services a Message Center
+	// post is about (Workload is the first one's id).
+	Services []string `json:"Services"`
+	// HasAttachments reports whether a Message Center post has attachments.
+	HasAttachments bool `json:"HasAttachments"`
+
 	// Extra holds the members Message has no field for, as received.
 	Extra map[string]json.RawMessage `json:"-"`
 	wireState
@@ -269,11 +299,15 @@ func (m *Message) TitleText() string {
 }
 
 // IsResolved reports whether the message describes an issue that is over:
-// its status is a resolved one (see Status.IsResolved), or it has no known
-// status but an EndTime. Message Center posts are never resolved.
+// Graph's isResolved flag when present (Resolved), else its status is a
+// resolved one (see Status.IsResolved), or it has no known status but an
+// EndTime. Message Center posts are never resolved.
 func (m *Message) IsResolved() bool {
 	if m.IsMessageCenter() {
 		return false
+	}
+	if m.Resolved != nil {
+		return *m.Resolved
 	}
 	if m.Status.IsKnown() {
 		return m.Status.IsResolved()
@@ -302,8 +336,15 @@ func (m *Message) Latest() *MessageHistory {
 type MessageHistory struct {
 	// PublishedTime is when the update was published.
 	PublishedTime Time `json:"PublishedTime"`
-	// MessageText is the update's text (plain text with blank lines).
+	// MessageText is the update's text: plain text with blank lines from
+	// the retired API, HTML from Microsoft Graph (see ContentType).
 	MessageText string `json:"MessageText"`
+	// ContentType is "html" when MessageText is HTML (Graph); empty for
+	// the retired API's plain text.
+	ContentType string `json:"ContentType"`
+	// PostType is Graph's kind of update: "regular", "quick" or
+	// "strategic"; empty on the retired API.
+	PostType string `json:"PostType"`
 	// Extra holds the members MessageHistory has no field for.
 	Extra map[string]json.RawMessage `json:"-"`
 	wireState
@@ -314,6 +355,49 @@ func (h *MessageHistory) UnmarshalJSON(b []byte) error { return decodeModel(b, h
 
 // MarshalJSON writes the update back as received.
 func (h MessageHistory) MarshalJSON() ([]byte, error) { return encodeModel(&h) }
+
+// Text returns MessageText as plain text: unchanged from the retired API,
+// and from Graph's HTML with line breaks and paragraph ends turned into
+// newlines, other tags dropped and character references decoded.
+func (h *MessageHistory) Text() string {
+	if !strings.EqualFold(h.ContentType, "html") {
+		return h.MessageText
+	}
+	return htmlToText(h.MessageText)
+}
+
+// htmlToText is a small, forgiving HTML-to-text conversion for the update
+// texts Graph sends (paragraphs, line breaks, links, lists).
+func htmlToText(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(html.UnescapeString(s))
+			break
+		}
+		b.WriteString(html.UnescapeString(s[:i]))
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			b.WriteString(html.UnescapeString(s[i:]))
+			break
+		}
+		tag := strings.ToLower(strings.Trim(s[i+1:i+j], "/ "))
+		if k := strings.IndexAny(tag, " \t\n"); k >= 0 {
+			tag = tag[:k]
+		}
+		switch tag {
+		case "br":
+			b.WriteByte('\n')
+		case "p", "div", "li", "tr", "h1", "h2", "h3", "h4":
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+				b.WriteByte('\n')
+			}
+		}
+		s = s[i+j+1:]
+	}
+	return strings.TrimSpace(b.String())
+}
 
 // AdditionalDetail is a name/value pair attached to a Message.
 type AdditionalDetail struct {

@@ -191,6 +191,7 @@ func decodeModel[T any, P model[T]](data []byte, p P) error {
 	}
 	var zero T
 	*p = zero
+	_, decodeOnly := any(p).(interface{ decodeOnly() })
 	mi := infoFor(reflect.TypeFor[T]())
 	rv := reflect.ValueOf(p).Elem()
 	obj := &wireObject{members: make([]wireMember, 0, len(members))}
@@ -205,6 +206,8 @@ func decodeModel[T any, P model[T]](data []byte, p P) error {
 				// in Extra rather than failing the whole response.
 				fv.SetZero()
 				wm.field = -1
+			} else if decodeOnly {
+				// Never encoded again: no need to remember its form.
 			} else if wm.canon, err = json.Marshal(fv.Interface()); err != nil {
 				return fmt.Errorf("servicecomms: re-encoding %s.%s: %w", reflect.TypeFor[T]().Name(), m.name, err)
 			}
@@ -223,7 +226,9 @@ func decodeModel[T any, P model[T]](data []byte, p P) error {
 		obj.members = append(obj.members, wm)
 	}
 	rv.Field(mi.extra).Set(reflect.ValueOf(extra))
-	p.state().wire = obj
+	if !decodeOnly {
+		p.state().wire = obj
+	}
 	return nil
 }
 

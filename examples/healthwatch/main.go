@@ -9,7 +9,9 @@
 // O365_TENANT_ID, O365_CLIENT_ID, O365_CLIENT_SECRET (and optionally
 // O365_CLOUD). Without them it starts the in-process fake tenant, says so on
 // stderr, and runs the fake's clock fast (-speed fake minutes per second) so
-// that incidents open and resolve within seconds.
+// that incidents open and resolve within seconds. -graph (or
+// O365_API=graph) watches through Microsoft Graph instead of the retired
+// API; the events are the same.
 //
 // With -state (for a real tenant) the watcher's state is loaded at start and
 // saved after every event, so a restart only reports what changed in
@@ -38,7 +40,13 @@ func main() {
 	statePath := flag.String("state", "", "file to load the watcher state from and save it to")
 	workload := flag.String("workload", "", "only watch this workload id")
 	window := flag.Duration("window", 30*24*time.Hour, "watch messages that started this far back (Message Center posts change for weeks)")
+	graphFlag := exampleenv.GraphFlag()
 	flag.Parse()
+	graph, err := exampleenv.UseGraph(*graphFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "healthwatch:", err)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -47,14 +55,14 @@ func main() {
 		ctx, cancel = context.WithTimeout(ctx, *duration)
 		defer cancel()
 	}
-	if err := run(ctx, *interval, *speed, *statePath, *workload, *window); err != nil {
+	if err := run(ctx, graph, *interval, *speed, *statePath, *workload, *window); err != nil {
 		fmt.Fprintln(os.Stderr, "healthwatch:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, interval time.Duration, speed int, statePath, workload string, window time.Duration) error {
-	client, env, err := exampleenv.ServiceComms("healthwatch")
+func run(ctx context.Context, graph bool, interval time.Duration, speed int, statePath, workload string, window time.Duration) error {
+	client, env, err := exampleenv.ServiceCommsClient("healthwatch", graph)
 	if err != nil {
 		return err
 	}
@@ -152,7 +160,7 @@ func printEvent(ev servicecomms.Event) {
 	m := ev.Message
 	fmt.Printf("%s  %-22s %s %s (%s): %s\n", when, label, m.ID, m.WorkloadDisplayName, m.Status.DisplayName(), m.TitleText())
 	if n := len(ev.NewEntries); n > 0 {
-		if s := statusLine(ev.NewEntries[n-1].MessageText); s != "" {
+		if s := statusLine(ev.NewEntries[n-1].Text()); s != "" {
 			fmt.Printf("%10s %s\n", "", s)
 		}
 	}

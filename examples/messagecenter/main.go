@@ -9,7 +9,9 @@
 // Credentials come from the environment as for examples/servicehealth:
 // O365_TENANT_ID, O365_CLIENT_ID, O365_CLIENT_SECRET (and optionally
 // O365_CLOUD). Without them the in-process fake tenant is used, and the
-// command says so on stderr.
+// command says so on stderr. -graph (or O365_API=graph) reads Microsoft
+// Graph instead of the retired API: the same table, from
+// /admin/serviceAnnouncement (Graph has no planned-maintenance type).
 package main
 
 import (
@@ -34,7 +36,13 @@ func main() {
 	verbose := flag.Bool("v", false, "print the text of each message")
 	pageSize := flag.Int("page", servicecomms.MaxPageSize, "page size ($top, at most 100)")
 	timeout := flag.Duration("timeout", 2*time.Minute, "give up after this long")
+	graphFlag := exampleenv.GraphFlag()
 	flag.Parse()
+	graph, err := exampleenv.UseGraph(*graphFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "messagecenter:", err)
+		os.Exit(2)
+	}
 
 	opts := &servicecomms.MessageOptions{Workload: *workload, PageSize: *pageSize}
 	if !strings.EqualFold(*typ, "all") {
@@ -46,7 +54,7 @@ func main() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	client, env, err := exampleenv.ServiceComms("messagecenter")
+	client, env, err := exampleenv.ServiceCommsClient("messagecenter", graph)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "messagecenter:", err)
 		os.Exit(1)
@@ -82,7 +90,7 @@ func main() {
 			cmp.Or(m.Workload, "-"), cmp.Or(kind, "-"), cmp.Or(string(m.Severity), "-"), actBy, m.TitleText())
 		if *verbose {
 			if l := m.Latest(); l != nil {
-				for line := range strings.Lines(strings.TrimSpace(l.MessageText)) {
+				for line := range strings.Lines(strings.TrimSpace(l.Text())) {
 					fmt.Fprintf(tw, "\t\t\t\t\t\t  %s", line)
 				}
 				fmt.Fprintln(tw)

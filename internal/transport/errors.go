@@ -61,6 +61,7 @@ func ErrorFromResponse(status int, h http.Header, body []byte, known ...string) 
 	}
 	if code, msg, inner, ok := ParseODataError(body); ok {
 		e.Code, e.Message, e.InnerError = ScrubText(code, known...), ScrubText(msg, known...), scrubJSON(inner, known...)
+		fillFromInnerError(e, e.InnerError)
 		return e
 	}
 	body = bytes.TrimSpace(body)
@@ -126,6 +127,37 @@ func ParseODataError(body []byte) (code, message string, inner json.RawMessage, 
 		inner = nil
 	}
 	return oe.Code, msg, inner, true
+}
+
+// fillFromInnerError completes the request ids and date from Microsoft
+// Graph's innerError ({"date":…,"request-id":…,"client-request-id":…})
+// when the headers did not carry them.
+func fillFromInnerError(e *office365.Error, inner json.RawMessage) {
+	if len(inner) == 0 {
+		return
+	}
+	var ie struct {
+		Date            string `json:"date"`
+		RequestID       string `json:"request-id"`
+		ClientRequestID string `json:"client-request-id"`
+	}
+	if json.Unmarshal(inner, &ie) != nil {
+		return
+	}
+	if e.RequestID == "" {
+		e.RequestID = ie.RequestID
+	}
+	if e.ClientRequestID == "" {
+		e.ClientRequestID = ie.ClientRequestID
+	}
+	if e.Date.IsZero() && ie.Date != "" {
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05"} {
+			if d, err := time.Parse(layout, ie.Date); err == nil {
+				e.Date = d.UTC()
+				break
+			}
+		}
+	}
 }
 
 type odataError struct {

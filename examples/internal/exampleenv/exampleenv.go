@@ -93,14 +93,5 @@ func (e *Env) Close() {
 // ServiceComms loads the environment (see Load) and builds a Service
 // Communications client for its tenant. Close the Env when done.
 func ServiceComms(name string) (*servicecomms.Client, *Env, error) {
-	env, err := Load(name, false, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := servicecomms.New(env.TenantID, env.Credential, env.Options...)
-	if err != nil {
-		env.Close()
-		return nil, nil, err
-	}
-	return c, env, nil
+	return ServiceCommsClient(name, false)
 }

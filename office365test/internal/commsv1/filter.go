@@ -1,4 +1,4 @@
-package office365test
+package commsv1
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package office365test
+package healthstore
 
 import (
 	"fmt"
@@ -8,69 +8,75 @@ import (
 	"time"
 )
 
-// This file holds the fake tenant's data: a catalog of workloads and a
+// This file holds the tenant's data: a catalog of workloads and a
 // deterministic generator of incidents, planned maintenance and Message
 // Center posts. Every message is a timeline (updates at absolute times); what
 // the API returns at a moment T is the projection of those timelines on T,
 // so the tenant evolves by itself as its clock moves.
 
-type scWorkload struct {
-	ID       string
-	Name     string
-	Prefix   string
-	Features []scFeature
+// Workload is one service of the tenant with its features.
+type Workload struct {
+	ID       string    // workload id ("Exchange"), the key of both dialects
+	Name     string    // display name ("Exchange Online"), Graph's service
+	Prefix   string    // prefix of its incident ids ("EX")
+	Features []Feature // its features (Graph: feature groups)
 }
 
-type scFeature struct {
-	Name    string
-	Display string
+// Feature is one feature of a Workload.
+type Feature struct {
+	Name    string // id ("signin")
+	Display string // display name ("Sign-in")
 }
 
-// scCatalog lists the fake tenant's workloads (ids keep the live service's
+// Catalog lists the fake tenant's workloads (ids keep the live service's
 // mixed casing).
-var scCatalog = []scWorkload{
-	{"Exchange", "Exchange Online", "EX", []scFeature{
+var Catalog = []Workload{
+	{"Exchange", "Exchange Online", "EX", []Feature{
 		{"signin", "Sign-in"}, {"access", "E-Mail and calendar access"}, {"delivery", "E-Mail timely delivery"},
 		{"provisioning", "Management and Provisioning"}, {"voicemail", "Voice mail"}}},
-	{"microsoftteams", "Microsoft Teams", "TM", []scFeature{
+	{"microsoftteams", "Microsoft Teams", "TM", []Feature{
 		{"teamscomponent", "Teams Components"}, {"meetings", "Meetings"}, {"chat", "Chat"},
 		{"calling", "Calling"}, {"mobile", "Mobile"}}},
-	{"SharePoint", "SharePoint Online", "SP", []scFeature{
+	{"SharePoint", "SharePoint Online", "SP", []Feature{
 		{"provisioning", "Provisioning"}, {"spofeatures", "SharePoint Features"}, {"tenantadmin", "Tenant Admin"},
 		{"search", "Search and Delve"}, {"customsolutionsworkflows", "Custom Solutions and Workflows"},
 		{"projectonline", "Project Online"}, {"officewebapps", "Office Web Apps"}}},
-	{"OneDriveForBusiness", "OneDrive for Business", "OD", []scFeature{
+	{"OneDriveForBusiness", "OneDrive for Business", "OD", []Feature{
 		{"onedrivefeatures", "OneDrive for Business Features"}, {"sync", "Sync"}, {"sharing", "Sharing"}}},
-	{"Lync", "Skype for Business", "LY", []scFeature{
+	{"Lync", "Skype for Business", "LY", []Feature{
 		{"audiovideo", "Audio and Video"}, {"federation", "Federation"}, {"signin", "Sign-In"},
 		{"dialinconferencing", "Dial-In Conferencing"}, {"instantmessaging", "Instant Messaging"}}},
-	{"Forms", "Microsoft Forms", "FO", []scFeature{
+	{"Forms", "Microsoft Forms", "FO", []Feature{
 		{"service", "Service"}, {"functionality", "Form functionality"}, {"integration", "Integration"}}},
-	{"Planner", "Planner", "PL", []scFeature{{"Planner", "Planner"}}},
-	{"Stream", "Microsoft Stream", "ST", []scFeature{
+	{"Planner", "Planner", "PL", []Feature{{"Planner", "Planner"}}},
+	{"Stream", "Microsoft Stream", "ST", []Feature{
 		{"Playback", "Playback"}, {"Live Events", "Live Events"}, {"Stream website", "Stream website"}}},
-	{"Intune", "Microsoft Intune", "IT", []scFeature{
+	{"Intune", "Microsoft Intune", "IT", []Feature{
 		{"enrollment", "Device enrollment"}, {"policy", "Policy deployment"}, {"console", "Admin console"}}},
-	{"DynamicsCRM", "Dynamics 365", "CR", []scFeature{
+	{"DynamicsCRM", "Dynamics 365", "CR", []Feature{
 		{"signin", "Sign In"}, {"admin", "Sign up and administration"}, {"orgaccess", "Organization access"},
 		{"orgperf", "Organization performance"}, {"crmcomponents", "Components/Features"}}},
-	{"Bookings", "Microsoft Bookings", "BK", []scFeature{{"MicrosoftBookings", "Microsoft Bookings"}}},
-	{"OSDPPlatform", "Microsoft 365 suite", "MO", []scFeature{
+	{"Bookings", "Microsoft Bookings", "BK", []Feature{{"MicrosoftBookings", "Microsoft Bookings"}}},
+	{"OSDPPlatform", "Microsoft 365 suite", "MO", []Feature{
 		{"portal", "Portal"}, {"admincenter", "Microsoft 365 admin center"}, {"identity", "Identity Service"}}},
-	{"yammer", "Yammer Enterprise", "YA", []scFeature{{"yammercomponents", "Yammer Components"}, {"yammermobile", "Mobile"}}},
-	{"PowerBIcom", "Power BI", "PB", []scFeature{{"reports", "Reports and dashboards"}, {"refresh", "Data refresh"}}},
+	{"yammer", "Yammer Enterprise", "YA", []Feature{{"yammercomponents", "Yammer Components"}, {"yammermobile", "Mobile"}}},
+	{"PowerBIcom", "Power BI", "PB", []Feature{{"reports", "Reports and dashboards"}, {"refresh", "Data refresh"}}},
 }
 
-func scFindWorkload(id string) *scWorkload {
-	for i := range scCatalog {
-		if strings.EqualFold(scCatalog[i].ID, id) {
-			return &scCatalog[i]
+// FindWorkload returns the workload with the id (compared
+// case-insensitively), or nil.
+func FindWorkload(id string) *Workload {
+	for i := range Catalog {
+		if strings.EqualFold(Catalog[i].ID, id) {
+			return &Catalog[i]
 		}
 	}
 	return nil
 }
 
-func (w *scWorkload) feature(name string) *scFeature {
+// Feature returns the feature with the name (compared case-insensitively),
+// or nil.
+func (w *Workload) Feature(name string) *Feature {
 	for i := range w.Features {
 		if strings.EqualFold(w.Features[i].Name, name) {
 			return &w.Features[i]
@@ -79,8 +85,9 @@ func (w *scWorkload) feature(name string) *scFeature {
 	return nil
 }
 
-// Status enum names and their display strings.
-var scStatusDisplay = map[string]string{
+// StatusDisplay maps the status names the store uses (the retired API's
+// enum names) to their display strings.
+var StatusDisplay = map[string]string{
 	"ServiceOperational":          "Normal service",
 	"Investigating":               "Investigating",
 	"ServiceDegradation":          "Service degradation",
@@ -94,15 +101,16 @@ var scStatusDisplay = map[string]string{
 	"InformationAvailable":        "Information available",
 }
 
-// scStatusRank orders statuses by how bad they are, for the status of a
+// StatusRank orders statuses by how bad they are, for the status of a
 // workload with several incidents.
-var scStatusRank = map[string]int{
+var StatusRank = map[string]int{
 	"ServiceInterruption": 10, "ServiceDegradation": 9, "RestoringService": 8, "ExtendedRecovery": 7,
 	"Investigating": 6, "InvestigationSuspended": 5, "InformationAvailable": 4, "ServiceRestored": 3,
 	"PostIncidentReportPublished": 2, "FalsePositive": 1, "ServiceOperational": 0,
 }
 
-func scResolved(status string) bool {
+// Resolved reports whether status ends an incident.
+func Resolved(status string) bool {
 	switch status {
 	case "ServiceRestored", "FalsePositive", "PostIncidentReportPublished":
 		return true
@@ -110,158 +118,176 @@ func scResolved(status string) bool {
 	return false
 }
 
-// scMessage is one message's whole timeline.
-type scMessage struct {
-	id         string
-	typ        string // Incident, PlannedMaintenance or MessageCenter
-	workload   string // workload id; "" for Message Center posts without one
-	feature    string
-	title      string
-	class      string
-	severity   string
-	impact     string
-	userImpact string
-	start      time.Time
-	end        time.Time // incidents: end of impact (shown once resolved); others: scheduled end / expiry
-	updates    []scUpdate
-	actionType string
-	details    [][2]string
-	tenants    int
-	users      int // < 0: null
-	affected   []string
-	pirURL     string
-	post       *scPost
+// Message is one message's whole timeline: what a front end shows at a
+// moment T is its projection on T (VisibleUpdates, StatusAt, EndAt …).
+// Messages are never modified once added to a Store, so snapshots may share
+// them.
+type Message struct {
+	ID         string
+	Type       string // Incident, PlannedMaintenance or MessageCenter
+	Workload   string // workload id; "" for Message Center posts without one
+	Feature    string // feature name of the workload
+	Title      string
+	Class      string // Incident or Advisory
+	Severity   string // Sev0…Sev3; Normal, High, Critical for posts
+	Impact     string
+	UserImpact string
+	Start      time.Time
+	End        time.Time // incidents: end of impact (shown once resolved); others: scheduled end / expiry
+	Updates    []Update
+	ActionType string
+	Details    [][2]string // name/value pairs
+	Tenants    int
+	Users      int // < 0: unknown
+	Affected   []string
+	PIRURL     string
+	Post       *Post // Message Center posts only
 }
 
-type scUpdate struct {
-	at      time.Time // published
-	updated time.Time // LastUpdatedTime while this is the latest update
-	status  string    // enum name; "" for Message Center posts
-	text    string
+// Update is one published update of a Message.
+type Update struct {
+	At      time.Time // published
+	Updated time.Time // last modified while this is the latest update
+	Status  string    // status name (see StatusDisplay); "" for Message Center posts
+	Text    string    // plain text with blank lines between paragraphs
 }
 
-type scPost struct {
-	category, appliesTo, blog, external, help, featureName, flight, milestone, preview string
-	actionRequiredBy, milestoneDate                                                    time.Time
-	announcementID                                                                     int
-	major                                                                              bool
-	tags                                                                               []string
+// Post holds what only Message Center posts have.
+type Post struct {
+	Category, AppliesTo, Blog, External, Help, FeatureName, Flight, Milestone, Preview string
+	ActionRequiredBy, MilestoneDate                                                    time.Time
+	AnnouncementID                                                                     int
+	Major                                                                              bool
+	Tags                                                                               []string
 }
 
-// visibleUpdates returns the updates published at or before t.
-func (m *scMessage) visibleUpdates(t time.Time) []scUpdate {
+// VisibleUpdates returns the updates published at or before t.
+func (m *Message) VisibleUpdates(t time.Time) []Update {
 	n := 0
-	for n < len(m.updates) && !m.updates[n].at.After(t) {
+	for n < len(m.Updates) && !m.Updates[n].At.After(t) {
 		n++
 	}
-	return m.updates[:n]
+	return m.Updates[:n]
 }
 
-func (m *scMessage) visible(t time.Time) bool {
-	return len(m.updates) > 0 && !m.updates[0].at.After(t)
+// Visible reports whether the message has been published by t.
+func (m *Message) Visible(t time.Time) bool {
+	return len(m.Updates) > 0 && !m.Updates[0].At.After(t)
 }
 
-// statusAt returns the enum status at t ("" before the first update and for
+// StatusAt returns the status at t ("" before the first update and for
 // Message Center posts).
-func (m *scMessage) statusAt(t time.Time) string {
-	u := m.visibleUpdates(t)
+func (m *Message) StatusAt(t time.Time) string {
+	u := m.VisibleUpdates(t)
 	if len(u) == 0 {
 		return ""
 	}
-	return u[len(u)-1].status
+	return u[len(u)-1].Status
 }
 
-// resolvedAt returns when the message was first resolved, if it is by t.
-func (m *scMessage) resolvedAt(t time.Time) (time.Time, string, bool) {
-	for _, u := range m.visibleUpdates(t) {
-		if scResolved(u.status) {
-			return u.at, u.status, true
+// ResolvedAt returns when the message was first resolved, and with which
+// status, if it is by t.
+func (m *Message) ResolvedAt(t time.Time) (time.Time, string, bool) {
+	for _, u := range m.VisibleUpdates(t) {
+		if Resolved(u.Status) {
+			return u.At, u.Status, true
 		}
 	}
 	return time.Time{}, "", false
 }
 
-// endAt returns the EndTime shown at t.
-func (m *scMessage) endAt(t time.Time) (time.Time, bool) {
-	if m.typ == "Incident" {
-		at, _, ok := m.resolvedAt(t)
+// EndAt returns the end time shown at t: for incidents the end of impact
+// once resolved, for other messages the scheduled end or expiry.
+func (m *Message) EndAt(t time.Time) (time.Time, bool) {
+	if m.Type == "Incident" {
+		at, _, ok := m.ResolvedAt(t)
 		if !ok {
 			return time.Time{}, false
 		}
-		if m.end.IsZero() || m.end.After(at) {
+		if m.End.IsZero() || m.End.After(at) {
 			return at, true
 		}
-		return m.end, true
+		return m.End, true
 	}
-	return m.end, !m.end.IsZero()
+	return m.End, !m.End.IsZero()
 }
 
-func (m *scMessage) titleAt(t time.Time) string {
-	if m.post != nil && len(m.visibleUpdates(t)) > 1 {
-		return "(Updated) " + m.title
+// TitleAt returns the title shown at t (updated posts get "(Updated) ").
+func (m *Message) TitleAt(t time.Time) string {
+	if m.Post != nil && len(m.VisibleUpdates(t)) > 1 {
+		return "(Updated) " + m.Title
 	}
-	return m.title
+	return m.Title
 }
 
-// scData is a tenant's generated timeline.
-type scData struct {
-	messages []*scMessage
-	byID     map[string]*scMessage
+// LastModified returns when the message last changed as of t.
+func (m *Message) LastModified(t time.Time) time.Time {
+	ups := m.VisibleUpdates(t)
+	if len(ups) == 0 {
+		return time.Time{}
+	}
+	return ups[len(ups)-1].Updated
 }
 
-func (d *scData) add(m *scMessage) {
+// data is a tenant's generated timeline.
+type data struct {
+	messages []*Message
+	byID     map[string]*Message
+}
+
+func (d *data) add(m *Message) {
 	d.messages = append(d.messages, m)
-	d.byID[strings.ToLower(m.id)] = m
+	d.byID[strings.ToLower(m.ID)] = m
 }
 
-// scGen generates a deterministic timeline around epoch.
-type scGen struct {
+// gen generates a deterministic timeline around epoch.
+type gen struct {
 	r     *rand.Rand
 	epoch time.Time
-	data  *scData
+	data  *data
 }
 
-func scGenerate(seed uint64, epoch time.Time, withMessages bool) *scData {
-	g := &scGen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), epoch: epoch,
-		data: &scData{byID: map[string]*scMessage{}}}
+func generate(seed uint64, epoch time.Time, withMessages bool) *data {
+	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), epoch: epoch,
+		data: &data{byID: map[string]*Message{}}}
 	if withMessages {
 		g.generate()
 	}
 	return g.data
 }
 
-func (g *scGen) between(lo, hi time.Duration) time.Duration {
+func (g *gen) between(lo, hi time.Duration) time.Duration {
 	if hi <= lo {
 		return lo
 	}
 	return lo + time.Duration(g.r.Int64N(int64(hi-lo)))
 }
 
-func (g *scGen) pick(options []string) string { return options[g.r.IntN(len(options))] }
+func (g *gen) pick(options []string) string { return options[g.r.IntN(len(options))] }
 
-func (g *scGen) chance(p float64) bool { return g.r.Float64() < p }
+func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 
 // ms returns t moved by a random number of milliseconds (live timestamps
 // carry them).
-func (g *scGen) ms(t time.Time) time.Time {
+func (g *gen) ms(t time.Time) time.Time {
 	return t.Add(time.Duration(1+g.r.IntN(998)) * time.Millisecond)
 }
 
-type scPlanned struct {
+type planned struct {
 	start  time.Time
-	wl     *scWorkload
+	wl     *Workload
 	anchor []string        // forced statuses for an incident open at the epoch
 	open   []time.Duration // relative times of the forced statuses
 	future []time.Duration // updates after the epoch (anchors)
 	fix    time.Duration   // anchors: resolution relative to the epoch (0: stays open)
 }
 
-func (g *scGen) generate() {
-	var plans []scPlanned
-	wl := func() *scWorkload { return &scCatalog[g.r.IntN(len(scCatalog))] }
+func (g *gen) generate() {
+	var plans []planned
+	wl := func() *Workload { return &Catalog[g.r.IntN(len(Catalog))] }
 	// Past incidents spread over the last nine days.
 	for range 170 {
-		plans = append(plans, scPlanned{start: g.epoch.Add(-g.between(20*time.Minute, 9*24*time.Hour)), wl: wl()})
+		plans = append(plans, planned{start: g.epoch.Add(-g.between(20*time.Minute, 9*24*time.Hour)), wl: wl()})
 	}
 	// Incidents open at the epoch, one per interesting status, resolving
 	// soon after it.
@@ -278,7 +304,7 @@ func (g *scGen) generate() {
 		{3 * 24 * time.Hour, []string{"Investigating", "InvestigationSuspended"}, 0},
 	}
 	for i, a := range anchors {
-		p := scPlanned{start: g.epoch.Add(-a.ago), wl: &scCatalog[(i*5+3)%len(scCatalog)], anchor: a.status, fix: a.fix}
+		p := planned{start: g.epoch.Add(-a.ago), wl: &Catalog[(i*5+3)%len(Catalog)], anchor: a.status, fix: a.fix}
 		step := a.ago / time.Duration(len(a.status)+1)
 		for j := range a.status {
 			p.open = append(p.open, -a.ago+time.Duration(j)*step+g.between(2*time.Minute, 10*time.Minute))
@@ -293,9 +319,9 @@ func (g *scGen) generate() {
 	}
 	// Incidents starting after the epoch, for three days.
 	for t := 6 * time.Minute; t < 72*time.Hour; t += g.between(15*time.Minute, 45*time.Minute) {
-		plans = append(plans, scPlanned{start: g.epoch.Add(t), wl: wl()})
+		plans = append(plans, planned{start: g.epoch.Add(t), wl: wl()})
 	}
-	slices.SortStableFunc(plans, func(a, b scPlanned) int { return a.start.Compare(b.start) })
+	slices.SortStableFunc(plans, func(a, b planned) int { return a.start.Compare(b.start) })
 	next := 212000 + g.r.IntN(900)
 	for _, p := range plans {
 		next += 1 + g.r.IntN(37)
@@ -325,7 +351,7 @@ func (g *scGen) generate() {
 	}
 	slices.SortFunc(posts, func(a, b time.Time) int { return a.Compare(b) })
 	mc := 218000 + g.r.IntN(900)
-	var past []*scMessage
+	var past []*Message
 	for _, at := range posts {
 		mc += 1 + g.r.IntN(23)
 		m := g.post(fmt.Sprintf("MC%d", mc), at)
@@ -337,18 +363,18 @@ func (g *scGen) generate() {
 	// Some earlier posts get updated after the epoch.
 	for i := range 12 {
 		m := past[(i*7+3)%len(past)]
-		if len(m.updates) > 1 {
+		if len(m.Updates) > 1 {
 			continue
 		}
 		at := g.ms(g.epoch.Add(g.between(20*time.Minute, 48*time.Hour)))
-		m.updates = append(m.updates, scUpdate{at: at, updated: g.ms(at), text: g.postText(m, true)})
+		m.Updates = append(m.Updates, Update{At: at, Updated: g.ms(at), Text: g.postText(m, true)})
 	}
 }
 
 // incident builds a normal incident lifecycle starting at start.
-func (g *scGen) incident(id string, w *scWorkload, start time.Time) *scMessage {
+func (g *gen) incident(id string, w *Workload, start time.Time) *Message {
 	m := g.newIncident(id, w, start.Truncate(time.Second))
-	at := g.ms(m.start.Add(g.between(2*time.Minute, 20*time.Minute)))
+	at := g.ms(m.Start.Add(g.between(2*time.Minute, 20*time.Minute)))
 	statuses := []string{"Investigating"}
 	if g.chance(0.1) {
 		statuses = append(statuses, "FalsePositive")
@@ -367,24 +393,24 @@ func (g *scGen) incident(id string, w *scWorkload, start time.Time) *scMessage {
 		if i > 0 {
 			at = g.ms(at.Add(g.between(20*time.Minute, 70*time.Minute)).Truncate(time.Second))
 		}
-		m.updates = append(m.updates, scUpdate{at: at, updated: g.ms(at), status: s})
+		m.Updates = append(m.Updates, Update{At: at, Updated: g.ms(at), Status: s})
 	}
-	last := m.updates[len(m.updates)-1].at
-	m.end = last.Add(-g.between(5*time.Minute, 30*time.Minute)).Truncate(time.Minute)
-	if m.severity == "Sev1" && !scResolved(statuses[0]) && statuses[len(statuses)-1] == "ServiceRestored" {
+	last := m.Updates[len(m.Updates)-1].At
+	m.End = last.Add(-g.between(5*time.Minute, 30*time.Minute)).Truncate(time.Minute)
+	if m.Severity == "Sev1" && !Resolved(statuses[0]) && statuses[len(statuses)-1] == "ServiceRestored" {
 		pir := g.ms(last.Add(g.between(48*time.Hour, 96*time.Hour)))
-		m.updates = append(m.updates, scUpdate{at: pir, updated: g.ms(pir), status: "PostIncidentReportPublished"})
+		m.Updates = append(m.Updates, Update{At: pir, Updated: g.ms(pir), Status: "PostIncidentReportPublished"})
 	}
 	g.writeTexts(m)
 	return m
 }
 
 // anchorIncident builds an incident whose status at the epoch is forced.
-func (g *scGen) anchorIncident(id string, p scPlanned) *scMessage {
+func (g *gen) anchorIncident(id string, p planned) *Message {
 	m := g.newIncident(id, p.wl, p.start.Truncate(time.Second))
 	for i, s := range p.anchor {
 		at := g.ms(g.epoch.Add(p.open[i]).Truncate(time.Second))
-		m.updates = append(m.updates, scUpdate{at: at, updated: g.ms(at), status: s})
+		m.Updates = append(m.Updates, Update{At: at, Updated: g.ms(at), Status: s})
 	}
 	cur := p.anchor[len(p.anchor)-1]
 	for _, d := range p.future {
@@ -393,169 +419,169 @@ func (g *scGen) anchorIncident(id string, p scPlanned) *scMessage {
 		if cur == "Investigating" {
 			s = "ServiceDegradation"
 		}
-		m.updates = append(m.updates, scUpdate{at: at, updated: g.ms(at), status: s})
+		m.Updates = append(m.Updates, Update{At: at, Updated: g.ms(at), Status: s})
 	}
 	if p.fix > 0 {
 		at := g.ms(g.epoch.Add(p.fix).Truncate(time.Second))
-		m.updates = append(m.updates, scUpdate{at: at, updated: g.ms(at), status: "ServiceRestored"})
-		m.end = at.Add(-10 * time.Minute).Truncate(time.Minute)
+		m.Updates = append(m.Updates, Update{At: at, Updated: g.ms(at), Status: "ServiceRestored"})
+		m.End = at.Add(-10 * time.Minute).Truncate(time.Minute)
 	}
 	g.writeTexts(m)
 	return m
 }
 
-func (g *scGen) newIncident(id string, w *scWorkload, start time.Time) *scMessage {
+func (g *gen) newIncident(id string, w *Workload, start time.Time) *Message {
 	f := w.Features[g.r.IntN(len(w.Features))]
-	m := &scMessage{
-		id: id, typ: "Incident", workload: w.ID, feature: f.Name, start: start,
-		class:    g.pick([]string{"Incident", "Advisory", "Advisory"}),
-		severity: g.pick([]string{"Sev1", "Sev2", "Sev2", "Sev2", "Sev3"}),
-		details:  [][2]string{{"NotifyInApp", g.pick([]string{"True", "False"})}},
-		tenants:  g.r.IntN(4000),
-		users:    -1,
+	m := &Message{
+		ID: id, Type: "Incident", Workload: w.ID, Feature: f.Name, Start: start,
+		Class:    g.pick([]string{"Incident", "Advisory", "Advisory"}),
+		Severity: g.pick([]string{"Sev1", "Sev2", "Sev2", "Sev2", "Sev3"}),
+		Details:  [][2]string{{"NotifyInApp", g.pick([]string{"True", "False"})}},
+		Tenants:  g.r.IntN(4000),
+		Users:    -1,
 	}
 	if g.chance(0.3) {
-		m.users = 1 + g.r.IntN(500)
+		m.Users = 1 + g.r.IntN(500)
 	}
 	if g.chance(0.15) {
-		other := &scCatalog[g.r.IntN(len(scCatalog))]
+		other := &Catalog[g.r.IntN(len(Catalog))]
 		if other.ID != w.ID {
-			m.affected = []string{other.ID}
+			m.Affected = []string{other.ID}
 		}
 	}
 	subject := strings.ToLower(f.Display)
-	m.title = strings.NewReplacer("{feature}", subject, "{workload}", w.Name).Replace(g.pick(scIncidentTitles))
-	m.impact = strings.NewReplacer("{feature}", subject, "{workload}", w.Name).Replace(g.pick(scImpacts))
+	m.Title = strings.NewReplacer("{feature}", subject, "{workload}", w.Name).Replace(g.pick(incidentTitles))
+	m.Impact = strings.NewReplacer("{feature}", subject, "{workload}", w.Name).Replace(g.pick(impacts))
 	if g.chance(0.2) {
-		m.userImpact = "Users may need to retry the operation."
+		m.UserImpact = "Users may need to retry the operation."
 	}
 	return m
 }
 
-func (g *scGen) maintenance(id string, w *scWorkload, start time.Time) *scMessage {
+func (g *gen) maintenance(id string, w *Workload, start time.Time) *Message {
 	f := w.Features[g.r.IntN(len(w.Features))]
-	m := &scMessage{
-		id: id, typ: "PlannedMaintenance", workload: w.ID, feature: f.Name, start: start,
-		end: start.Add(g.between(2*time.Hour, 6*time.Hour)).Truncate(time.Minute), class: "Advisory", severity: "Sev3",
-		title:  fmt.Sprintf("Planned maintenance for %s", w.Name),
-		impact: fmt.Sprintf("Users may experience brief interruptions to %s during the maintenance window.", strings.ToLower(f.Display)),
-		users:  -1, details: [][2]string{{"NotifyInApp", "False"}},
+	m := &Message{
+		ID: id, Type: "PlannedMaintenance", Workload: w.ID, Feature: f.Name, Start: start,
+		End: start.Add(g.between(2*time.Hour, 6*time.Hour)).Truncate(time.Minute), Class: "Advisory", Severity: "Sev3",
+		Title:  fmt.Sprintf("Planned maintenance for %s", w.Name),
+		Impact: fmt.Sprintf("Users may experience brief interruptions to %s during the maintenance window.", strings.ToLower(f.Display)),
+		Users:  -1, Details: [][2]string{{"NotifyInApp", "False"}},
 	}
 	ann := g.ms(start.Add(-g.between(24*time.Hour, 72*time.Hour)))
-	done := g.ms(m.end.Add(10 * time.Minute))
-	m.updates = []scUpdate{
-		{at: ann, updated: g.ms(ann), status: "InformationAvailable",
-			text: fmt.Sprintf("Title: %s\n\nUser Impact: %s\n\nMaintenance window: %s to %s\n\nWe'll provide an update when the maintenance is complete.",
-				m.title, m.impact, scLongTime(m.start), scLongTime(m.end))},
-		{at: done, updated: g.ms(done), status: "ServiceRestored",
-			text: fmt.Sprintf("Title: %s\n\nFinal status: The planned maintenance completed as scheduled.", m.title)},
+	done := g.ms(m.End.Add(10 * time.Minute))
+	m.Updates = []Update{
+		{At: ann, Updated: g.ms(ann), Status: "InformationAvailable",
+			Text: fmt.Sprintf("Title: %s\n\nUser Impact: %s\n\nMaintenance window: %s to %s\n\nWe'll provide an update when the maintenance is complete.",
+				m.Title, m.Impact, longTime(m.Start), longTime(m.End))},
+		{At: done, Updated: g.ms(done), Status: "ServiceRestored",
+			Text: fmt.Sprintf("Title: %s\n\nFinal status: The planned maintenance completed as scheduled.", m.Title)},
 	}
 	return m
 }
 
-func (g *scGen) post(id string, at time.Time) *scMessage {
+func (g *gen) post(id string, at time.Time) *Message {
 	at = g.ms(at.Truncate(time.Second))
-	var w *scWorkload
+	var w *Workload
 	if !g.chance(0.15) {
-		w = &scCatalog[g.r.IntN(len(scCatalog))]
+		w = &Catalog[g.r.IntN(len(Catalog))]
 	}
-	topic := g.pick(scPostTopics)
+	topic := g.pick(postTopics)
 	kind := g.r.IntN(3)
-	m := &scMessage{
-		id: id, typ: "MessageCenter", start: at.Truncate(time.Second), class: "Advisory",
-		end:      at.Add(g.between(30*24*time.Hour, 120*24*time.Hour)).Truncate(24 * time.Hour),
-		severity: g.pick([]string{"Normal", "Normal", "Normal", "High"}),
-		users:    -1,
-		post: &scPost{
-			category:       []string{"Stay Informed", "Plan For Change", "Prevent Or Fix Issues"}[kind],
-			announcementID: g.r.IntN(3) * (40000 + g.r.IntN(20000)),
-			major:          g.chance(0.25),
-			external:       "https://go.microsoft.com/fwlink/?linkid=" + fmt.Sprint(2000000+g.r.IntN(99999)),
+	m := &Message{
+		ID: id, Type: "MessageCenter", Start: at.Truncate(time.Second), Class: "Advisory",
+		End:      at.Add(g.between(30*24*time.Hour, 120*24*time.Hour)).Truncate(24 * time.Hour),
+		Severity: g.pick([]string{"Normal", "Normal", "Normal", "High"}),
+		Users:    -1,
+		Post: &Post{
+			Category:       []string{"Stay Informed", "Plan For Change", "Prevent Or Fix Issues"}[kind],
+			AnnouncementID: g.r.IntN(3) * (40000 + g.r.IntN(20000)),
+			Major:          g.chance(0.25),
+			External:       "https://go.microsoft.com/fwlink/?linkid=" + fmt.Sprint(2000000+g.r.IntN(99999)),
 		},
 	}
 	if w != nil {
-		m.workload = w.ID
+		m.Workload = w.ID
 		topic = w.Name + ": " + topic
 		if g.chance(0.3) {
-			m.affected = []string{w.ID}
+			m.Affected = []string{w.ID}
 		}
 	}
 	switch kind {
 	case 0:
-		m.title = "New feature: " + topic
-		m.post.tags = []string{"New feature", "User impact"}
+		m.Title = "New feature: " + topic
+		m.Post.Tags = []string{"New feature", "User impact"}
 	case 1:
-		m.title = "Plan for change: " + topic
-		m.post.tags = []string{"Feature update", "Admin impact"}
-		m.actionType = "Action"
-		m.post.actionRequiredBy = at.Add(g.between(20*24*time.Hour, 60*24*time.Hour)).Truncate(24 * time.Hour)
+		m.Title = "Plan for change: " + topic
+		m.Post.Tags = []string{"Feature update", "Admin impact"}
+		m.ActionType = "Action"
+		m.Post.ActionRequiredBy = at.Add(g.between(20*24*time.Hour, 60*24*time.Hour)).Truncate(24 * time.Hour)
 	default:
-		m.title = "Action recommended: " + topic
-		m.post.tags = []string{"Admin impact"}
-		m.actionType = "Action"
+		m.Title = "Action recommended: " + topic
+		m.Post.Tags = []string{"Admin impact"}
+		m.ActionType = "Action"
 	}
-	if m.post.major {
-		m.post.tags = append(m.post.tags, "Major update")
+	if m.Post.Major {
+		m.Post.Tags = append(m.Post.Tags, "Major update")
 	}
 	if g.chance(0.3) {
-		m.post.milestone = g.pick([]string{"Targeted release", "Standard release", "General availability"})
-		m.post.milestoneDate = at.Add(g.between(7*24*time.Hour, 45*24*time.Hour)).Truncate(24 * time.Hour)
+		m.Post.Milestone = g.pick([]string{"Targeted release", "Standard release", "General availability"})
+		m.Post.MilestoneDate = at.Add(g.between(7*24*time.Hour, 45*24*time.Hour)).Truncate(24 * time.Hour)
 	}
 	if g.chance(0.2) {
-		m.post.blog = "https://techcommunity.microsoft.com/t5/microsoft-365-blog/" + strings.ToLower(strings.ReplaceAll(topic, " ", "-"))
+		m.Post.Blog = "https://techcommunity.microsoft.com/t5/microsoft-365-blog/" + strings.ToLower(strings.ReplaceAll(topic, " ", "-"))
 	}
-	m.post.help = "https://learn.microsoft.com/microsoft-365/admin/manage/message-center"
-	m.updates = []scUpdate{{at: at, updated: g.ms(at), text: g.postText(m, false)}}
+	m.Post.Help = "https://learn.microsoft.com/microsoft-365/admin/manage/message-center"
+	m.Updates = []Update{{At: at, Updated: g.ms(at), Text: g.postText(m, false)}}
 	return m
 }
 
-func (g *scGen) postText(m *scMessage, updated bool) string {
+func (g *gen) postText(m *Message, updated bool) string {
 	var b strings.Builder
 	if updated {
 		b.WriteString("Updated: We have updated the rollout timeline below. Thank you for your patience.\n\n")
 	}
 	fmt.Fprintf(&b, "%s\n\nWhen this will happen:\n\nWe will begin rolling this out in early %s and expect to complete the rollout by late %s.\n\n",
-		g.pick(scPostIntros), m.start.Add(7*24*time.Hour).Format("January 2006"),
-		m.start.Add(40*24*time.Hour).Format("January 2006"))
+		g.pick(postIntros), m.Start.Add(7*24*time.Hour).Format("January 2006"),
+		m.Start.Add(40*24*time.Hour).Format("January 2006"))
 	fmt.Fprintf(&b, "How this will affect your organization:\n\n%s\n\nWhat you need to do to prepare:\n\n%s",
-		g.pick(scPostEffects), g.pick(scPostPrepare))
+		g.pick(postEffects), g.pick(postPrepare))
 	return b.String()
 }
 
 // writeTexts fills in the update texts of an incident once its timeline is
 // fixed.
-func (g *scGen) writeTexts(m *scMessage) {
-	cause := g.pick(scRootCauses)
-	for i := range m.updates {
-		u := &m.updates[i]
+func (g *gen) writeTexts(m *Message) {
+	cause := g.pick(rootCauses)
+	for i := range m.Updates {
+		u := &m.Updates[i]
 		var b strings.Builder
-		fmt.Fprintf(&b, "Title: %s\n\nUser Impact: %s\n\n", m.title, m.impact)
+		fmt.Fprintf(&b, "Title: %s\n\nUser Impact: %s\n\n", m.Title, m.Impact)
 		switch {
-		case u.status == "PostIncidentReportPublished":
+		case u.Status == "PostIncidentReportPublished":
 			b.WriteString("Final status: A post-incident report has been published.")
-			m.pirURL = "https://admin.microsoft.com/AdminPortal/home#/servicehealth/:/postincidentreports/" + m.id
-		case scResolved(u.status):
-			fmt.Fprintf(&b, "Final status: %s\n\nScope of impact: %s\n\n", scFinal[u.status], g.pick(scScopes))
-			if end, ok := m.endAt(u.at); ok {
-				fmt.Fprintf(&b, "Start time: %s\n\nEnd time: %s\n\n", scLongTime(m.start), scLongTime(end))
+			m.PIRURL = "https://admin.microsoft.com/AdminPortal/home#/servicehealth/:/postincidentreports/" + m.ID
+		case Resolved(u.Status):
+			fmt.Fprintf(&b, "Final status: %s\n\nScope of impact: %s\n\n", final[u.Status], g.pick(scopes))
+			if end, ok := m.EndAt(u.At); ok {
+				fmt.Fprintf(&b, "Start time: %s\n\nEnd time: %s\n\n", longTime(m.Start), longTime(end))
 			}
-			if u.status == "ServiceRestored" {
+			if u.Status == "ServiceRestored" {
 				fmt.Fprintf(&b, "Root cause: %s\n\nNext steps:\n- We're reviewing our change management procedures to help prevent similar impact in the future.\n\n", cause)
 			}
 			b.WriteString("This is the final update for the event.")
 		default:
 			fmt.Fprintf(&b, "Current status: %s\n\nScope of impact: %s\n\nNext update by: %s",
-				g.pick(scProgress[u.status]), g.pick(scScopes), scLongTime(u.at.Add(time.Hour).Truncate(30*time.Minute)))
+				g.pick(progress[u.Status]), g.pick(scopes), longTime(u.At.Add(time.Hour).Truncate(30*time.Minute)))
 		}
-		u.text = b.String()
+		u.Text = b.String()
 	}
 }
 
-func scLongTime(t time.Time) string {
+func longTime(t time.Time) string {
 	return t.UTC().Format("Monday, January 2, 2006, at 3:04 PM UTC")
 }
 
-var scIncidentTitles = []string{
+var incidentTitles = []string{
 	"Users may be unable to access {feature} in {workload}",
 	"Some users may experience delays when using {feature}",
 	"Users may see errors when attempting to use {feature}",
@@ -566,20 +592,20 @@ var scIncidentTitles = []string{
 	"Users may be unable to load {feature} through the desktop client",
 }
 
-var scImpacts = []string{
+var impacts = []string{
 	"Users may be unable to access {feature}.",
 	"Users may experience delays or failures when using {feature}.",
 	"Admins may be unable to view or change {feature} settings in {workload}.",
 	"Users may see an error when they open {feature}.",
 }
 
-var scScopes = []string{
+var scopes = []string{
 	"This issue could potentially affect any of your users attempting to use the affected feature.",
 	"Impact is specific to a subset of users who are served through the affected infrastructure.",
 	"Your organization is affected by this event, and some users are affected.",
 }
 
-var scProgress = map[string][]string{
+var progress = map[string][]string{
 	"Investigating": {
 		"We're investigating a potential issue and checking for impact to your organization. We'll provide an update within 30 minutes.",
 		"We're reviewing service monitoring telemetry to isolate the source of the issue.",
@@ -604,38 +630,38 @@ var scProgress = map[string][]string{
 	},
 }
 
-var scFinal = map[string]string{
+var final = map[string]string{
 	"ServiceRestored": "We've confirmed that the deployed fix has resolved impact.",
 	"FalsePositive":   "After investigation, we determined that the service was not impacted; this alert was a false positive.",
 }
 
-var scRootCauses = []string{
+var rootCauses = []string{
 	"A recent change to our service infrastructure caused a subset of requests to fail.",
 	"A section of infrastructure was performing below acceptable thresholds, causing delays.",
 	"A configuration problem in a recent update caused the feature to stop responding.",
 	"An unexpected increase in traffic exhausted resources on a portion of the infrastructure.",
 }
 
-var scPostTopics = []string{
+var postTopics = []string{
 	"updated meeting recap experience", "retirement of legacy connectors", "new admin reports for usage",
 	"changes to external sharing defaults", "sensitivity labels for files", "improved search results",
 	"new retention policy settings", "mobile app sign-in improvements", "updated storage limits",
 	"end of support for an older client version",
 }
 
-var scPostIntros = []string{
+var postIntros = []string{
 	"We're rolling out an update that improves this experience for your users.",
 	"We're making a change to simplify how admins manage this setting.",
 	"As part of our ongoing commitment to security, we're retiring an older capability.",
 }
 
-var scPostEffects = []string{
+var postEffects = []string{
 	"Users will see the new experience automatically; there are no admin controls for this change.",
 	"Admins can manage this feature in the admin center. The default setting will be on.",
 	"If your organization relies on the retiring capability, users will no longer be able to use it after the date above.",
 }
 
-var scPostPrepare = []string{
+var postPrepare = []string{
 	"You may want to notify your users about this change and update your training and documentation as appropriate.",
 	"No action is required. Review the setting if you want to change the default.",
 	"Review your configuration before the date above and move to the replacement capability.",
