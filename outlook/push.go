@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // OData types of push notifications.
@@ -78,6 +80,23 @@ type PushSubscription struct {
 	// rejects notifications without it. The service does not return it when
 	// the subscription is read.
 	ClientState string `json:"ClientState,omitempty"`
+	// Extra holds the properties the service sent that PushSubscription has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type pushSubscriptionFields PushSubscription
+
+// UnmarshalJSON decodes the PushSubscription, keeping unknown properties in Extra.
+func (s *PushSubscription) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*pushSubscriptionFields)(s), &s.Extra, &s.null)
+}
+
+// MarshalJSON encodes the PushSubscription and the properties in Extra.
+func (s PushSubscription) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*pushSubscriptionFields)(&s), s.Extra, &s.null)
 }
 
 // ChangeTypes returns the subscription's change types one by one.
@@ -216,6 +235,23 @@ type Notification struct {
 	// ResourceData is the changed item's identity as sent ("@odata.type",
 	// "@odata.id", "@odata.etag", "Id").
 	ResourceData json.RawMessage `json:"ResourceData,omitempty"`
+	// Extra holds the properties the service sent that Notification has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type notificationFields Notification
+
+// UnmarshalJSON decodes the Notification, keeping unknown properties in Extra.
+func (n *Notification) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*notificationFields)(n), &n.Extra, &n.null)
+}
+
+// MarshalJSON encodes the Notification and the properties in Extra.
+func (n Notification) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*notificationFields)(&n), n.Extra, &n.null)
 }
 
 // ResourceID returns the Id in ResourceData ("" when absent).

@@ -1,0 +1,352 @@
+// Package jsonx decodes JSON objects into Go structs and encodes them back
+// without losing the members a struct has no field for.
+//
+// A model keeps such members in an Extra map and gets two short methods
+// that call Unmarshal and Marshal with a defined copy of itself (the copy
+// has no methods, so encoding/json does the known fields without recursing
+// into the model's own methods):
+//
+//	type Recipient struct {
+//		EmailAddress EmailAddress              `json:"EmailAddress"`
+//		Extra        map[string]json.RawMessage `json:"-"`
+//		null         bool
+//	}
+//
+//	type recipientJSON Recipient
+//
+//	func (r *Recipient) UnmarshalJSON(b []byte) error {
+//		return jsonx.Unmarshal(b, (*recipientJSON)(r), &r.Extra, &r.null)
+//	}
+//
+//	func (r Recipient) MarshalJSON() ([]byte, error) {
+//		return jsonx.Marshal((*recipientJSON)(&r), r.Extra, &r.null)
+//	}
+//
+// Which member names are known is read from the struct's json tags (and
+// the fields of embedded structs, as encoding/json does), computed once per
+// type. A member is known when its name equals a known name exactly or,
+// as encoding/json matches names, case-insensitively. Nothing is assumed
+// about the casing of names beyond the tags.
+//
+// The null flag remembers that the value was the JSON literal null (an
+// element of a collection, typically): such a value marshals back to null
+// as long as it is still the zero value.
+package jsonx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// fieldSet holds the member names a struct type decodes into.
+type fieldSet struct {
+	exact map[string]struct{}
+	names []string
+}
+
+// has reports whether the member name (raw JSON string contents without
+// escapes) is a known one.
+func (fs *fieldSet) has(name []byte) bool {
+	if _, ok := fs.exact[string(name)]; ok { // no allocation
+		return true
+	}
+	for _, n := range fs.names {
+		if len(n) == len(name) && bytes.EqualFold([]byte(n), name) {
+			return true
+		}
+	}
+	// encoding/json folds a few non-ASCII letters onto ASCII ones
+	// (the Kelvin sign, the long s), changing the length.
+	if !isASCII(name) {
+		s := string(name)
+		for _, n := range fs.names {
+			if strings.EqualFold(n, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+var fieldSets sync.Map // reflect.Type → *fieldSet
+
+// fieldsOf returns the known member names of struct type t.
+func fieldsOf(t reflect.Type) *fieldSet {
+	if fs, ok := fieldSets.Load(t); ok {
+		return fs.(*fieldSet)
+	}
+	fs := &fieldSet{exact: map[string]struct{}{}}
+	collect(t, fs, map[reflect.Type]bool{})
+	actual, _ := fieldSets.LoadOrStore(t, fs)
+	return actual.(*fieldSet)
+}
+
+// collect adds the member names of struct type t, descending into
+// embedded structs the way encoding/json promotes their fields.
+func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
+	if visiting[t] {
+		return
+	}
+	visiting[t] = true
+	defer delete(visiting, t)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				collect(ft, fs, visiting)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if _, dup := fs.exact[name]; !dup {
+			fs.exact[name] = struct{}{}
+			fs.names = append(fs.names, name)
+		}
+	}
+}
+
+// isNull reports whether data is the JSON literal null.
+func isNull(data []byte) bool {
+	return string(bytes.TrimSpace(data)) == "null"
+}
+
+// Unmarshal decodes the JSON object data into v, a pointer to a struct
+// type without JSON methods of its own, and stores the members v has no
+// field for in *extra (nil when there are none), as received. When data is
+// null, v and *extra are left alone and *null is set.
+func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null *bool) error {
+	if isNull(data) {
+		*null = true
+		return nil
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return err
+	}
+	*null = false
+	*extra = nil
+	fs := fieldsOf(reflect.TypeFor[T]())
+	return eachMember(data, func(name []byte, escaped bool, value []byte) error {
+		if escaped {
+			var s string
+			if err := json.Unmarshal(name, &s); err != nil {
+				return err
+			}
+			name = []byte(s)
+		} else {
+			name = name[1 : len(name)-1]
+		}
+		if fs.has(name) {
+			return nil
+		}
+		if *extra == nil {
+			*extra = make(map[string]json.RawMessage)
+		}
+		(*extra)[string(name)] = bytes.Clone(value)
+		return nil
+	})
+}
+
+// Marshal encodes v, a pointer to a struct type without JSON methods of
+// its own, followed by the members of extra (sorted by name) whose names
+// v has no field for. It writes null when *null is set and v is otherwise
+// the zero value; it may clear *null, so pass a copy's flag.
+func Marshal[T any](v *T, extra map[string]json.RawMessage, null *bool) ([]byte, error) {
+	if *null {
+		*null = false
+		if reflect.ValueOf(v).Elem().IsZero() && len(extra) == 0 {
+			return []byte("null"), nil
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, fmt.Errorf("jsonx: %s does not encode as a JSON object", reflect.TypeFor[T]())
+	}
+	fs := fieldsOf(reflect.TypeFor[T]())
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		if !fs.has([]byte(k)) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	b = b[:len(b)-1]
+	for _, k := range keys {
+		raw := extra[k]
+		if len(raw) == 0 {
+			raw = json.RawMessage("null")
+		} else if !json.Valid(raw) {
+			return nil, fmt.Errorf("jsonx: extra member %q is not valid JSON", k)
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		kb, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, kb...)
+		b = append(b, ':')
+		b = append(b, raw...)
+	}
+	return append(b, '}'), nil
+}
+
+var errSyntax = errors.New("jsonx: malformed JSON object")
+
+// eachMember calls fn with each member of the JSON object data, which must
+// be valid JSON: the name with its quotes (escaped reports a backslash in
+// it) and the raw value.
+func eachMember(data []byte, fn func(name []byte, escaped bool, value []byte) error) error {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return errSyntax
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return nil
+	}
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return errSyntax
+		}
+		end, escaped, ok := skipString(data, i)
+		if !ok {
+			return errSyntax
+		}
+		name := data[i:end]
+		i = skipSpace(data, end)
+		if i >= len(data) || data[i] != ':' {
+			return errSyntax
+		}
+		i = skipSpace(data, i+1)
+		vend, ok := skipValue(data, i)
+		if !ok {
+			return errSyntax
+		}
+		if err := fn(name, escaped, data[i:vend]); err != nil {
+			return err
+		}
+		i = skipSpace(data, vend)
+		if i >= len(data) {
+			return errSyntax
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case '}':
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at data[i] (a
+// quote) and whether it holds a backslash.
+func skipString(data []byte, i int) (end int, escaped, ok bool) {
+	i++
+	for {
+		j := bytes.IndexAny(data[i:], `"\`)
+		if j < 0 {
+			return 0, false, false
+		}
+		i += j
+		if data[i] == '"' {
+			return i + 1, escaped, true
+		}
+		escaped = true
+		i += 2 // the backslash and the escaped byte
+		if i > len(data) {
+			return 0, false, false
+		}
+	}
+}
+
+// skipValue returns the index after the value starting at data[i].
+func skipValue(data []byte, i int) (int, bool) {
+	if i >= len(data) {
+		return 0, false
+	}
+	switch data[i] {
+	case '"':
+		end, _, ok := skipString(data, i)
+		return end, ok
+	case '{', '[':
+		depth := 0
+		for i < len(data) {
+			switch data[i] {
+			case '"':
+				end, _, ok := skipString(data, i)
+				if !ok {
+					return 0, false
+				}
+				i = end
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, true
+				}
+			}
+			i++
+		}
+		return 0, false
+	default: // number, true, false, null
+		j := i
+		for j < len(data) {
+			switch data[j] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return j, j > i
+			}
+			j++
+		}
+		return j, j > i
+	}
+}

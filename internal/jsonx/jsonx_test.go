@@ -1,0 +1,212 @@
+package jsonx
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type inner struct {
+	Name  string                     `json:"Name,omitempty"`
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type innerFields inner
+
+func (i *inner) UnmarshalJSON(b []byte) error {
+	return Unmarshal(b, (*innerFields)(i), &i.Extra, &i.null)
+}
+
+func (i inner) MarshalJSON() ([]byte, error) {
+	return Marshal((*innerFields)(&i), i.Extra, &i.null)
+}
+
+type base struct {
+	ID string `json:"Id,omitempty"`
+}
+
+type outer struct {
+	base
+	ODataID string                     `json:"@odata.id,omitempty"`
+	Subject string                     `json:"Subject,omitempty"`
+	From    *inner                     `json:"From,omitempty"`
+	To      []inner                    `json:"To,omitempty"`
+	Skipped string                     `json:"-"`
+	Plain   int                        // no tag: the field name
+	Extra   map[string]json.RawMessage `json:"-"`
+	null    bool
+}
+
+type outerFields outer
+
+func (o *outer) UnmarshalJSON(b []byte) error {
+	return Unmarshal(b, (*outerFields)(o), &o.Extra, &o.null)
+}
+
+func (o outer) MarshalJSON() ([]byte, error) {
+	return Marshal((*outerFields)(&o), o.Extra, &o.null)
+}
+
+func TestUnmarshalKeepsUnknownMembers(t *testing.T) {
+	t.Parallel()
+	in := `{ "@odata.context" : "ctx", "@odata.id":"x", "Id":"1", "subject":"case-insensitive",
+		"Skipped":"unknown: the field is json:\"-\"", "Plain":3,
+		"New":{"a":[1,{"b":"}]\"{["}],"c":null}, "Fl\u0061g":true, "Odd\"Name":-1.5e3,
+		"From":{"Name":"A","@odata.type":"#X"}, "To":[null,{"Name":"B"},{"Other":false}]}`
+	var o outer
+	require.NoError(t, json.Unmarshal([]byte(in), &o))
+	assert.Equal(t, "1", o.ID)
+	assert.Equal(t, "x", o.ODataID)
+	assert.Equal(t, "case-insensitive", o.Subject)
+	assert.Equal(t, 3, o.Plain)
+	assert.Empty(t, o.Skipped)
+	assert.Equal(t, map[string]json.RawMessage{
+		"@odata.context": json.RawMessage(`"ctx"`),
+		"Skipped":        json.RawMessage(`"unknown: the field is json:\"-\""`),
+		"New":            json.RawMessage(`{"a":[1,{"b":"}]\"{["}],"c":null}`),
+		"Flag":           json.RawMessage(`true`),
+		`Odd"Name`:       json.RawMessage(`-1.5e3`),
+	}, o.Extra)
+	assert.Equal(t, map[string]json.RawMessage{"@odata.type": json.RawMessage(`"#X"`)}, o.From.Extra)
+	require.Len(t, o.To, 3)
+	assert.True(t, o.To[0].null)
+	assert.Nil(t, o.To[1].Extra)
+	assert.Equal(t, map[string]json.RawMessage{"Other": json.RawMessage(`false`)}, o.To[2].Extra)
+
+	out, err := json.Marshal(o)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"@odata.context":"ctx","@odata.id":"x","Id":"1","Subject":"case-insensitive",
+		"Skipped":"unknown: the field is json:\"-\"","Plain":3,
+		"New":{"a":[1,{"b":"}]\"{["}],"c":null},"Flag":true,"Odd\"Name":-1.5e3,
+		"From":{"Name":"A","@odata.type":"#X"},"To":[null,{"Name":"B"},{"Other":false}]}`, string(out))
+}
+
+func TestUnmarshalCopiesValues(t *testing.T) {
+	t.Parallel()
+	buf := []byte(`{"New":"value"}`)
+	var o outer
+	require.NoError(t, json.Unmarshal(buf, &o))
+	copy(buf, `{"New":"XXXXX"}`)
+	assert.Equal(t, `"value"`, string(o.Extra["New"]), "Extra must not alias the input")
+}
+
+func TestUnmarshalReplacesExtra(t *testing.T) {
+	t.Parallel()
+	var o outer
+	require.NoError(t, json.Unmarshal([]byte(`{"A":1}`), &o))
+	require.NoError(t, json.Unmarshal([]byte(`{"Subject":"s"}`), &o))
+	assert.Nil(t, o.Extra, "members of an earlier decode do not linger")
+}
+
+func TestUnmarshalErrors(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{`[1]`, `"s"`, `{"Subject":1}`, `{"A":}`, `{`, `{"From":[]}`} {
+		var o outer
+		assert.Error(t, json.Unmarshal([]byte(in), &o), in)
+	}
+	// Direct calls with data encoding/json did not validate first.
+	var o outer
+	assert.Error(t, o.UnmarshalJSON([]byte(`{"A":1`)))
+	assert.Error(t, o.UnmarshalJSON([]byte(``)))
+}
+
+func TestNullStaysNullUntilSet(t *testing.T) {
+	t.Parallel()
+	var list []inner
+	require.NoError(t, json.Unmarshal([]byte(`[null,{"Name":"x"}]`), &list))
+	out, err := json.Marshal(list)
+	require.NoError(t, err)
+	assert.JSONEq(t, `[null,{"Name":"x"}]`, string(out))
+
+	list[0].Name = "now set"
+	out, err = json.Marshal(list)
+	require.NoError(t, err)
+	assert.JSONEq(t, `[{"Name":"now set"},{"Name":"x"}]`, string(out))
+	assert.True(t, list[0].null, "marshalling does not change the value")
+
+	var zero inner
+	out, err = json.Marshal(zero)
+	require.NoError(t, err)
+	assert.Equal(t, `{}`, string(out), "a value never decoded from null is an object")
+}
+
+func TestMarshalExtra(t *testing.T) {
+	t.Parallel()
+	o := outer{Subject: "s", Extra: map[string]json.RawMessage{
+		"Zeta": json.RawMessage(`1`), "Alpha": json.RawMessage(`[true]`), "Nil": nil,
+		"subject": json.RawMessage(`"typed fields win"`), "<tag>": json.RawMessage(`"x"`),
+	}}
+	out, err := json.Marshal(o)
+	require.NoError(t, err)
+	assert.Equal(t, `{"Subject":"s","Plain":0,"\u003ctag\u003e":"x","Alpha":[true],"Nil":null,"Zeta":1}`, string(out))
+
+	empty := inner{Extra: map[string]json.RawMessage{"Only": json.RawMessage(`{}`)}}
+	out, err = json.Marshal(empty)
+	require.NoError(t, err)
+	assert.Equal(t, `{"Only":{}}`, string(out))
+
+	bad := inner{Extra: map[string]json.RawMessage{"Bad": json.RawMessage(`{`)}}
+	_, err = bad.MarshalJSON()
+	assert.ErrorContains(t, err, `"Bad" is not valid JSON`)
+}
+
+func TestFieldSetFolding(t *testing.T) {
+	t.Parallel()
+	fs := &fieldSet{exact: map[string]struct{}{}}
+	collect(reflect.TypeFor[outerFields](), fs, map[reflect.Type]bool{})
+	for _, n := range []string{"Id", "id", "ID", "@odata.id", "@ODATA.ID", "Subject", "Plain", "From", "To"} {
+		assert.True(t, fs.has([]byte(n)), n)
+	}
+	for _, n := range []string{"Extra", "null", "Skipped", "base", "Subjects", ""} {
+		assert.False(t, fs.has([]byte(n)), n)
+	}
+	// encoding/json folds the Kelvin sign onto k; so does the field set.
+	fsK := &fieldSet{exact: map[string]struct{}{"Kind": {}}, names: []string{"Kind"}}
+	assert.True(t, fsK.has([]byte("\u212aind")))
+}
+
+// FuzzRoundTrip checks that any JSON object survives a decode and encode:
+// the same members with the same values (typed fields normalised by their
+// types aside).
+func FuzzRoundTrip(f *testing.F) {
+	for _, s := range []string{`{}`, `{"A":1}`, `{"Subject":"x","New":[null,{"b":"\""}]}`, `{"To":[null,{"N":1}],"From":{"x":{}}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var want map[string]any
+		if json.Unmarshal(in, &want) != nil || want == nil {
+			return
+		}
+		var o outer
+		if json.Unmarshal(in, &o) != nil {
+			return // a known member of the wrong type: an error, not a loss
+		}
+		out, err := json.Marshal(o)
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("output is not an object: %s", out)
+		}
+		fs := fieldsOf(reflect.TypeFor[outerFields]())
+		for k, v := range want {
+			if fs.has([]byte(k)) {
+				continue // typed: normalised by the field's type
+			}
+			gv, ok := got[k]
+			if !ok {
+				t.Fatalf("member %q lost: in %s out %s", k, in, out)
+			}
+			wb, _ := json.Marshal(v)
+			gb, _ := json.Marshal(gv)
+			if string(wb) != string(gb) {
+				t.Fatalf("member %q changed: %s → %s", k, wb, gb)
+			}
+		}
+	})
+}
