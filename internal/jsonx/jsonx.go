@@ -47,32 +47,41 @@ import (
 
 // fieldSet holds the member names a struct type decodes into.
 type fieldSet struct {
-	exact map[string]struct{}
+	exact map[string]int // name → index into names
 	names []string
+	// flat reports that every field is a direct field of string kind, which
+	// Unmarshal decodes itself; fields[i] is then the struct field index
+	// of names[i].
+	flat   bool
+	fields []int
 }
 
 // has reports whether the member name (raw JSON string contents without
 // escapes) is a known one.
-func (fs *fieldSet) has(name []byte) bool {
-	if _, ok := fs.exact[string(name)]; ok { // no allocation
-		return true
+func (fs *fieldSet) has(name []byte) bool { return fs.lookup(name) >= 0 }
+
+// lookup returns the index into names of the member name, matched as
+// encoding/json matches names, or -1.
+func (fs *fieldSet) lookup(name []byte) int {
+	if i, ok := fs.exact[string(name)]; ok { // no allocation
+		return i
 	}
-	for _, n := range fs.names {
+	for i, n := range fs.names {
 		if len(n) == len(name) && bytes.EqualFold([]byte(n), name) {
-			return true
+			return i
 		}
 	}
 	// encoding/json folds a few non-ASCII letters onto ASCII ones
 	// (the Kelvin sign, the long s), changing the length.
 	if !isASCII(name) {
 		s := string(name)
-		for _, n := range fs.names {
+		for i, n := range fs.names {
 			if strings.EqualFold(n, s) {
-				return true
+				return i
 			}
 		}
 	}
-	return false
+	return -1
 }
 
 func isASCII(b []byte) bool {
@@ -91,7 +100,7 @@ func fieldsOf(t reflect.Type) *fieldSet {
 	if fs, ok := fieldSets.Load(t); ok {
 		return fs.(*fieldSet)
 	}
-	fs := &fieldSet{exact: map[string]struct{}{}}
+	fs := &fieldSet{exact: map[string]int{}, flat: true}
 	collect(t, fs, map[reflect.Type]bool{})
 	actual, _ := fieldSets.LoadOrStore(t, fs)
 	return actual.(*fieldSet)
@@ -111,13 +120,14 @@ func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
 		if tag == "-" {
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" {
 			ft := f.Type
 			if ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
 			if ft.Kind() == reflect.Struct {
+				fs.flat = false
 				collect(ft, fs, visiting)
 				continue
 			}
@@ -128,9 +138,13 @@ func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
 		if name == "" {
 			name = f.Name
 		}
+		if f.Anonymous || f.Type.Kind() != reflect.String || strings.Contains(opts, "string") {
+			fs.flat = false
+		}
 		if _, dup := fs.exact[name]; !dup {
-			fs.exact[name] = struct{}{}
+			fs.exact[name] = len(fs.names)
 			fs.names = append(fs.names, name)
+			fs.fields = append(fs.fields, i)
 		}
 	}
 }
@@ -149,13 +163,23 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 		*null = true
 		return nil
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	fs := fieldsOf(reflect.TypeFor[T]())
+	var rv reflect.Value
+	if fs.flat && json.Valid(data) {
+		// Only string fields: decode them here rather than through
+		// encoding/json, which would allocate and scan the object again.
+		rv = reflect.ValueOf(v).Elem()
+	} else if err := json.Unmarshal(data, v); err != nil {
 		return err
 	}
 	*null = false
 	*extra = nil
-	fs := fieldsOf(reflect.TypeFor[T]())
-	return eachMember(data, func(name []byte, escaped bool, value []byte) error {
+	sc := memberScanner{data: data}
+	for {
+		name, escaped, value, ok := sc.next()
+		if !ok {
+			return sc.err
+		}
 		if escaped {
 			var s string
 			if err := json.Unmarshal(name, &s); err != nil {
@@ -165,15 +189,45 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 		} else {
 			name = name[1 : len(name)-1]
 		}
-		if fs.has(name) {
-			return nil
+		if i := fs.lookup(name); i >= 0 {
+			if rv.IsValid() {
+				if err := setString(rv.Field(fs.fields[i]), value); err != nil {
+					// Not a string: let encoding/json report it as it would.
+					*extra = nil
+					return json.Unmarshal(data, v)
+				}
+			}
+			continue
 		}
 		if *extra == nil {
 			*extra = make(map[string]json.RawMessage)
 		}
 		(*extra)[string(name)] = bytes.Clone(value)
+	}
+}
+
+var errNotString = errors.New("jsonx: not a string")
+
+// setString stores the JSON value raw, a string or null (which leaves f
+// alone, as encoding/json does), in the string-kind field f.
+func setString(f reflect.Value, raw []byte) error {
+	switch {
+	case string(raw) == "null":
 		return nil
-	})
+	case len(raw) < 2 || raw[0] != '"':
+		return errNotString
+	}
+	body := raw[1 : len(raw)-1]
+	if bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
+		f.SetString(string(body))
+		return nil
+	}
+	var s string // escapes, or invalid UTF-8 that encoding/json replaces
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return err
+	}
+	f.SetString(s)
+	return nil
 }
 
 // Marshal encodes v, a pointer to a struct type without JSON methods of
@@ -226,52 +280,67 @@ func Marshal[T any](v *T, extra map[string]json.RawMessage, null *bool) ([]byte,
 
 var errSyntax = errors.New("jsonx: malformed JSON object")
 
-// eachMember calls fn with each member of the JSON object data, which must
-// be valid JSON: the name with its quotes (escaped reports a backslash in
-// it) and the raw value.
-func eachMember(data []byte, fn func(name []byte, escaped bool, value []byte) error) error {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return errSyntax
-	}
-	i = skipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		return nil
-	}
-	for {
-		if i >= len(data) || data[i] != '"' {
-			return errSyntax
+// memberScanner walks the members of a JSON object, which must be valid
+// JSON (anything else ends the walk with errSyntax).
+type memberScanner struct {
+	data    []byte
+	i       int
+	started bool
+	err     error
+}
+
+// next returns the next member: its name with the quotes (escaped reports
+// a backslash in it) and its raw value. ok is false at the end of the
+// object or on an error (then err is set).
+func (s *memberScanner) next() (name []byte, escaped bool, value []byte, ok bool) {
+	data, i := s.data, s.i
+	if !s.started {
+		s.started = true
+		i = skipSpace(data, 0)
+		if i >= len(data) || data[i] != '{' {
+			return s.fail()
 		}
-		end, escaped, ok := skipString(data, i)
-		if !ok {
-			return errSyntax
+		if i = skipSpace(data, i+1); i < len(data) && data[i] == '}' {
+			return nil, false, nil, false
 		}
-		name := data[i:end]
-		i = skipSpace(data, end)
-		if i >= len(data) || data[i] != ':' {
-			return errSyntax
-		}
-		i = skipSpace(data, i+1)
-		vend, ok := skipValue(data, i)
-		if !ok {
-			return errSyntax
-		}
-		if err := fn(name, escaped, data[i:vend]); err != nil {
-			return err
-		}
-		i = skipSpace(data, vend)
+	} else {
+		i = skipSpace(data, i)
 		if i >= len(data) {
-			return errSyntax
+			return s.fail()
 		}
 		switch data[i] {
 		case ',':
 			i = skipSpace(data, i+1)
 		case '}':
-			return nil
+			return nil, false, nil, false
 		default:
-			return errSyntax
+			return s.fail()
 		}
 	}
+	if i >= len(data) || data[i] != '"' {
+		return s.fail()
+	}
+	end, escaped, ok := skipString(data, i)
+	if !ok {
+		return s.fail()
+	}
+	name = data[i:end]
+	i = skipSpace(data, end)
+	if i >= len(data) || data[i] != ':' {
+		return s.fail()
+	}
+	i = skipSpace(data, i+1)
+	vend, ok := skipValue(data, i)
+	if !ok {
+		return s.fail()
+	}
+	s.i = vend
+	return name, escaped, data[i:vend], true
+}
+
+func (s *memberScanner) fail() ([]byte, bool, []byte, bool) {
+	s.err = errSyntax
+	return nil, false, nil, false
 }
 
 func skipSpace(data []byte, i int) int {

@@ -156,7 +156,7 @@ func TestMarshalExtra(t *testing.T) {
 
 func TestFieldSetFolding(t *testing.T) {
 	t.Parallel()
-	fs := &fieldSet{exact: map[string]struct{}{}}
+	fs := &fieldSet{exact: map[string]int{}}
 	collect(reflect.TypeFor[outerFields](), fs, map[reflect.Type]bool{})
 	for _, n := range []string{"Id", "id", "ID", "@odata.id", "@ODATA.ID", "Subject", "Plain", "From", "To"} {
 		assert.True(t, fs.has([]byte(n)), n)
@@ -165,7 +165,7 @@ func TestFieldSetFolding(t *testing.T) {
 		assert.False(t, fs.has([]byte(n)), n)
 	}
 	// encoding/json folds the Kelvin sign onto k; so does the field set.
-	fsK := &fieldSet{exact: map[string]struct{}{"Kind": {}}, names: []string{"Kind"}}
+	fsK := &fieldSet{exact: map[string]int{"Kind": 0}, names: []string{"Kind"}}
 	assert.True(t, fsK.has([]byte("\u212aind")))
 }
 
@@ -207,6 +207,68 @@ func FuzzRoundTrip(f *testing.F) {
 			if string(wb) != string(gb) {
 				t.Fatalf("member %q changed: %s → %s", k, wb, gb)
 			}
+		}
+	})
+}
+
+type enum string
+
+// flat has string fields only: Unmarshal decodes it without encoding/json.
+type flat struct {
+	A     string                     `json:"A,omitempty"`
+	B     enum                       `json:"b"`
+	C     string                     // no tag
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type flatFields flat
+
+func (f *flat) UnmarshalJSON(b []byte) error {
+	return Unmarshal(b, (*flatFields)(f), &f.Extra, &f.null)
+}
+
+// flatPlain is flat as encoding/json alone decodes it.
+type flatPlain struct {
+	A string `json:"A,omitempty"`
+	B enum   `json:"b"`
+	C string
+}
+
+func TestFlatDecoding(t *testing.T) {
+	t.Parallel()
+	require.True(t, fieldsOf(reflect.TypeFor[flatFields]()).flat)
+	require.False(t, fieldsOf(reflect.TypeFor[outerFields]()).flat)
+	var f flat
+	require.NoError(t, json.Unmarshal([]byte("{\"a\":\"x\\u00e9\\n\",\"B\":\"e\",\"C\":null,\"c\":\"\xff\",\"D\":[1]}"), &f))
+	assert.Equal(t, "x\u00e9\n", f.A)
+	assert.Equal(t, enum("e"), f.B)
+	assert.Equal(t, "\ufffd", f.C, "invalid UTF-8 is replaced, as encoding/json does")
+	assert.Equal(t, map[string]json.RawMessage{"D": json.RawMessage(`[1]`)}, f.Extra)
+
+	var bad flat
+	err := json.Unmarshal([]byte(`{"A":1}`), &bad)
+	var typeErr *json.UnmarshalTypeError
+	require.ErrorAs(t, err, &typeErr, "the error encoding/json gives")
+	assert.Error(t, bad.UnmarshalJSON([]byte(`{"A":"x"`)))
+}
+
+// FuzzFlatMatchesEncodingJSON checks that the string-only fast path
+// decodes exactly what encoding/json decodes, and fails when it fails.
+func FuzzFlatMatchesEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{"A":"x","b":"y","C":"z"}`, `{"a":"\u00e9","B":null}`, `{"A":1}`, `{"A":"x","A":"y"}`, `null`, `[]`, `{"X":{"A":1}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var want flatPlain
+		wantErr := json.Unmarshal(in, &want)
+		var got flat
+		gotErr := json.Unmarshal(in, &got)
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Fatalf("%s: encoding/json: %v, jsonx: %v", in, wantErr, gotErr)
+		}
+		if wantErr == nil && (want.A != got.A || want.B != got.B || want.C != got.C) {
+			t.Fatalf("%s: encoding/json %+v, jsonx %+v", in, want, got)
 		}
 	})
 }
