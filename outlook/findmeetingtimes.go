@@ -50,6 +50,11 @@ func (r *FindMeetingTimesRequest) Validate() error {
 		}
 	}
 	if r.TimeConstraint != nil {
+		if d := r.TimeConstraint.ActivityDomain; d != "" {
+			if _, err := canonicalActivityDomain(d); err != nil {
+				return err
+			}
+		}
 		for i, s := range r.TimeConstraint.Timeslots {
 			start, err := s.Start.Time()
 			if err != nil {
@@ -65,6 +70,11 @@ func (r *FindMeetingTimesRequest) Validate() error {
 		}
 	}
 	return nil
+}
+
+// canonicalActivityDomain checks an ActivityDomain (in any case).
+func canonicalActivityDomain(d ActivityDomain) (ActivityDomain, error) {
+	return canonicalEnum("FindMeetingTimes: ActivityDomain", d, ActivityWork, ActivityPersonal, ActivityUnrestricted, ActivityUnknown)
 }
 
 // LocationConstraint is where a meeting may take place (complex type
@@ -276,6 +286,13 @@ func (s *CalendarService) FindMeetingTimes(ctx context.Context, req *FindMeeting
 	}
 	if err := req.Validate(); err != nil {
 		return nil, err
+	}
+	if tc := req.TimeConstraint; tc != nil && tc.ActivityDomain != "" {
+		canon := *req
+		c := *tc
+		c.ActivityDomain, _ = canonicalActivityDomain(tc.ActivityDomain) // validated above
+		canon.TimeConstraint = &c
+		req = &canon
 	}
 	out := new(MeetingTimeSuggestionsResult)
 	if _, err := s.mb.doJSON(ctx, &call{method: http.MethodPost, rel: "findmeetingtimes", json: req, idempotent: true, kind: kindWrite}, out); err != nil {

@@ -126,12 +126,8 @@ func (s *PushSubscription) validate() error {
 	if len(types) == 0 {
 		return errors.New("outlook: PushSubscription.ChangeType is empty (want e.g. \"Created, Updated, Deleted\")")
 	}
-	for _, t := range types {
-		switch t {
-		case ChangeCreated, ChangeUpdated, ChangeDeleted, ChangeMissed, ChangeAcknowledgment:
-		default:
-			return fmt.Errorf("outlook: PushSubscription.ChangeType: unknown change type %q", t)
-		}
+	if _, err := canonicalChangeTypes(types); err != nil {
+		return err
 	}
 	if len(s.ClientState) > MaxClientStateLen {
 		return fmt.Errorf("outlook: PushSubscription.ClientState is longer than %d characters", MaxClientStateLen)
@@ -140,6 +136,20 @@ func (s *PushSubscription) validate() error {
 		return errors.New("outlook: PushSubscription.ClientState holds a line break")
 	}
 	return nil
+}
+
+// canonicalChangeTypes returns the subscription's change types as the
+// service spells them (matched case-insensitively).
+func canonicalChangeTypes(types []ChangeType) (ChangeType, error) {
+	out := make([]ChangeType, len(types))
+	for i, t := range types {
+		var err error
+		if out[i], err = canonicalEnum("PushSubscription.ChangeType: change type", t,
+			ChangeCreated, ChangeUpdated, ChangeDeleted, ChangeMissed, ChangeAcknowledgment); err != nil {
+			return "", err
+		}
+	}
+	return JoinChangeTypes(out...), nil
 }
 
 // Subscriptions returns the push subscription API of the mailbox
@@ -167,6 +177,7 @@ func (s *PushSubscriptionsService) Create(ctx context.Context, sub *PushSubscrip
 		return nil, err
 	}
 	body := *sub
+	body.ChangeType, _ = canonicalChangeTypes(sub.ChangeTypes()) // validated above
 	body.ID, body.ODataID = "", ""
 	if body.ODataType == "" {
 		body.ODataType = ODataTypePushSubscription

@@ -162,8 +162,10 @@ type MessageOptions struct {
 	// EndTime is the upper bound of the messages' end: EndTime le ….
 	// Messages still open (no EndTime) never match.
 	EndTime time.Time
-	// MessageType restricts the result to one kind of message. It is sent
-	// as the enum literal the service requires:
+	// MessageType restricts the result to one kind of message: one of the
+	// MessageType constants, in any case ("messagecenter" works too); any
+	// other value is an error. It is sent as the enum literal the service
+	// requires:
 	// MessageType eq Microsoft.Office365ServiceComms.ExposedContracts.MessageType'MessageCenter'.
 	MessageType MessageType
 	// ID restricts the result to one message: Id eq 'EX213379'.
@@ -202,10 +204,11 @@ func (o *MessageOptions) query() (string, int, error) {
 		f.cmpTime("EndTime", "le", opts.EndTime)
 	}
 	if opts.MessageType != "" {
-		if err := checkEnumValue(string(opts.MessageType)); err != nil {
+		mt, err := canonicalMessageType(opts.MessageType)
+		if err != nil {
 			return "", 0, err
 		}
-		f = append(f, "MessageType eq "+messageTypeEnum+office365.QuoteString(string(opts.MessageType)))
+		f = append(f, "MessageType eq "+messageTypeEnum+office365.QuoteString(string(mt)))
 	}
 	if opts.ID != "" {
 		f.eq("Id", opts.ID)
@@ -320,11 +323,18 @@ func checkSelect(sel []string) error {
 	return nil
 }
 
-func checkEnumValue(s string) error {
-	if !isIdentifier(s) {
-		return fmt.Errorf("servicecomms: invalid MessageType %q (want an enum member name such as %q)", s, MessageTypeMessageCenter)
+// canonicalMessageType returns the service's literal for mt, matched
+// case-insensitively and ignoring spaces, hyphens and underscores
+// ("messagecenter", "Planned maintenance"). The service silently ignores a
+// filter on a value it does not know, so other values are an error.
+func canonicalMessageType(mt MessageType) (MessageType, error) {
+	known := []MessageType{MessageTypeIncident, MessageTypePlannedMaintenance, MessageTypeMessageCenter}
+	for _, k := range known {
+		if squash(string(mt)) == squash(string(k)) {
+			return k, nil
+		}
 	}
-	return nil
+	return "", fmt.Errorf("servicecomms: MessageOptions.MessageType %q is not one of %q, %q, %q", mt, known[0], known[1], known[2])
 }
 
 func isIdentifier(s string) bool {
