@@ -209,6 +209,12 @@ func TestModelsSendExtra(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `[{"EmailAddress":{"Address":"a@contoso.com"}}]`, string(b))
 
+	// Fields with their own decoding still use it: a lower-case body type
+	// is normalised.
+	var body outlook.ItemBody
+	require.NoError(t, json.Unmarshal([]byte(`{"ContentType":"html","Content":"<p>x</p>"}`), &body))
+	assert.Equal(t, outlook.BodyTypeHTML, body.ContentType)
+
 	// A location constraint item keeps both its own and Location's
 	// properties (it embeds Location).
 	item := outlook.LocationConstraintItem{Location: outlook.Location{DisplayName: "Room"}, ResolveAvailability: new(bool)}

@@ -35,6 +35,7 @@ package jsonx
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,11 +50,45 @@ import (
 type fieldSet struct {
 	exact map[string]int // name → index into names
 	names []string
-	// flat reports that every field is a direct field of string kind, which
-	// Unmarshal decodes itself; fields[i] is then the struct field index
-	// of names[i].
+	// flat reports that every field is a direct field Unmarshal decodes
+	// itself (see fieldKind); fields[i] and kinds[i] are then the struct
+	// field index and kind of names[i].
 	flat   bool
 	fields []int
+	kinds  []fieldKind
+}
+
+// fieldKind says how Unmarshal decodes a field without encoding/json.
+type fieldKind uint8
+
+const (
+	kindOther          fieldKind = iota // through encoding/json
+	kindString                          // a string kind without JSON or text methods
+	kindBool                            // a bool kind without JSON or text methods
+	kindUnmarshaler                     // a struct whose pointer is a json.Unmarshaler
+	kindPtrUnmarshaler                  // a pointer to such a struct
+)
+
+var (
+	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// kindOf returns how a field of type t is decoded.
+func kindOf(t reflect.Type) fieldKind {
+	pt := reflect.PointerTo(t)
+	hasMethods := pt.Implements(unmarshalerType) || pt.Implements(textUnmarshalerType)
+	switch {
+	case t.Kind() == reflect.String && !hasMethods:
+		return kindString
+	case t.Kind() == reflect.Bool && !hasMethods:
+		return kindBool
+	case t.Kind() == reflect.Struct && pt.Implements(unmarshalerType):
+		return kindUnmarshaler
+	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && t.Implements(unmarshalerType):
+		return kindPtrUnmarshaler
+	}
+	return kindOther
 }
 
 // has reports whether the member name (raw JSON string contents without
@@ -138,13 +173,15 @@ func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
 		if name == "" {
 			name = f.Name
 		}
-		if f.Anonymous || f.Type.Kind() != reflect.String || strings.Contains(opts, "string") {
+		kind := kindOf(f.Type)
+		if f.Anonymous || kind == kindOther || strings.Contains(opts, "string") {
 			fs.flat = false
 		}
 		if _, dup := fs.exact[name]; !dup {
 			fs.exact[name] = len(fs.names)
 			fs.names = append(fs.names, name)
 			fs.fields = append(fs.fields, i)
+			fs.kinds = append(fs.kinds, kind)
 		}
 	}
 }
@@ -165,9 +202,12 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 	}
 	fs := fieldsOf(reflect.TypeFor[T]())
 	var rv reflect.Value
-	if fs.flat && json.Valid(data) {
-		// Only string fields: decode them here rather than through
+	if fs.flat {
+		// Only fields decoded here (strings, booleans, models): skip
 		// encoding/json, which would allocate and scan the object again.
+		// As json.Unmarshaler documents, data is a valid JSON value
+		// (encoding/json checked it); the scan below still stops with an
+		// error, never a panic, on anything else.
 		rv = reflect.ValueOf(v).Elem()
 	} else if err := json.Unmarshal(data, v); err != nil {
 		return err
@@ -191,8 +231,8 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 		}
 		if i := fs.lookup(name); i >= 0 {
 			if rv.IsValid() {
-				if err := setString(rv.Field(fs.fields[i]), value); err != nil {
-					// Not a string: let encoding/json report it as it would.
+				if err := setField(rv.Field(fs.fields[i]), fs.kinds[i], value); err != nil {
+					// Let encoding/json decode (and report) it as it would.
 					*extra = nil
 					return json.Unmarshal(data, v)
 				}
@@ -206,7 +246,39 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 	}
 }
 
-var errNotString = errors.New("jsonx: not a string")
+var errKind = errors.New("jsonx: unexpected kind of value")
+
+// setField stores the JSON value raw in f as encoding/json would.
+func setField(f reflect.Value, kind fieldKind, raw []byte) error {
+	switch kind {
+	case kindString:
+		return setString(f, raw)
+	case kindBool:
+		switch string(raw) {
+		case "null":
+		case "true":
+			f.SetBool(true)
+		case "false":
+			f.SetBool(false)
+		default:
+			return errKind
+		}
+		return nil
+	case kindUnmarshaler:
+		// encoding/json hands null to a struct's UnmarshalJSON too.
+		return f.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw)
+	case kindPtrUnmarshaler:
+		if string(raw) == "null" {
+			f.SetZero()
+			return nil
+		}
+		if f.IsNil() {
+			f.Set(reflect.New(f.Type().Elem()))
+		}
+		return f.Interface().(json.Unmarshaler).UnmarshalJSON(raw)
+	}
+	return errKind
+}
 
 // setString stores the JSON value raw, a string or null (which leaves f
 // alone, as encoding/json does), in the string-kind field f.
@@ -215,7 +287,7 @@ func setString(f reflect.Value, raw []byte) error {
 	case string(raw) == "null":
 		return nil
 	case len(raw) < 2 || raw[0] != '"':
-		return errNotString
+		return errKind
 	}
 	body := raw[1 : len(raw)-1]
 	if bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
@@ -320,11 +392,12 @@ func (s *memberScanner) next() (name []byte, escaped bool, value []byte, ok bool
 	if i >= len(data) || data[i] != '"' {
 		return s.fail()
 	}
-	end, escaped, ok := skipString(data, i)
+	end, ok := skipString(data, i)
 	if !ok {
 		return s.fail()
 	}
 	name = data[i:end]
+	escaped = bytes.IndexByte(name, '\\') >= 0
 	i = skipSpace(data, end)
 	if i >= len(data) || data[i] != ':' {
 		return s.fail()
@@ -356,23 +429,25 @@ func skipSpace(data []byte, i int) int {
 }
 
 // skipString returns the index after the string starting at data[i] (a
-// quote) and whether it holds a backslash.
-func skipString(data []byte, i int) (end int, escaped, ok bool) {
-	i++
-	for {
-		j := bytes.IndexAny(data[i:], `"\`)
+// quote).
+func skipString(data []byte, i int) (end int, ok bool) {
+	start := i + 1
+	for i = start; ; {
+		// IndexByte is vectorised; a quote preceded by an odd number of
+		// backslashes is escaped.
+		j := bytes.IndexByte(data[i:], '"')
 		if j < 0 {
-			return 0, false, false
+			return 0, false
 		}
-		i += j
-		if data[i] == '"' {
-			return i + 1, escaped, true
+		q := i + j
+		n := 0
+		for k := q - 1; k >= start && data[k] == '\\'; k-- {
+			n++
 		}
-		escaped = true
-		i += 2 // the backslash and the escaped byte
-		if i > len(data) {
-			return 0, false, false
+		if n%2 == 0 {
+			return q + 1, true
 		}
+		i = q + 1
 	}
 }
 
@@ -383,14 +458,14 @@ func skipValue(data []byte, i int) (int, bool) {
 	}
 	switch data[i] {
 	case '"':
-		end, _, ok := skipString(data, i)
+		end, ok := skipString(data, i)
 		return end, ok
 	case '{', '[':
 		depth := 0
 		for i < len(data) {
 			switch data[i] {
 			case '"':
-				end, _, ok := skipString(data, i)
+				end, ok := skipString(data, i)
 				if !ok {
 					return 0, false
 				}

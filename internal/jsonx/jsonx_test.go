@@ -3,6 +3,7 @@ package jsonx
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -213,11 +214,26 @@ func FuzzRoundTrip(f *testing.F) {
 
 type enum string
 
-// flat has string fields only: Unmarshal decodes it without encoding/json.
+// upper has a method encoding/json must use.
+type upper string
+
+func (u *upper) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*u = upper(strings.ToUpper(s))
+	return nil
+}
+
+// flat has only fields Unmarshal decodes without encoding/json.
 type flat struct {
 	A     string                     `json:"A,omitempty"`
 	B     enum                       `json:"b"`
 	C     string                     // no tag
+	D     bool                       `json:"D"`
+	E     inner                      `json:"E"`
+	F     *inner                     `json:"F"`
 	Extra map[string]json.RawMessage `json:"-"`
 	null  bool
 }
@@ -233,6 +249,37 @@ type flatPlain struct {
 	A string `json:"A,omitempty"`
 	B enum   `json:"b"`
 	C string
+	D bool       `json:"D"`
+	E innerPlain `json:"E"`
+	F *innerPlain
+}
+
+type innerPlain struct {
+	Name string `json:"Name,omitempty"`
+}
+
+// withMethod has a field with its own UnmarshalJSON: not decoded here.
+type withMethod struct {
+	U upper `json:"U"`
+}
+
+func TestFieldKinds(t *testing.T) {
+	t.Parallel()
+	assert.False(t, fieldsOf(reflect.TypeFor[withMethod]()).flat, "a string type with methods goes through them")
+	for typ, want := range map[reflect.Type]fieldKind{
+		reflect.TypeFor[string]():     kindString,
+		reflect.TypeFor[enum]():       kindString,
+		reflect.TypeFor[upper]():      kindOther,
+		reflect.TypeFor[bool]():       kindBool,
+		reflect.TypeFor[*bool]():      kindOther,
+		reflect.TypeFor[inner]():      kindUnmarshaler,
+		reflect.TypeFor[*inner]():     kindPtrUnmarshaler,
+		reflect.TypeFor[[]inner]():    kindOther,
+		reflect.TypeFor[int]():        kindOther,
+		reflect.TypeFor[innerPlain](): kindOther,
+	} {
+		assert.Equal(t, want, kindOf(typ), typ.String())
+	}
 }
 
 func TestFlatDecoding(t *testing.T) {
@@ -240,11 +287,18 @@ func TestFlatDecoding(t *testing.T) {
 	require.True(t, fieldsOf(reflect.TypeFor[flatFields]()).flat)
 	require.False(t, fieldsOf(reflect.TypeFor[outerFields]()).flat)
 	var f flat
-	require.NoError(t, json.Unmarshal([]byte("{\"a\":\"x\\u00e9\\n\",\"B\":\"e\",\"C\":null,\"c\":\"\xff\",\"D\":[1]}"), &f))
+	require.NoError(t, json.Unmarshal([]byte("{\"a\":\"x\\u00e9\\n\",\"B\":\"e\",\"C\":null,\"c\":\"\xff\",\"G\":[1],\"d\":true,\"E\":{\"Name\":\"e\",\"X\":2},\"F\":{\"Name\":\"f\"}}"), &f))
 	assert.Equal(t, "x\u00e9\n", f.A)
 	assert.Equal(t, enum("e"), f.B)
 	assert.Equal(t, "\ufffd", f.C, "invalid UTF-8 is replaced, as encoding/json does")
-	assert.Equal(t, map[string]json.RawMessage{"D": json.RawMessage(`[1]`)}, f.Extra)
+	assert.Equal(t, map[string]json.RawMessage{"G": json.RawMessage(`[1]`)}, f.Extra)
+	assert.True(t, f.D)
+	assert.Equal(t, "e", f.E.Name)
+	assert.Equal(t, map[string]json.RawMessage{"X": json.RawMessage(`2`)}, f.E.Extra)
+	require.NotNil(t, f.F)
+	assert.Equal(t, "f", f.F.Name)
+	require.NoError(t, json.Unmarshal([]byte(`{"F":null}`), &f))
+	assert.Nil(t, f.F, "null clears a pointer, as encoding/json does")
 
 	var bad flat
 	err := json.Unmarshal([]byte(`{"A":1}`), &bad)
@@ -256,7 +310,7 @@ func TestFlatDecoding(t *testing.T) {
 // FuzzFlatMatchesEncodingJSON checks that the string-only fast path
 // decodes exactly what encoding/json decodes, and fails when it fails.
 func FuzzFlatMatchesEncodingJSON(f *testing.F) {
-	for _, s := range []string{`{"A":"x","b":"y","C":"z"}`, `{"a":"\u00e9","B":null}`, `{"A":1}`, `{"A":"x","A":"y"}`, `null`, `[]`, `{"X":{"A":1}}`} {
+	for _, s := range []string{`{"A":"x","b":"y","C":"z","D":true,"E":{"Name":"e"},"F":{"Name":"f","X":1}}`, `{"E":null,"F":null,"D":null}`, `{"E":1}`, `{"D":"true"}`, `{"a":"\u00e9","B":null}`, `{"A":1}`, `{"A":"x","A":"y"}`, `null`, `[]`, `{"X":{"A":1}}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
@@ -267,8 +321,23 @@ func FuzzFlatMatchesEncodingJSON(f *testing.F) {
 		if (wantErr == nil) != (gotErr == nil) {
 			t.Fatalf("%s: encoding/json: %v, jsonx: %v", in, wantErr, gotErr)
 		}
-		if wantErr == nil && (want.A != got.A || want.B != got.B || want.C != got.C) {
+		if wantErr == nil && (want.A != got.A || want.B != got.B || want.C != got.C || want.D != got.D ||
+			want.E.Name != got.E.Name || (want.F == nil) != (got.F == nil) || (want.F != nil && want.F.Name != got.F.Name)) {
 			t.Fatalf("%s: encoding/json %+v, jsonx %+v", in, want, got)
 		}
+	})
+}
+
+// FuzzDirectCall feeds arbitrary bytes to UnmarshalJSON called directly
+// (encoding/json would have rejected invalid ones first): never a panic.
+func FuzzDirectCall(f *testing.F) {
+	for _, s := range []string{`{"A":"x"`, `{"E":{"Name":}`, `{"A":"\`, `{`, `{"F":{"Name":"x"},"D":tru}`, `{"A":"x"}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var fl flat
+		_ = fl.UnmarshalJSON(in)
+		var o outer
+		_ = o.UnmarshalJSON(in)
 	})
 }
