@@ -12,14 +12,14 @@
 //		null         bool
 //	}
 //
-//	type recipientJSON Recipient
+//	type recipientFields Recipient
 //
 //	func (r *Recipient) UnmarshalJSON(b []byte) error {
-//		return jsonx.Unmarshal(b, (*recipientJSON)(r), &r.Extra, &r.null)
+//		return jsonx.Unmarshal(b, (*recipientFields)(r), &r.Extra, &r.null)
 //	}
 //
 //	func (r Recipient) MarshalJSON() ([]byte, error) {
-//		return jsonx.Marshal((*recipientJSON)(&r), r.Extra, &r.null)
+//		return jsonx.Marshal((*recipientFields)(&r), r.Extra, &r.null)
 //	}
 //
 // Which member names are known is read from the struct's json tags (and
