@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // Contact is a personal contact (entity Contact).
@@ -74,6 +76,23 @@ type Contact struct {
 	Extensions                    []json.RawMessage                   `json:"Extensions,omitempty"`
 	SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
 	MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	// Extra holds the properties the service sent that Contact has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type contactFields Contact
+
+// UnmarshalJSON decodes the Contact, keeping unknown properties in Extra.
+func (c *Contact) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*contactFields)(c), &c.Extra, &c.null)
+}
+
+// MarshalJSON encodes the Contact and the properties in Extra.
+func (c Contact) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*contactFields)(&c), c.Extra, &c.null)
 }
 
 // Phone is a phone number (beta).
@@ -82,6 +101,23 @@ type Phone struct {
 	Number   string    `json:"Number,omitempty"`
 	Region   string    `json:"Region,omitempty"`
 	Language string    `json:"Language,omitempty"`
+	// Extra holds the properties the service sent that Phone has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type phoneFields Phone
+
+// UnmarshalJSON decodes the Phone, keeping unknown properties in Extra.
+func (p *Phone) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*phoneFields)(p), &p.Extra, &p.null)
+}
+
+// MarshalJSON encodes the Phone and the properties in Extra.
+func (p Phone) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*phoneFields)(&p), p.Extra, &p.null)
 }
 
 // Website is a web site (beta).
@@ -89,6 +125,23 @@ type Website struct {
 	Type        WebsiteType `json:"Type,omitempty"`
 	Address     string      `json:"Address,omitempty"`
 	DisplayName string      `json:"DisplayName,omitempty"`
+	// Extra holds the properties the service sent that Website has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type websiteFields Website
+
+// UnmarshalJSON decodes the Website, keeping unknown properties in Extra.
+func (w *Website) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*websiteFields)(w), &w.Extra, &w.null)
+}
+
+// MarshalJSON encodes the Website and the properties in Extra.
+func (w Website) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*websiteFields)(&w), w.Extra, &w.null)
 }
 
 // ContactUpdate is the body of PATCH {root}/contacts/{id}: only the fields
@@ -144,6 +197,23 @@ type ContactFolder struct {
 	ChildFolders                  []ContactFolder                     `json:"ChildFolders,omitempty"`
 	SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
 	MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	// Extra holds the properties the service sent that ContactFolder has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type contactFolderFields ContactFolder
+
+// UnmarshalJSON decodes the ContactFolder, keeping unknown properties in Extra.
+func (c *ContactFolder) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*contactFolderFields)(c), &c.Extra, &c.null)
+}
+
+// MarshalJSON encodes the ContactFolder and the properties in Extra.
+func (c ContactFolder) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*contactFolderFields)(&c), c.Extra, &c.null)
 }
 
 // ContactFolderUpdate is the body of PATCH {root}/contactfolders/{id}.

@@ -79,6 +79,9 @@ func (o *ListOptions) query() (string, error) {
 	if o.Top < 0 || o.Skip < 0 {
 		return "", errors.New("outlook: ListOptions: negative Top or Skip")
 	}
+	if o.Search != "" && (o.Filter != "" || len(o.OrderBy) > 0) {
+		return "", errors.New("outlook: ListOptions: Search cannot be combined with Filter or OrderBy (the service refuses $search with $filter or $orderby; search results come newest first)")
+	}
 	return office365.Query{Select: o.Select, Filter: o.Filter, OrderBy: o.OrderBy, Expand: o.Expand,
 		Search: o.Search, Top: o.Top, Skip: o.Skip, Count: o.Count}.Encode(), nil
 }

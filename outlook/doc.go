@@ -66,6 +66,17 @@
 // …) built from Optional fields, which send only the properties being
 // changed and can send explicit nulls.
 //
+// Models keep what they do not know: every entity and complex type holds
+// the properties and annotations it has no field for ("@odata.context",
+// an attachment's "@odata.id", a property a newer service version sends)
+// in its Extra map, names and raw JSON values as received, and marshals
+// them back, so a property the service adds is reachable without a new
+// release of this package. An element of a collection that the service
+// sent as null stays null when marshalled, until a field of it is set.
+// Typed fields holding their zero value are not marshalled (zero means
+// "not set"), and a typed field wins over an Extra member of the same
+// name; clear Extra to send only the typed fields.
+//
 // # Authentication
 //
 // New takes an auth.Credential. Tokens are requested for
@@ -117,7 +128,9 @@
 // breaks. ListOptions.Top sets the page size, not the number of items a List
 // yields: break out of the loop to stop. ListPages variants yield whole pages (with @odata.count when
 // ListOptions.Count is set); FirstPage takes the first page of one. Count
-// methods use the /$count path segment.
+// methods use the /$count path segment. ListOptions.Search cannot be
+// combined with Filter or OrderBy (the service refuses it; search results
+// come newest first): such options fail before any request.
 //
 // Sync: Messages().InFolder(id).Delta, Folders().Delta, Contacts().Delta,
 // Tasks().InFolder(id).Delta, Tasks().Folders().Delta and
@@ -194,7 +207,10 @@
 // ApplicationThrottled, MailboxConcurrency, 503 ErrorServerBusy) and
 // IsMailboxNotEnabled (MailboxNotEnabledForRESTAPI /
 // MailboxNotSupportedForRESTAPI). Invalid arguments fail before any
-// request. Batched calls report ErrBatchNotSent, ErrBatchPartSkipped and
+// request; enum-valued arguments (a MailTipsType, a Focused Inbox
+// classification, a subscription's ChangeType, FindMeetingTimes'
+// ActivityDomain, Prefer.BodyContentType) are matched case-insensitively,
+// sent as the service spells them, and refused when unknown. Batched calls report ErrBatchNotSent, ErrBatchPartSkipped and
 // ErrBatchNoRequest for what never reached the service.
 //
 // # Retries

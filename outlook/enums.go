@@ -2,6 +2,8 @@ package outlook
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -57,6 +59,22 @@ func (b *BodyType) UnmarshalJSON(data []byte) error {
 		*b = BodyType(s)
 	}
 	return nil
+}
+
+// canonicalEnum returns the member of known that v names, compared
+// case-insensitively, so a request carries the service's literal; what
+// names the input in the error for any other value.
+func canonicalEnum[T ~string](what string, v T, known ...T) (T, error) {
+	for _, k := range known {
+		if strings.EqualFold(string(v), string(k)) {
+			return k, nil
+		}
+	}
+	names := make([]string, len(known))
+	for i, k := range known {
+		names[i] = strconv.Quote(string(k))
+	}
+	return "", fmt.Errorf("outlook: %s %q is not one of %s", what, v, strings.Join(names, ", "))
 }
 
 // InferenceClassificationType is the Focused Inbox classification.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // Event is a calendar event (entity Event): a single appointment or
@@ -95,6 +97,23 @@ type Event struct {
 	Extensions                    []json.RawMessage                   `json:"Extensions,omitempty"`
 	SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
 	MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	// Extra holds the properties the service sent that Event has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type eventFields Event
+
+// UnmarshalJSON decodes the Event, keeping unknown properties in Extra.
+func (e *Event) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*eventFields)(e), &e.Extra, &e.null)
+}
+
+// MarshalJSON encodes the Event and the properties in Extra.
+func (e Event) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*eventFields)(&e), e.Extra, &e.null)
 }
 
 // StartTime returns Start as a time.Time (see DateTimeTimeZone.Time).
@@ -129,6 +148,23 @@ func (e *Event) Attendee(address string) *Attendee {
 type AttendeeBase struct {
 	EmailAddress EmailAddress `json:"EmailAddress"`
 	Type         AttendeeType `json:"Type,omitempty"`
+	// Extra holds the properties the service sent that AttendeeBase has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type attendeeBaseFields AttendeeBase
+
+// UnmarshalJSON decodes the AttendeeBase, keeping unknown properties in Extra.
+func (a *AttendeeBase) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*attendeeBaseFields)(a), &a.Extra, &a.null)
+}
+
+// MarshalJSON encodes the AttendeeBase and the properties in Extra.
+func (a AttendeeBase) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*attendeeBaseFields)(&a), a.Extra, &a.null)
 }
 
 // Attendee is an event attendee and their response (complex type Attendee).
@@ -137,6 +173,23 @@ type Attendee struct {
 	Type         AttendeeType `json:"Type,omitempty"`
 	// Status is the attendee's response (read only).
 	Status *ResponseStatus `json:"Status,omitempty"`
+	// Extra holds the properties the service sent that Attendee has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type attendeeFields Attendee
+
+// UnmarshalJSON decodes the Attendee, keeping unknown properties in Extra.
+func (a *Attendee) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*attendeeFields)(a), &a.Extra, &a.null)
+}
+
+// MarshalJSON encodes the Attendee and the properties in Extra.
+func (a Attendee) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*attendeeFields)(&a), a.Extra, &a.null)
 }
 
 // RequiredAttendee returns a required attendee.
@@ -160,6 +213,23 @@ func ResourceAttendee(address, name string) Attendee {
 type ResponseStatus struct {
 	Response ResponseType `json:"Response,omitempty"`
 	Time     *time.Time   `json:"Time,omitempty"`
+	// Extra holds the properties the service sent that ResponseStatus has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type responseStatusFields ResponseStatus
+
+// UnmarshalJSON decodes the ResponseStatus, keeping unknown properties in Extra.
+func (r *ResponseStatus) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*responseStatusFields)(r), &r.Extra, &r.null)
+}
+
+// MarshalJSON encodes the ResponseStatus and the properties in Extra.
+func (r ResponseStatus) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*responseStatusFields)(&r), r.Extra, &r.null)
 }
 
 // HasResponded reports whether the response is an actual answer (accepted,
@@ -220,6 +290,23 @@ type Calendar struct {
 	IsDefaultCalendar             *bool                               `json:"IsDefaultCalendar,omitempty"`
 	SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
 	MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	// Extra holds the properties the service sent that Calendar has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type calendarFields Calendar
+
+// UnmarshalJSON decodes the Calendar, keeping unknown properties in Extra.
+func (c *Calendar) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*calendarFields)(c), &c.Extra, &c.null)
+}
+
+// MarshalJSON encodes the Calendar and the properties in Extra.
+func (c Calendar) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*calendarFields)(&c), c.Extra, &c.null)
 }
 
 // CalendarUpdate is the body of PATCH {root}/calendars/{id}.
@@ -239,6 +326,23 @@ type CalendarGroup struct {
 	ChangeKey string `json:"ChangeKey,omitempty"`
 	// ClassID identifies the group's class (a GUID, read only).
 	ClassID string `json:"ClassId,omitempty"`
+	// Extra holds the properties the service sent that CalendarGroup has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type calendarGroupFields CalendarGroup
+
+// UnmarshalJSON decodes the CalendarGroup, keeping unknown properties in Extra.
+func (c *CalendarGroup) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*calendarGroupFields)(c), &c.Extra, &c.null)
+}
+
+// MarshalJSON encodes the CalendarGroup and the properties in Extra.
+func (c CalendarGroup) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*calendarGroupFields)(&c), c.Extra, &c.null)
 }
 
 // NewEventItemAttachment returns an ItemAttachment carrying ev (its

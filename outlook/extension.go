@@ -48,6 +48,10 @@ type Extension struct {
 	ExtensionName string
 	// Fields are the custom properties and their "@odata.type" annotations.
 	Fields map[string]json.RawMessage
+	// Extra holds the other annotations of the extension itself (such as
+	// "@odata.context" or "@odata.etag"), as received; they are marshalled
+	// back.
+	Extra map[string]json.RawMessage
 }
 
 // NewExtension returns an extension named name whose custom properties are
@@ -109,6 +113,12 @@ func reservedField(k string) bool {
 		return true
 	}
 	return false
+}
+
+// isTypeOrIDAnnotation reports whether k is "@odata.type" or "@odata.id",
+// which Extension has fields for.
+func isTypeOrIDAnnotation(k string) bool {
+	return strings.EqualFold(k, "@odata.type") || strings.EqualFold(k, "@odata.id")
 }
 
 func checkFieldName(k string) error {
@@ -204,11 +214,28 @@ func (e Extension) MarshalJSON() ([]byte, error) {
 		typ = odataTypeOpenTypeExtensionRequest
 	}
 	writeMember(&b, "@odata.type", typ)
+	if e.ODataID != "" {
+		writeMember(&b, "@odata.id", e.ODataID)
+	}
 	if e.ID != "" {
 		writeMember(&b, "Id", e.ID)
 	}
 	if e.ExtensionName != "" {
 		writeMember(&b, "ExtensionName", e.ExtensionName)
+	}
+	annotations := make([]string, 0, len(e.Extra))
+	for k := range e.Extra {
+		if strings.HasPrefix(k, "@") && !isTypeOrIDAnnotation(k) {
+			annotations = append(annotations, k)
+		}
+	}
+	slices.Sort(annotations)
+	for _, k := range annotations {
+		v := e.Extra[k]
+		if !json.Valid(v) {
+			return nil, fmt.Errorf("outlook: extension annotation %q is not valid JSON", k)
+		}
+		writeMember(&b, k, v)
 	}
 	keys := make([]string, 0, len(e.Fields))
 	for k := range e.Fields {
@@ -246,7 +273,8 @@ func writeMember(b *bytes.Buffer, k string, v any) {
 }
 
 // UnmarshalJSON reads an extension; every property that is not Id,
-// ExtensionName or a top-level "@odata.*" annotation goes to Fields.
+// ExtensionName or a top-level annotation goes to Fields, and the
+// annotations other than "@odata.type" and "@odata.id" go to Extra.
 func (e *Extension) UnmarshalJSON(data []byte) error {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil {
@@ -281,6 +309,13 @@ func (e *Extension) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	for k, v := range m {
+		if strings.HasPrefix(k, "@") && !isTypeOrIDAnnotation(k) {
+			if e.Extra == nil {
+				e.Extra = map[string]json.RawMessage{}
+			}
+			e.Extra[k] = v
+			continue
+		}
 		if reservedField(k) {
 			continue
 		}

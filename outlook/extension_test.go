@@ -53,10 +53,13 @@ func TestExtensionJSON(t *testing.T) {
 	assert.False(t, ok)
 	_, err = back.Get("CompanyName", new(int))
 	assert.Error(t, err)
+	assert.JSONEq(t, `"x"`, string(back.Extra["@odata.context"]))
 	// Round trip keeps every custom property and annotation.
 	b, err = json.Marshal(back)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"@odata.type":"#Microsoft.OutlookServices.OpenTypeExtension","Id":"Microsoft.OutlookServices.OpenTypeExtension.Com.Contoso.Referral",
+	assert.JSONEq(t, `{"@odata.context":"x","@odata.type":"#Microsoft.OutlookServices.OpenTypeExtension",
+		"@odata.id":"https://outlook.office.com/api/v2.0/Users('a')/Messages('m')/Extensions('Microsoft.OutlookServices.OpenTypeExtension.Com.Contoso.Referral')",
+		"Id":"Microsoft.OutlookServices.OpenTypeExtension.Com.Contoso.Referral",
 		"ExtensionName":"Com.Contoso.Referral","CompanyName":"Wingtip Toys","DealValue":500050,"DealValue@odata.type":"#Int64",
 		"TopModels":[3001,4002],"TopModels@odata.type":"#Collection(Int32)"}`, string(b))
 

@@ -2,12 +2,14 @@ package outlook
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/office365-go/office365"
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // ItemRef addresses one item or folder that can carry extended properties
@@ -101,6 +103,22 @@ type ExtendedProperties struct {
 	ID     string                              `json:"Id"`
 	Single []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
 	Multi  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	// Extra holds the other properties and annotations the service sent
+	// ("@odata.id", "@odata.etag" …), as received; they are marshalled back.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type extendedPropertiesFields ExtendedProperties
+
+// UnmarshalJSON decodes the properties, keeping unknown members in Extra.
+func (p *ExtendedProperties) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*extendedPropertiesFields)(p), &p.Extra, &p.null)
+}
+
+// MarshalJSON encodes the properties and the members in Extra.
+func (p ExtendedProperties) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*extendedPropertiesFields)(&p), p.Extra, &p.null)
 }
 
 // Set creates or updates extended properties on the item: PATCH

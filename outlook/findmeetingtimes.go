@@ -2,9 +2,12 @@ package outlook
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // FindMeetingTimesRequest is the body of POST {root}/findmeetingtimes.
@@ -47,6 +50,11 @@ func (r *FindMeetingTimesRequest) Validate() error {
 		}
 	}
 	if r.TimeConstraint != nil {
+		if d := r.TimeConstraint.ActivityDomain; d != "" {
+			if _, err := canonicalActivityDomain(d); err != nil {
+				return err
+			}
+		}
 		for i, s := range r.TimeConstraint.Timeslots {
 			start, err := s.Start.Time()
 			if err != nil {
@@ -64,6 +72,11 @@ func (r *FindMeetingTimesRequest) Validate() error {
 	return nil
 }
 
+// canonicalActivityDomain checks an ActivityDomain (in any case).
+func canonicalActivityDomain(d ActivityDomain) (ActivityDomain, error) {
+	return canonicalEnum("FindMeetingTimes: ActivityDomain", d, ActivityWork, ActivityPersonal, ActivityUnrestricted, ActivityUnknown)
+}
+
 // LocationConstraint is where a meeting may take place (complex type
 // LocationConstraint).
 type LocationConstraint struct {
@@ -73,6 +86,23 @@ type LocationConstraint struct {
 	SuggestLocation *bool `json:"SuggestLocation,omitempty"`
 	// Locations are the candidate places.
 	Locations []LocationConstraintItem `json:"Locations,omitempty"`
+	// Extra holds the properties the service sent that LocationConstraint has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type locationConstraintFields LocationConstraint
+
+// UnmarshalJSON decodes the LocationConstraint, keeping unknown properties in Extra.
+func (l *LocationConstraint) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*locationConstraintFields)(l), &l.Extra, &l.null)
+}
+
+// MarshalJSON encodes the LocationConstraint and the properties in Extra.
+func (l LocationConstraint) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*locationConstraintFields)(&l), l.Extra, &l.null)
 }
 
 // LocationConstraintItem is a candidate place (complex type
@@ -84,6 +114,29 @@ type LocationConstraintItem struct {
 	ResolveAvailability *bool `json:"ResolveAvailability,omitempty"`
 }
 
+// locationConstraintItemFields is LocationConstraintItem without the JSON
+// methods its embedded Location would lend it.
+type locationConstraintItemFields struct {
+	locationFields
+	ResolveAvailability *bool `json:"ResolveAvailability,omitempty"`
+}
+
+// UnmarshalJSON decodes the item, keeping unknown properties in Extra.
+func (l *LocationConstraintItem) UnmarshalJSON(b []byte) error {
+	var w locationConstraintItemFields
+	if err := jsonx.Unmarshal(b, &w, &w.Extra, &w.null); err != nil {
+		return err
+	}
+	*l = LocationConstraintItem{Location(w.locationFields), w.ResolveAvailability}
+	return nil
+}
+
+// MarshalJSON encodes the item and the properties in Extra.
+func (l LocationConstraintItem) MarshalJSON() ([]byte, error) {
+	w := locationConstraintItemFields{locationFields(l.Location), l.ResolveAvailability}
+	return jsonx.Marshal(&w, w.Extra, &w.null)
+}
+
 // TimeConstraint bounds the search (complex type TimeConstraint).
 type TimeConstraint struct {
 	// ActivityDomain is the kind of time to use: Work (working hours, the
@@ -91,12 +144,46 @@ type TimeConstraint struct {
 	ActivityDomain ActivityDomain `json:"ActivityDomain,omitempty"`
 	// Timeslots are the windows to search (JSON "Timeslots").
 	Timeslots []TimeSlot `json:"Timeslots,omitempty"`
+	// Extra holds the properties the service sent that TimeConstraint has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type timeConstraintFields TimeConstraint
+
+// UnmarshalJSON decodes the TimeConstraint, keeping unknown properties in Extra.
+func (t *TimeConstraint) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*timeConstraintFields)(t), &t.Extra, &t.null)
+}
+
+// MarshalJSON encodes the TimeConstraint and the properties in Extra.
+func (t TimeConstraint) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*timeConstraintFields)(&t), t.Extra, &t.null)
 }
 
 // TimeSlot is a time range (complex type TimeSlot).
 type TimeSlot struct {
 	Start DateTimeTimeZone `json:"Start"`
 	End   DateTimeTimeZone `json:"End"`
+	// Extra holds the properties the service sent that TimeSlot has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type timeSlotFields TimeSlot
+
+// UnmarshalJSON decodes the TimeSlot, keeping unknown properties in Extra.
+func (t *TimeSlot) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*timeSlotFields)(t), &t.Extra, &t.null)
+}
+
+// MarshalJSON encodes the TimeSlot and the properties in Extra.
+func (t TimeSlot) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*timeSlotFields)(&t), t.Extra, &t.null)
 }
 
 // MeetingTimeSuggestionsResult is the answer of FindMeetingTimes.
@@ -106,6 +193,23 @@ type MeetingTimeSuggestionsResult struct {
 	// EmptySuggestionsReason says why there are none (one of the
 	// EmptySuggestions… constants), "" when there are suggestions.
 	EmptySuggestionsReason string `json:"EmptySuggestionsReason,omitempty"`
+	// Extra holds the properties the service sent that MeetingTimeSuggestionsResult has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type meetingTimeSuggestionsResultFields MeetingTimeSuggestionsResult
+
+// UnmarshalJSON decodes the MeetingTimeSuggestionsResult, keeping unknown properties in Extra.
+func (m *MeetingTimeSuggestionsResult) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*meetingTimeSuggestionsResultFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MeetingTimeSuggestionsResult and the properties in Extra.
+func (m MeetingTimeSuggestionsResult) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*meetingTimeSuggestionsResultFields)(&m), m.Extra, &m.null)
 }
 
 // EmptySuggestionsReason values.
@@ -131,12 +235,46 @@ type MeetingTimeSuggestion struct {
 	// Order is the suggestion's rank (documented for Microsoft Graph; the
 	// Outlook v2.0 API may omit it).
 	Order *int32 `json:"Order,omitempty"`
+	// Extra holds the properties the service sent that MeetingTimeSuggestion has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type meetingTimeSuggestionFields MeetingTimeSuggestion
+
+// UnmarshalJSON decodes the MeetingTimeSuggestion, keeping unknown properties in Extra.
+func (m *MeetingTimeSuggestion) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*meetingTimeSuggestionFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MeetingTimeSuggestion and the properties in Extra.
+func (m MeetingTimeSuggestion) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*meetingTimeSuggestionFields)(&m), m.Extra, &m.null)
 }
 
 // AttendeeAvailability is an attendee's availability in a suggested slot.
 type AttendeeAvailability struct {
 	Attendee     AttendeeBase   `json:"Attendee"`
 	Availability FreeBusyStatus `json:"Availability,omitempty"`
+	// Extra holds the properties the service sent that AttendeeAvailability has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type attendeeAvailabilityFields AttendeeAvailability
+
+// UnmarshalJSON decodes the AttendeeAvailability, keeping unknown properties in Extra.
+func (a *AttendeeAvailability) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*attendeeAvailabilityFields)(a), &a.Extra, &a.null)
+}
+
+// MarshalJSON encodes the AttendeeAvailability and the properties in Extra.
+func (a AttendeeAvailability) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*attendeeAvailabilityFields)(&a), a.Extra, &a.null)
 }
 
 // FindMeetingTimes suggests meeting times (and places) from the attendees'
@@ -149,6 +287,13 @@ func (s *CalendarService) FindMeetingTimes(ctx context.Context, req *FindMeeting
 	}
 	if err := req.Validate(); err != nil {
 		return nil, err
+	}
+	if tc := req.TimeConstraint; tc != nil && tc.ActivityDomain != "" {
+		canon := *req
+		c := *tc
+		c.ActivityDomain, _ = canonicalActivityDomain(tc.ActivityDomain) // validated above
+		canon.TimeConstraint = &c
+		req = &canon
 	}
 	out := new(MeetingTimeSuggestionsResult)
 	if _, err := s.mb.doJSON(ctx, &call{method: http.MethodPost, rel: "findmeetingtimes", json: req, idempotent: true, kind: kindWrite}, out); err != nil {

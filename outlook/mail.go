@@ -92,7 +92,8 @@ func (m *MailService) SendMail(ctx context.Context, msg *Message, saveToSentItem
 // MailTips returns MailTips for recipients (beta only): POST
 // {beta}/GetMailTips with {"EmailAddresses": […], "MailTipsOptions":
 // "automaticReplies, mailboxFullStatus"}. With no types every MailTip is
-// requested.
+// requested. Types are matched case-insensitively and sent as the service
+// spells them; other values are an error.
 func (m *MailService) MailTips(ctx context.Context, addresses []string, types ...MailTipsType) ([]MailTips, error) {
 	if len(addresses) == 0 {
 		return nil, errors.New("outlook: MailTips: no addresses")
@@ -100,6 +101,14 @@ func (m *MailService) MailTips(ctx context.Context, addresses []string, types ..
 	if len(types) == 0 {
 		types = AllMailTipsTypes
 	}
+	canon := make([]MailTipsType, len(types))
+	for i, t := range types {
+		var err error
+		if canon[i], err = canonicalEnum("MailTips type", t, AllMailTipsTypes...); err != nil {
+			return nil, err
+		}
+	}
+	types = canon
 	var out Page[MailTips]
 	_, err := m.mb.doJSON(ctx, &call{method: http.MethodPost, rel: "GetMailTips", beta: true, idempotent: true, kind: kindWrite,
 		json: struct {
@@ -582,6 +591,10 @@ func (s *FocusedInboxService) Reclassify(ctx context.Context, messageID string, 
 	if err := needID("message", messageID); err != nil {
 		return nil, err
 	}
+	to, err := canonicalClassification(to)
+	if err != nil {
+		return nil, err
+	}
 	return updateEntity[Message](ctx, s.mb, keyed("messages", messageID), &MessageUpdate{InferenceClassification: Set(to)})
 }
 
@@ -599,6 +612,10 @@ func (s *FocusedInboxService) CreateOverride(ctx context.Context, sender EmailAd
 	if sender.Address == "" {
 		return nil, errors.New("outlook: CreateOverride: empty sender address")
 	}
+	classifyAs, err := canonicalClassification(classifyAs)
+	if err != nil {
+		return nil, err
+	}
 	return createEntity[InferenceClassificationOverride](ctx, s.mb, overridesPath,
 		&InferenceClassificationOverride{ClassifyAs: classifyAs, SenderEmailAddress: &sender})
 }
@@ -610,10 +627,20 @@ func (s *FocusedInboxService) UpdateOverride(ctx context.Context, id string, cla
 	if err := needID("override", id); err != nil {
 		return nil, err
 	}
+	classifyAs, err := canonicalClassification(classifyAs)
+	if err != nil {
+		return nil, err
+	}
 	return updateEntity[InferenceClassificationOverride](ctx, s.mb, keyed(overridesPath, id),
 		struct {
 			ClassifyAs InferenceClassificationType `json:"ClassifyAs"`
 		}{classifyAs})
+}
+
+// canonicalClassification checks a Focused Inbox classification (Focused
+// or Other, in any case).
+func canonicalClassification(t InferenceClassificationType) (InferenceClassificationType, error) {
+	return canonicalEnum("InferenceClassificationType", t, InferenceFocused, InferenceOther)
 }
 
 // DeleteOverride deletes an override: DELETE

@@ -2,12 +2,15 @@ package outlook
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // Photo is the metadata of a user or contact photo (entity Photo) with its
@@ -22,6 +25,23 @@ type Photo struct {
 	MediaContentType string `json:"@odata.mediaContentType,omitempty"`
 	// MediaETag is "@odata.mediaEtag", which changes with the image.
 	MediaETag string `json:"@odata.mediaEtag,omitempty"`
+	// Extra holds the properties the service sent that Photo has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type photoFields Photo
+
+// UnmarshalJSON decodes the Photo, keeping unknown properties in Extra.
+func (p *Photo) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*photoFields)(p), &p.Extra, &p.null)
+}
+
+// MarshalJSON encodes the Photo and the properties in Extra.
+func (p Photo) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*photoFields)(&p), p.Extra, &p.null)
 }
 
 // IsPlaceholder reports whether the photo is the 1×1 placeholder the

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // OData types of push notifications.
@@ -78,6 +80,23 @@ type PushSubscription struct {
 	// rejects notifications without it. The service does not return it when
 	// the subscription is read.
 	ClientState string `json:"ClientState,omitempty"`
+	// Extra holds the properties the service sent that PushSubscription has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type pushSubscriptionFields PushSubscription
+
+// UnmarshalJSON decodes the PushSubscription, keeping unknown properties in Extra.
+func (s *PushSubscription) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*pushSubscriptionFields)(s), &s.Extra, &s.null)
+}
+
+// MarshalJSON encodes the PushSubscription and the properties in Extra.
+func (s PushSubscription) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*pushSubscriptionFields)(&s), s.Extra, &s.null)
 }
 
 // ChangeTypes returns the subscription's change types one by one.
@@ -107,12 +126,8 @@ func (s *PushSubscription) validate() error {
 	if len(types) == 0 {
 		return errors.New("outlook: PushSubscription.ChangeType is empty (want e.g. \"Created, Updated, Deleted\")")
 	}
-	for _, t := range types {
-		switch t {
-		case ChangeCreated, ChangeUpdated, ChangeDeleted, ChangeMissed, ChangeAcknowledgment:
-		default:
-			return fmt.Errorf("outlook: PushSubscription.ChangeType: unknown change type %q", t)
-		}
+	if _, err := canonicalChangeTypes(types); err != nil {
+		return err
 	}
 	if len(s.ClientState) > MaxClientStateLen {
 		return fmt.Errorf("outlook: PushSubscription.ClientState is longer than %d characters", MaxClientStateLen)
@@ -121,6 +136,20 @@ func (s *PushSubscription) validate() error {
 		return errors.New("outlook: PushSubscription.ClientState holds a line break")
 	}
 	return nil
+}
+
+// canonicalChangeTypes returns the subscription's change types as the
+// service spells them (matched case-insensitively).
+func canonicalChangeTypes(types []ChangeType) (ChangeType, error) {
+	out := make([]ChangeType, len(types))
+	for i, t := range types {
+		var err error
+		if out[i], err = canonicalEnum("PushSubscription.ChangeType: change type", t,
+			ChangeCreated, ChangeUpdated, ChangeDeleted, ChangeMissed, ChangeAcknowledgment); err != nil {
+			return "", err
+		}
+	}
+	return JoinChangeTypes(out...), nil
 }
 
 // Subscriptions returns the push subscription API of the mailbox
@@ -148,6 +177,7 @@ func (s *PushSubscriptionsService) Create(ctx context.Context, sub *PushSubscrip
 		return nil, err
 	}
 	body := *sub
+	body.ChangeType, _ = canonicalChangeTypes(sub.ChangeTypes()) // validated above
 	body.ID, body.ODataID = "", ""
 	if body.ODataType == "" {
 		body.ODataType = ODataTypePushSubscription
@@ -216,6 +246,23 @@ type Notification struct {
 	// ResourceData is the changed item's identity as sent ("@odata.type",
 	// "@odata.id", "@odata.etag", "Id").
 	ResourceData json.RawMessage `json:"ResourceData,omitempty"`
+	// Extra holds the properties the service sent that Notification has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type notificationFields Notification
+
+// UnmarshalJSON decodes the Notification, keeping unknown properties in Extra.
+func (n *Notification) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*notificationFields)(n), &n.Extra, &n.null)
+}
+
+// MarshalJSON encodes the Notification and the properties in Extra.
+func (n Notification) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*notificationFields)(&n), n.Extra, &n.null)
 }
 
 // ResourceID returns the Id in ResourceData ("" when absent).

@@ -274,13 +274,6 @@ func (r *Receiver) validate(w http.ResponseWriter, req *http.Request, tokens []s
 	plain(w, http.StatusOK, tok)
 }
 
-// wireNotification is a notification as decoded from a request, with the
-// ClientState some services also put in the body.
-type wireNotification struct {
-	Notification
-	ClientState *string `json:"ClientState"`
-}
-
 // receive handles a notification request.
 func (r *Receiver) receive(w http.ResponseWriter, req *http.Request) {
 	if !r.clientStateOK(req.Header.Values("ClientState")) {
@@ -362,8 +355,12 @@ func (r *Receiver) parse(body []byte) (ns []Notification, status int, why string
 		if len(raw) == 0 || raw[0] != '{' {
 			return bad("notification %d is not an object", i)
 		}
-		var n wireNotification
+		var n Notification
 		if err := json.Unmarshal(raw, &n); err != nil {
+			return bad("notification %d is malformed", i)
+		}
+		states, err := takeClientStates(n.Extra)
+		if err != nil {
 			return bad("notification %d is malformed", i)
 		}
 		if n.ODataType != "" && !strings.EqualFold(n.ODataType, ODataTypeNotification) {
@@ -372,10 +369,36 @@ func (r *Receiver) parse(body []byte) (ns []Notification, status int, why string
 		if n.SubscriptionID == "" || n.ChangeType == "" {
 			return bad("notification %d lacks SubscriptionId or ChangeType", i)
 		}
-		if n.ClientState != nil && !r.clientStateOK([]string{*n.ClientState}) {
-			return nil, http.StatusForbidden, fmt.Sprintf("notification %d has a wrong ClientState", i)
+		for _, st := range states {
+			if !r.clientStateOK([]string{st}) {
+				return nil, http.StatusForbidden, fmt.Sprintf("notification %d has a wrong ClientState", i)
+			}
 		}
-		ns = append(ns, n.Notification)
+		if len(n.Extra) == 0 {
+			n.Extra = nil
+		}
+		ns = append(ns, n)
 	}
 	return ns, 0, ""
+}
+
+// takeClientStates removes the ClientState some services also put in a
+// notification's body from extra (so the secret is not handed on) and
+// returns its values (every spelling of the name, nulls left out).
+func takeClientStates(extra map[string]json.RawMessage) ([]string, error) {
+	var states []string
+	for k, raw := range extra {
+		if !strings.EqualFold(k, "ClientState") {
+			continue
+		}
+		delete(extra, k)
+		var s *string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, err
+		}
+		if s != nil {
+			states = append(states, *s)
+		}
+	}
+	return states, nil
 }

@@ -2,8 +2,11 @@ package outlook
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"time"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // Reminder is one entry of the reminder view (complex type Reminder).
@@ -16,6 +19,23 @@ type Reminder struct {
 	EventLocation    *Location         `json:"EventLocation,omitempty"`
 	EventWebLink     string            `json:"EventWebLink,omitempty"`
 	ReminderFireTime *DateTimeTimeZone `json:"ReminderFireTime,omitempty"`
+	// Extra holds the properties the service sent that Reminder has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type reminderFields Reminder
+
+// UnmarshalJSON decodes the Reminder, keeping unknown properties in Extra.
+func (r *Reminder) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*reminderFields)(r), &r.Extra, &r.null)
+}
+
+// MarshalJSON encodes the Reminder and the properties in Extra.
+func (r Reminder) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*reminderFields)(&r), r.Extra, &r.null)
 }
 
 // Reminders iterates the reminders due between start and end: GET

@@ -1,7 +1,10 @@
 package outlook
 
 import (
+	"encoding/json"
 	"time"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // Task is an Outlook task (entity Task).
@@ -44,6 +47,23 @@ type Task struct {
 	Attachments                   Attachments                         `json:"Attachments,omitempty"`
 	SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
 	MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	// Extra holds the properties the service sent that Task has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type taskFields Task
+
+// UnmarshalJSON decodes the Task, keeping unknown properties in Extra.
+func (t *Task) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*taskFields)(t), &t.Extra, &t.null)
+}
+
+// MarshalJSON encodes the Task and the properties in Extra.
+func (t Task) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*taskFields)(&t), t.Extra, &t.null)
 }
 
 // IsCompleted reports whether the task's Status is Completed.
@@ -82,6 +102,23 @@ type TaskFolder struct {
 	ParentGroupKey                string                              `json:"ParentGroupKey,omitempty"`
 	SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
 	MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	// Extra holds the properties the service sent that TaskFolder has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type taskFolderFields TaskFolder
+
+// UnmarshalJSON decodes the TaskFolder, keeping unknown properties in Extra.
+func (t *TaskFolder) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*taskFolderFields)(t), &t.Extra, &t.null)
+}
+
+// MarshalJSON encodes the TaskFolder and the properties in Extra.
+func (t TaskFolder) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*taskFolderFields)(&t), t.Extra, &t.null)
 }
 
 // TaskGroup is a group of task folders (entity TaskGroup). The default
@@ -94,6 +131,23 @@ type TaskGroup struct {
 	ChangeKey      string `json:"ChangeKey,omitempty"`
 	GroupKey       string `json:"GroupKey,omitempty"`
 	IsDefaultGroup *bool  `json:"IsDefaultGroup,omitempty"`
+	// Extra holds the properties the service sent that TaskGroup has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type taskGroupFields TaskGroup
+
+// UnmarshalJSON decodes the TaskGroup, keeping unknown properties in Extra.
+func (t *TaskGroup) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*taskGroupFields)(t), &t.Extra, &t.null)
+}
+
+// MarshalJSON encodes the TaskGroup and the properties in Extra.
+func (t TaskGroup) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*taskGroupFields)(&t), t.Extra, &t.null)
 }
 
 // TaskFolderUpdate is the body of PATCH {root}/taskfolders/{id}.

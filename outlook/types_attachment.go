@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // Attachment is one attachment of a message or event: a *FileAttachment,
@@ -38,6 +40,13 @@ type AttachmentBase struct {
 	IsInline             bool       `json:"IsInline,omitempty"`
 	LastModifiedDateTime *time.Time `json:"LastModifiedDateTime,omitempty"`
 	Size                 int64      `json:"Size,omitempty"` // bytes; read only
+
+	// Extra holds the properties (and annotations such as "@odata.id") the
+	// service sent that the attachment type has no field for (names and raw
+	// JSON values, as received); they are marshalled back. Clear it to send
+	// only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
 }
 
 // Common returns b.
@@ -68,13 +77,23 @@ func NewFileAttachment(name string, content []byte) *FileAttachment {
 // AttachmentODataType returns ODataTypeFileAttachment.
 func (*FileAttachment) AttachmentODataType() string { return ODataTypeFileAttachment }
 
-// MarshalJSON writes the attachment with its "@odata.type".
+type fileAttachmentFields FileAttachment
+
+// fileAttachmentWire is a FileAttachment on the wire: its "@odata.type" and its properties.
+type fileAttachmentWire struct {
+	ODataType string `json:"@odata.type"`
+	*fileAttachmentFields
+}
+
+// UnmarshalJSON decodes the attachment, keeping unknown properties in Extra.
+func (a *FileAttachment) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, &fileAttachmentWire{"", (*fileAttachmentFields)(a)}, &a.Extra, &a.null)
+}
+
+// MarshalJSON writes the attachment with its "@odata.type" and the
+// properties in Extra.
 func (a FileAttachment) MarshalJSON() ([]byte, error) {
-	type alias FileAttachment
-	return json.Marshal(struct {
-		ODataType string `json:"@odata.type"`
-		alias
-	}{ODataTypeFileAttachment, alias(a)})
+	return jsonx.Marshal(&fileAttachmentWire{ODataTypeFileAttachment, (*fileAttachmentFields)(&a)}, a.Extra, &a.null)
 }
 
 // ItemAttachment is an attached Outlook item — a message, event or contact
@@ -88,13 +107,23 @@ type ItemAttachment struct {
 // AttachmentODataType returns ODataTypeItemAttachment.
 func (*ItemAttachment) AttachmentODataType() string { return ODataTypeItemAttachment }
 
-// MarshalJSON writes the attachment with its "@odata.type".
+type itemAttachmentFields ItemAttachment
+
+// itemAttachmentWire is a ItemAttachment on the wire: its "@odata.type" and its properties.
+type itemAttachmentWire struct {
+	ODataType string `json:"@odata.type"`
+	*itemAttachmentFields
+}
+
+// UnmarshalJSON decodes the attachment, keeping unknown properties in Extra.
+func (a *ItemAttachment) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, &itemAttachmentWire{"", (*itemAttachmentFields)(a)}, &a.Extra, &a.null)
+}
+
+// MarshalJSON writes the attachment with its "@odata.type" and the
+// properties in Extra.
 func (a ItemAttachment) MarshalJSON() ([]byte, error) {
-	type alias ItemAttachment
-	return json.Marshal(struct {
-		ODataType string `json:"@odata.type"`
-		alias
-	}{ODataTypeItemAttachment, alias(a)})
+	return jsonx.Marshal(&itemAttachmentWire{ODataTypeItemAttachment, (*itemAttachmentFields)(&a)}, a.Extra, &a.null)
 }
 
 // NewMessageItemAttachment returns an ItemAttachment carrying msg (its
@@ -179,13 +208,23 @@ type ReferenceAttachment struct {
 // AttachmentODataType returns ODataTypeReferenceAttachment.
 func (*ReferenceAttachment) AttachmentODataType() string { return ODataTypeReferenceAttachment }
 
-// MarshalJSON writes the attachment with its "@odata.type".
+type referenceAttachmentFields ReferenceAttachment
+
+// referenceAttachmentWire is a ReferenceAttachment on the wire: its "@odata.type" and its properties.
+type referenceAttachmentWire struct {
+	ODataType string `json:"@odata.type"`
+	*referenceAttachmentFields
+}
+
+// UnmarshalJSON decodes the attachment, keeping unknown properties in Extra.
+func (a *ReferenceAttachment) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, &referenceAttachmentWire{"", (*referenceAttachmentFields)(a)}, &a.Extra, &a.null)
+}
+
+// MarshalJSON writes the attachment with its "@odata.type" and the
+// properties in Extra.
 func (a ReferenceAttachment) MarshalJSON() ([]byte, error) {
-	type alias ReferenceAttachment
-	return json.Marshal(struct {
-		ODataType string `json:"@odata.type"`
-		alias
-	}{ODataTypeReferenceAttachment, alias(a)})
+	return jsonx.Marshal(&referenceAttachmentWire{ODataTypeReferenceAttachment, (*referenceAttachmentFields)(&a)}, a.Extra, &a.null)
 }
 
 // UnknownAttachment is an attachment whose "@odata.type" this package does

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // Message is an e-mail message (entity Message), or a meeting message
@@ -74,6 +76,13 @@ type Message struct {
 	// ordinary message. On the wire they are properties of the message
 	// itself.
 	EventMessage *EventMessage `json:"-"`
+
+	// Extra holds the properties the service sent that Message (and
+	// EventMessage) has no field for (names and raw JSON values, as
+	// received); they are marshalled back. Clear it to send only the typed
+	// fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
 }
 
 // IsEventMessage reports whether m is a meeting message (request, response
@@ -112,34 +121,34 @@ func (e *EventMessage) isZero() bool {
 		e.PreviousStartDateTime == nil && e.PreviousEndDateTime == nil && e.PreviousLocation == nil
 }
 
-type messageAlias Message
+type messageFields Message
 
-// MarshalJSON writes the message with the EventMessage properties (if any)
-// as properties of the message.
-func (m Message) MarshalJSON() ([]byte, error) {
-	a := messageAlias(m)
-	if m.EventMessage == nil {
-		return json.Marshal(&a)
-	}
-	return json.Marshal(struct {
-		*messageAlias
-		*EventMessage
-	}{&a, m.EventMessage})
+// eventMessageWire is a meeting message on the wire: the EventMessage
+// properties are properties of the message itself.
+type eventMessageWire struct {
+	*messageFields
+	*EventMessage
 }
 
-// UnmarshalJSON reads a Message or an EventMessage.
-func (m *Message) UnmarshalJSON(b []byte) error {
-	var v struct {
-		messageAlias
-		EventMessage
+// MarshalJSON writes the message with the EventMessage properties (if any)
+// as properties of the message, and the properties in Extra.
+func (m Message) MarshalJSON() ([]byte, error) {
+	if m.EventMessage == nil {
+		return jsonx.Marshal((*messageFields)(&m), m.Extra, &m.null)
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
+	return jsonx.Marshal(&eventMessageWire{(*messageFields)(&m), m.EventMessage}, m.Extra, &m.null)
+}
+
+// UnmarshalJSON reads a Message or an EventMessage, keeping unknown
+// properties in Extra.
+func (m *Message) UnmarshalJSON(b []byte) error {
+	*m = Message{}
+	em := new(EventMessage)
+	if err := jsonx.Unmarshal(b, &eventMessageWire{(*messageFields)(m), em}, &m.Extra, &m.null); err != nil {
 		return err
 	}
-	*m = Message(v.messageAlias)
-	if !v.EventMessage.isZero() || m.ODataType == ODataTypeEventMessage || m.ODataType == ODataTypeEventMessageRequest {
-		em := v.EventMessage
-		m.EventMessage = &em
+	if !em.isZero() || m.ODataType == ODataTypeEventMessage || m.ODataType == ODataTypeEventMessageRequest {
+		m.EventMessage = em
 	}
 	return nil
 }
@@ -149,6 +158,23 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 type InternetMessageHeader struct {
 	Name  string `json:"Name"`
 	Value string `json:"Value"`
+	// Extra holds the properties the service sent that InternetMessageHeader has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type internetMessageHeaderFields InternetMessageHeader
+
+// UnmarshalJSON decodes the InternetMessageHeader, keeping unknown properties in Extra.
+func (i *InternetMessageHeader) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*internetMessageHeaderFields)(i), &i.Extra, &i.null)
+}
+
+// MarshalJSON encodes the InternetMessageHeader and the properties in Extra.
+func (i InternetMessageHeader) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*internetMessageHeaderFields)(&i), i.Extra, &i.null)
 }
 
 // FollowupFlag is a message's follow-up flag.
@@ -157,6 +183,23 @@ type FollowupFlag struct {
 	DueDateTime       *DateTimeTimeZone  `json:"DueDateTime,omitempty"`
 	StartDateTime     *DateTimeTimeZone  `json:"StartDateTime,omitempty"`
 	FlagStatus        FollowupFlagStatus `json:"FlagStatus,omitempty"`
+	// Extra holds the properties the service sent that FollowupFlag has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type followupFlagFields FollowupFlag
+
+// UnmarshalJSON decodes the FollowupFlag, keeping unknown properties in Extra.
+func (f *FollowupFlag) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*followupFlagFields)(f), &f.Extra, &f.null)
+}
+
+// MarshalJSON encodes the FollowupFlag and the properties in Extra.
+func (f FollowupFlag) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*followupFlagFields)(&f), f.Extra, &f.null)
 }
 
 // Mention is an @-mention in a message (beta only).
@@ -170,11 +213,45 @@ type Mention struct {
 	Mentioned             *EmailAddress `json:"Mentioned,omitempty"`
 	MentionText           string        `json:"MentionText,omitempty"`
 	ServerCreatedDateTime *time.Time    `json:"ServerCreatedDateTime,omitempty"`
+	// Extra holds the properties the service sent that Mention has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type mentionFields Mention
+
+// UnmarshalJSON decodes the Mention, keeping unknown properties in Extra.
+func (m *Mention) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*mentionFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the Mention and the properties in Extra.
+func (m Mention) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*mentionFields)(&m), m.Extra, &m.null)
 }
 
 // MentionsPreview says whether the signed-in user is mentioned (beta only).
 type MentionsPreview struct {
 	IsMentioned bool `json:"IsMentioned"`
+	// Extra holds the properties the service sent that MentionsPreview has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type mentionsPreviewFields MentionsPreview
+
+// UnmarshalJSON decodes the MentionsPreview, keeping unknown properties in Extra.
+func (m *MentionsPreview) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*mentionsPreviewFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MentionsPreview and the properties in Extra.
+func (m MentionsPreview) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*mentionsPreviewFields)(&m), m.Extra, &m.null)
 }
 
 // MessageUpdate is the body of PATCH {root}/messages/{id}: only the fields
@@ -220,6 +297,23 @@ type MailFolder struct {
 	ChildFolders                  []MailFolder                        `json:"ChildFolders,omitempty"`
 	SingleValueExtendedProperties []SingleValueLegacyExtendedProperty `json:"SingleValueExtendedProperties,omitempty"`
 	MultiValueExtendedProperties  []MultiValueLegacyExtendedProperty  `json:"MultiValueExtendedProperties,omitempty"`
+	// Extra holds the properties the service sent that MailFolder has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type mailFolderFields MailFolder
+
+// UnmarshalJSON decodes the MailFolder, keeping unknown properties in Extra.
+func (m *MailFolder) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*mailFolderFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MailFolder and the properties in Extra.
+func (m MailFolder) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*mailFolderFields)(&m), m.Extra, &m.null)
 }
 
 // MessageRule is an Inbox rule (entity MessageRule).
@@ -235,6 +329,23 @@ type MessageRule struct {
 	IsEnabled   *bool                  `json:"IsEnabled,omitempty"`
 	HasError    *bool                  `json:"HasError,omitempty"`   // read only
 	IsReadOnly  *bool                  `json:"IsReadOnly,omitempty"` // read only
+	// Extra holds the properties the service sent that MessageRule has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type messageRuleFields MessageRule
+
+// UnmarshalJSON decodes the MessageRule, keeping unknown properties in Extra.
+func (m *MessageRule) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*messageRuleFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MessageRule and the properties in Extra.
+func (m MessageRule) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*messageRuleFields)(&m), m.Extra, &m.null)
 }
 
 // MessageRulePredicates are the conditions (or exceptions) of a rule; all
@@ -270,12 +381,46 @@ type MessageRulePredicates struct {
 	IsSigned               *bool             `json:"IsSigned,omitempty"`
 	IsVoicemail            *bool             `json:"IsVoicemail,omitempty"`
 	WithinSizeRange        *SizeRange        `json:"WithinSizeRange,omitempty"`
+	// Extra holds the properties the service sent that MessageRulePredicates has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type messageRulePredicatesFields MessageRulePredicates
+
+// UnmarshalJSON decodes the MessageRulePredicates, keeping unknown properties in Extra.
+func (m *MessageRulePredicates) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*messageRulePredicatesFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MessageRulePredicates and the properties in Extra.
+func (m MessageRulePredicates) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*messageRulePredicatesFields)(&m), m.Extra, &m.null)
 }
 
 // SizeRange bounds a message size in kilobytes.
 type SizeRange struct {
 	MinimumSize int32 `json:"MinimumSize"`
 	MaximumSize int32 `json:"MaximumSize"`
+	// Extra holds the properties the service sent that SizeRange has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type sizeRangeFields SizeRange
+
+// UnmarshalJSON decodes the SizeRange, keeping unknown properties in Extra.
+func (s *SizeRange) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*sizeRangeFields)(s), &s.Extra, &s.null)
+}
+
+// MarshalJSON encodes the SizeRange and the properties in Extra.
+func (s SizeRange) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*sizeRangeFields)(&s), s.Extra, &s.null)
 }
 
 // MessageRuleActions are what a rule does.
@@ -291,6 +436,23 @@ type MessageRuleActions struct {
 	RedirectTo            []Recipient `json:"RedirectTo,omitempty"`
 	AssignCategories      []string    `json:"AssignCategories,omitempty"`
 	StopProcessingRules   *bool       `json:"StopProcessingRules,omitempty"`
+	// Extra holds the properties the service sent that MessageRuleActions has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type messageRuleActionsFields MessageRuleActions
+
+// UnmarshalJSON decodes the MessageRuleActions, keeping unknown properties in Extra.
+func (m *MessageRuleActions) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*messageRuleActionsFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MessageRuleActions and the properties in Extra.
+func (m MessageRuleActions) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*messageRuleActionsFields)(&m), m.Extra, &m.null)
 }
 
 // MessageRuleUpdate is the body of PATCH …/MessageRules/{id}.
@@ -311,6 +473,23 @@ type InferenceClassificationOverride struct {
 	ID                 string                      `json:"Id,omitempty"`
 	ClassifyAs         InferenceClassificationType `json:"ClassifyAs,omitempty"`
 	SenderEmailAddress *EmailAddress               `json:"SenderEmailAddress,omitempty"`
+	// Extra holds the properties the service sent that InferenceClassificationOverride has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type inferenceClassificationOverrideFields InferenceClassificationOverride
+
+// UnmarshalJSON decodes the InferenceClassificationOverride, keeping unknown properties in Extra.
+func (i *InferenceClassificationOverride) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*inferenceClassificationOverrideFields)(i), &i.Extra, &i.null)
+}
+
+// MarshalJSON encodes the InferenceClassificationOverride and the properties in Extra.
+func (i InferenceClassificationOverride) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*inferenceClassificationOverrideFields)(&i), i.Extra, &i.null)
 }
 
 // MailboxSettings are the user's mailbox settings (GET {root}/MailboxSettings).
@@ -324,6 +503,23 @@ type MailboxSettings struct {
 	// Outlook v2.0 API may leave them empty.
 	DateFormat string `json:"DateFormat,omitempty"`
 	TimeFormat string `json:"TimeFormat,omitempty"`
+	// Extra holds the properties the service sent that MailboxSettings has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type mailboxSettingsFields MailboxSettings
+
+// UnmarshalJSON decodes the MailboxSettings, keeping unknown properties in Extra.
+func (m *MailboxSettings) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*mailboxSettingsFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MailboxSettings and the properties in Extra.
+func (m MailboxSettings) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*mailboxSettingsFields)(&m), m.Extra, &m.null)
 }
 
 // MailboxSettingsUpdate is the body of PATCH {root}/MailboxSettings: only
@@ -345,6 +541,23 @@ type AutomaticRepliesSetting struct {
 	ScheduledEndDateTime   *DateTimeTimeZone      `json:"ScheduledEndDateTime,omitempty"`
 	InternalReplyMessage   string                 `json:"InternalReplyMessage,omitempty"`
 	ExternalReplyMessage   string                 `json:"ExternalReplyMessage,omitempty"`
+	// Extra holds the properties the service sent that AutomaticRepliesSetting has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type automaticRepliesSettingFields AutomaticRepliesSetting
+
+// UnmarshalJSON decodes the AutomaticRepliesSetting, keeping unknown properties in Extra.
+func (a *AutomaticRepliesSetting) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*automaticRepliesSettingFields)(a), &a.Extra, &a.null)
+}
+
+// MarshalJSON encodes the AutomaticRepliesSetting and the properties in Extra.
+func (a AutomaticRepliesSetting) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*automaticRepliesSettingFields)(&a), a.Extra, &a.null)
 }
 
 // WorkingHours are the user's working days and hours. StartTime and EndTime
@@ -354,6 +567,23 @@ type WorkingHours struct {
 	StartTime  string        `json:"StartTime,omitempty"`
 	EndTime    string        `json:"EndTime,omitempty"`
 	TimeZone   *TimeZoneBase `json:"TimeZone,omitempty"`
+	// Extra holds the properties the service sent that WorkingHours has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type workingHoursFields WorkingHours
+
+// UnmarshalJSON decodes the WorkingHours, keeping unknown properties in Extra.
+func (w *WorkingHours) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*workingHoursFields)(w), &w.Extra, &w.null)
+}
+
+// MarshalJSON encodes the WorkingHours and the properties in Extra.
+func (w WorkingHours) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*workingHoursFields)(&w), w.Extra, &w.null)
 }
 
 // TimeZoneBase names a time zone; when ODataType is ODataTypeCustomTimeZone
@@ -365,6 +595,23 @@ type TimeZoneBase struct {
 	Bias           *int32                  `json:"Bias,omitempty"`
 	StandardOffset *StandardTimeZoneOffset `json:"StandardOffset,omitempty"`
 	DaylightOffset *DaylightTimeZoneOffset `json:"DaylightOffset,omitempty"`
+	// Extra holds the properties the service sent that TimeZoneBase has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type timeZoneBaseFields TimeZoneBase
+
+// UnmarshalJSON decodes the TimeZoneBase, keeping unknown properties in Extra.
+func (t *TimeZoneBase) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*timeZoneBaseFields)(t), &t.Extra, &t.null)
+}
+
+// MarshalJSON encodes the TimeZoneBase and the properties in Extra.
+func (t TimeZoneBase) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*timeZoneBaseFields)(&t), t.Extra, &t.null)
 }
 
 // StandardTimeZoneOffset is when standard time starts in a custom zone.
@@ -374,6 +621,23 @@ type StandardTimeZoneOffset struct {
 	DayOfWeek     DayOfWeek `json:"DayOfWeek,omitempty"`
 	Month         int32     `json:"Month,omitempty"`
 	Year          int32     `json:"Year,omitempty"`
+	// Extra holds the properties the service sent that StandardTimeZoneOffset has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type standardTimeZoneOffsetFields StandardTimeZoneOffset
+
+// UnmarshalJSON decodes the StandardTimeZoneOffset, keeping unknown properties in Extra.
+func (s *StandardTimeZoneOffset) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*standardTimeZoneOffsetFields)(s), &s.Extra, &s.null)
+}
+
+// MarshalJSON encodes the StandardTimeZoneOffset and the properties in Extra.
+func (s StandardTimeZoneOffset) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*standardTimeZoneOffsetFields)(&s), s.Extra, &s.null)
 }
 
 // DaylightTimeZoneOffset is when daylight saving time starts in a custom
@@ -383,10 +647,50 @@ type DaylightTimeZoneOffset struct {
 	DaylightBias int32 `json:"DaylightBias,omitempty"`
 }
 
+// daylightTimeZoneOffsetFields is DaylightTimeZoneOffset without the JSON
+// methods its embedded StandardTimeZoneOffset would lend it.
+type daylightTimeZoneOffsetFields struct {
+	standardTimeZoneOffsetFields
+	DaylightBias int32 `json:"DaylightBias,omitempty"`
+}
+
+// UnmarshalJSON decodes the offset, keeping unknown properties in Extra.
+func (d *DaylightTimeZoneOffset) UnmarshalJSON(b []byte) error {
+	var w daylightTimeZoneOffsetFields
+	if err := jsonx.Unmarshal(b, &w, &w.Extra, &w.null); err != nil {
+		return err
+	}
+	*d = DaylightTimeZoneOffset{StandardTimeZoneOffset(w.standardTimeZoneOffsetFields), w.DaylightBias}
+	return nil
+}
+
+// MarshalJSON encodes the offset and the properties in Extra.
+func (d DaylightTimeZoneOffset) MarshalJSON() ([]byte, error) {
+	w := daylightTimeZoneOffsetFields{standardTimeZoneOffsetFields(d.StandardTimeZoneOffset), d.DaylightBias}
+	return jsonx.Marshal(&w, w.Extra, &w.null)
+}
+
 // TimeZoneInformation is one entry of SupportedTimeZones (beta).
 type TimeZoneInformation struct {
 	Alias       string `json:"Alias"`
 	DisplayName string `json:"DisplayName"`
+	// Extra holds the properties the service sent that TimeZoneInformation has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type timeZoneInformationFields TimeZoneInformation
+
+// UnmarshalJSON decodes the TimeZoneInformation, keeping unknown properties in Extra.
+func (t *TimeZoneInformation) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*timeZoneInformationFields)(t), &t.Extra, &t.null)
+}
+
+// MarshalJSON encodes the TimeZoneInformation and the properties in Extra.
+func (t TimeZoneInformation) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*timeZoneInformationFields)(&t), t.Extra, &t.null)
 }
 
 // MailTips is the MailTips result for one recipient (beta).
@@ -403,6 +707,23 @@ type MailTips struct {
 	RecipientSuggestions []Recipient               `json:"RecipientSuggestions,omitempty"`
 	MaxMessageSize       *int32                    `json:"MaxMessageSize,omitempty"`
 	Error                *MailTipsError            `json:"Error,omitempty"`
+	// Extra holds the properties the service sent that MailTips has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type mailTipsFields MailTips
+
+// UnmarshalJSON decodes the MailTips, keeping unknown properties in Extra.
+func (m *MailTips) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*mailTipsFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MailTips and the properties in Extra.
+func (m MailTips) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*mailTipsFields)(&m), m.Extra, &m.null)
 }
 
 // AutomaticRepliesMailTips is a recipient's automatic reply as a MailTip.
@@ -411,12 +732,46 @@ type AutomaticRepliesMailTips struct {
 	MessageLanguage    *LocaleInfo       `json:"MessageLanguage,omitempty"`
 	ScheduledStartTime *DateTimeTimeZone `json:"ScheduledStartTime,omitempty"`
 	ScheduledEndTime   *DateTimeTimeZone `json:"ScheduledEndTime,omitempty"`
+	// Extra holds the properties the service sent that AutomaticRepliesMailTips has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type automaticRepliesMailTipsFields AutomaticRepliesMailTips
+
+// UnmarshalJSON decodes the AutomaticRepliesMailTips, keeping unknown properties in Extra.
+func (a *AutomaticRepliesMailTips) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*automaticRepliesMailTipsFields)(a), &a.Extra, &a.null)
+}
+
+// MarshalJSON encodes the AutomaticRepliesMailTips and the properties in Extra.
+func (a AutomaticRepliesMailTips) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*automaticRepliesMailTipsFields)(&a), a.Extra, &a.null)
 }
 
 // MailTipsError is why MailTips for a recipient could not be computed.
 type MailTipsError struct {
 	Message string `json:"Message,omitempty"`
 	Code    string `json:"Code,omitempty"`
+	// Extra holds the properties the service sent that MailTipsError has no
+	// field for (names and raw JSON values, as received); they are
+	// marshalled back. Clear it to send only the typed fields.
+	Extra map[string]json.RawMessage `json:"-"`
+	null  bool
+}
+
+type mailTipsErrorFields MailTipsError
+
+// UnmarshalJSON decodes the MailTipsError, keeping unknown properties in Extra.
+func (m *MailTipsError) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*mailTipsErrorFields)(m), &m.Extra, &m.null)
+}
+
+// MarshalJSON encodes the MailTipsError and the properties in Extra.
+func (m MailTipsError) MarshalJSON() ([]byte, error) {
+	return jsonx.Marshal((*mailTipsErrorFields)(&m), m.Extra, &m.null)
 }
 
 // ErrNotFileAttachment is returned when a file operation addresses an item

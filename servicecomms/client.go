@@ -198,8 +198,10 @@ type MessageOptions struct {
 	// (Graph: endDateTime le …). Messages still open (no EndTime) never
 	// match.
 	EndTime time.Time
-	// MessageType restricts the result to one kind of message. It is sent
-	// as the enum literal the service requires:
+	// MessageType restricts the result to one kind of message: one of the
+	// MessageType constants, in any case ("messagecenter" works too); any
+	// other value is an error. It is sent as the enum literal the service
+	// requires:
 	// MessageType eq Microsoft.Office365ServiceComms.ExposedContracts.MessageType'MessageCenter'.
 	// On Graph it chooses the collection: Incident reads
 	// /admin/serviceAnnouncement/issues (incidents and advisories),
@@ -235,9 +237,11 @@ func (o *MessageOptions) validated() (MessageOptions, int, error) {
 		return opts, 0, fmt.Errorf("servicecomms: MessageOptions.EndTime %s is before StartTime %s", opts.EndTime.Format(time.RFC3339), opts.StartTime.Format(time.RFC3339))
 	}
 	if opts.MessageType != "" {
-		if err := checkEnumValue(string(opts.MessageType)); err != nil {
+		mt, err := canonicalMessageType(opts.MessageType)
+		if err != nil {
 			return opts, 0, err
 		}
+		opts.MessageType = mt
 	}
 	return opts, size, checkSelect(opts.Select)
 }
@@ -295,4 +299,18 @@ func (c *Client) Message(ctx context.Context, id string) (*Message, error) {
 		return nil, classify(err)
 	}
 	return m, nil
+}
+
+// canonicalMessageType returns the service's literal for mt, matched
+// case-insensitively and ignoring spaces, hyphens and underscores
+// ("messagecenter", "Planned maintenance"). The service silently ignores a
+// filter on a value it does not know, so other values are an error.
+func canonicalMessageType(mt MessageType) (MessageType, error) {
+	known := []MessageType{MessageTypeIncident, MessageTypePlannedMaintenance, MessageTypeMessageCenter}
+	for _, k := range known {
+		if squash(string(mt)) == squash(string(k)) {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("servicecomms: MessageOptions.MessageType %q is not one of %q, %q, %q", mt, known[0], known[1], known[2])
 }

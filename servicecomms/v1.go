@@ -116,13 +116,6 @@ func checkSelect(sel []string) error {
 	return nil
 }
 
-func checkEnumValue(s string) error {
-	if !isIdentifier(s) {
-		return fmt.Errorf("servicecomms: invalid MessageType %q (want an enum member name such as %q)", s, MessageTypeMessageCenter)
-	}
-	return nil
-}
-
 func isIdentifier(s string) bool {
 	if s == "" {
 		return false

@@ -1,0 +1,496 @@
+// Package jsonx decodes JSON objects into Go structs and encodes them back
+// without losing the members a struct has no field for.
+//
+// A model keeps such members in an Extra map and gets two short methods
+// that call Unmarshal and Marshal with a defined copy of itself (the copy
+// has no methods, so encoding/json does the known fields without recursing
+// into the model's own methods):
+//
+//	type Recipient struct {
+//		EmailAddress EmailAddress              `json:"EmailAddress"`
+//		Extra        map[string]json.RawMessage `json:"-"`
+//		null         bool
+//	}
+//
+//	type recipientFields Recipient
+//
+//	func (r *Recipient) UnmarshalJSON(b []byte) error {
+//		return jsonx.Unmarshal(b, (*recipientFields)(r), &r.Extra, &r.null)
+//	}
+//
+//	func (r Recipient) MarshalJSON() ([]byte, error) {
+//		return jsonx.Marshal((*recipientFields)(&r), r.Extra, &r.null)
+//	}
+//
+// Which member names are known is read from the struct's json tags (and
+// the fields of embedded structs, as encoding/json does), computed once per
+// type. A member is known when its name equals a known name exactly or,
+// as encoding/json matches names, case-insensitively. Nothing is assumed
+// about the casing of names beyond the tags.
+//
+// The null flag remembers that the value was the JSON literal null (an
+// element of a collection, typically): such a value marshals back to null
+// as long as it is still the zero value.
+package jsonx
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// fieldSet holds the member names a struct type decodes into.
+type fieldSet struct {
+	exact map[string]int // name → index into names
+	names []string
+	// flat reports that every field is a direct field Unmarshal decodes
+	// itself (see fieldKind); fields[i] and kinds[i] are then the struct
+	// field index and kind of names[i].
+	flat   bool
+	fields []int
+	kinds  []fieldKind
+}
+
+// fieldKind says how Unmarshal decodes a field without encoding/json.
+type fieldKind uint8
+
+const (
+	kindOther          fieldKind = iota // through encoding/json
+	kindString                          // a string kind without JSON or text methods
+	kindBool                            // a bool kind without JSON or text methods
+	kindUnmarshaler                     // a struct whose pointer is a json.Unmarshaler
+	kindPtrUnmarshaler                  // a pointer to such a struct
+)
+
+var (
+	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// kindOf returns how a field of type t is decoded.
+func kindOf(t reflect.Type) fieldKind {
+	pt := reflect.PointerTo(t)
+	hasMethods := pt.Implements(unmarshalerType) || pt.Implements(textUnmarshalerType)
+	switch {
+	case t.Kind() == reflect.String && !hasMethods:
+		return kindString
+	case t.Kind() == reflect.Bool && !hasMethods:
+		return kindBool
+	case t.Kind() == reflect.Struct && pt.Implements(unmarshalerType):
+		return kindUnmarshaler
+	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && t.Implements(unmarshalerType):
+		return kindPtrUnmarshaler
+	}
+	return kindOther
+}
+
+// has reports whether the member name (raw JSON string contents without
+// escapes) is a known one.
+func (fs *fieldSet) has(name []byte) bool { return fs.lookup(name) >= 0 }
+
+// lookup returns the index into names of the member name, matched as
+// encoding/json matches names, or -1.
+func (fs *fieldSet) lookup(name []byte) int {
+	if i, ok := fs.exact[string(name)]; ok { // no allocation
+		return i
+	}
+	for i, n := range fs.names {
+		if len(n) == len(name) && bytes.EqualFold([]byte(n), name) {
+			return i
+		}
+	}
+	// encoding/json folds a few non-ASCII letters onto ASCII ones
+	// (the Kelvin sign, the long s), changing the length.
+	if !isASCII(name) {
+		s := string(name)
+		for i, n := range fs.names {
+			if strings.EqualFold(n, s) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+var fieldSets sync.Map // reflect.Type → *fieldSet
+
+// fieldsOf returns the known member names of struct type t.
+func fieldsOf(t reflect.Type) *fieldSet {
+	if fs, ok := fieldSets.Load(t); ok {
+		return fs.(*fieldSet)
+	}
+	fs := &fieldSet{exact: map[string]int{}, flat: true}
+	collect(t, fs, map[reflect.Type]bool{})
+	actual, _ := fieldSets.LoadOrStore(t, fs)
+	return actual.(*fieldSet)
+}
+
+// collect adds the member names of struct type t, descending into
+// embedded structs the way encoding/json promotes their fields.
+func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
+	if visiting[t] {
+		return
+	}
+	visiting[t] = true
+	defer delete(visiting, t)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				fs.flat = false
+				collect(ft, fs, visiting)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		kind := kindOf(f.Type)
+		if f.Anonymous || kind == kindOther || strings.Contains(opts, "string") {
+			fs.flat = false
+		}
+		if _, dup := fs.exact[name]; !dup {
+			fs.exact[name] = len(fs.names)
+			fs.names = append(fs.names, name)
+			fs.fields = append(fs.fields, i)
+			fs.kinds = append(fs.kinds, kind)
+		}
+	}
+}
+
+// isNull reports whether data is the JSON literal null.
+func isNull(data []byte) bool {
+	return string(bytes.TrimSpace(data)) == "null"
+}
+
+// Unmarshal decodes the JSON object data into v, a pointer to a struct
+// type without JSON methods of its own, and stores the members v has no
+// field for in *extra (nil when there are none), as received. When data is
+// null, v and *extra are left alone and *null is set.
+func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null *bool) error {
+	if isNull(data) {
+		*null = true
+		return nil
+	}
+	fs := fieldsOf(reflect.TypeFor[T]())
+	var rv reflect.Value
+	if fs.flat {
+		// Only fields decoded here (strings, booleans, models): skip
+		// encoding/json, which would allocate and scan the object again.
+		// As json.Unmarshaler documents, data is a valid JSON value
+		// (encoding/json checked it); the scan below still stops with an
+		// error, never a panic, on anything else.
+		rv = reflect.ValueOf(v).Elem()
+	} else if err := json.Unmarshal(data, v); err != nil {
+		return err
+	}
+	*null = false
+	*extra = nil
+	sc := memberScanner{data: data}
+	for {
+		name, escaped, value, ok := sc.next()
+		if !ok {
+			return sc.err
+		}
+		if escaped {
+			var s string
+			if err := json.Unmarshal(name, &s); err != nil {
+				return err
+			}
+			name = []byte(s)
+		} else {
+			name = name[1 : len(name)-1]
+		}
+		if i := fs.lookup(name); i >= 0 {
+			if rv.IsValid() {
+				if err := setField(rv.Field(fs.fields[i]), fs.kinds[i], value); err != nil {
+					// Let encoding/json decode (and report) it as it would.
+					*extra = nil
+					return json.Unmarshal(data, v)
+				}
+			}
+			continue
+		}
+		if *extra == nil {
+			*extra = make(map[string]json.RawMessage)
+		}
+		(*extra)[string(name)] = bytes.Clone(value)
+	}
+}
+
+var errKind = errors.New("jsonx: unexpected kind of value")
+
+// setField stores the JSON value raw in f as encoding/json would.
+func setField(f reflect.Value, kind fieldKind, raw []byte) error {
+	switch kind {
+	case kindString:
+		return setString(f, raw)
+	case kindBool:
+		switch string(raw) {
+		case "null":
+		case "true":
+			f.SetBool(true)
+		case "false":
+			f.SetBool(false)
+		default:
+			return errKind
+		}
+		return nil
+	case kindUnmarshaler:
+		// encoding/json hands null to a struct's UnmarshalJSON too.
+		return f.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw)
+	case kindPtrUnmarshaler:
+		if string(raw) == "null" {
+			f.SetZero()
+			return nil
+		}
+		if f.IsNil() {
+			f.Set(reflect.New(f.Type().Elem()))
+		}
+		return f.Interface().(json.Unmarshaler).UnmarshalJSON(raw)
+	}
+	return errKind
+}
+
+// setString stores the JSON value raw, a string or null (which leaves f
+// alone, as encoding/json does), in the string-kind field f.
+func setString(f reflect.Value, raw []byte) error {
+	switch {
+	case string(raw) == "null":
+		return nil
+	case len(raw) < 2 || raw[0] != '"':
+		return errKind
+	}
+	body := raw[1 : len(raw)-1]
+	if bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
+		f.SetString(string(body))
+		return nil
+	}
+	var s string // escapes, or invalid UTF-8 that encoding/json replaces
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return err
+	}
+	f.SetString(s)
+	return nil
+}
+
+// Marshal encodes v, a pointer to a struct type without JSON methods of
+// its own, followed by the members of extra (sorted by name) whose names
+// v has no field for. It writes null when *null is set and v is otherwise
+// the zero value; it may clear *null, so pass a copy's flag.
+func Marshal[T any](v *T, extra map[string]json.RawMessage, null *bool) ([]byte, error) {
+	if *null {
+		*null = false
+		if reflect.ValueOf(v).Elem().IsZero() && len(extra) == 0 {
+			return []byte("null"), nil
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, fmt.Errorf("jsonx: %s does not encode as a JSON object", reflect.TypeFor[T]())
+	}
+	fs := fieldsOf(reflect.TypeFor[T]())
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		if !fs.has([]byte(k)) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	b = b[:len(b)-1]
+	for _, k := range keys {
+		raw := extra[k]
+		if len(raw) == 0 {
+			raw = json.RawMessage("null")
+		} else if !json.Valid(raw) {
+			return nil, fmt.Errorf("jsonx: extra member %q is not valid JSON", k)
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		kb, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, kb...)
+		b = append(b, ':')
+		b = append(b, raw...)
+	}
+	return append(b, '}'), nil
+}
+
+var errSyntax = errors.New("jsonx: malformed JSON object")
+
+// memberScanner walks the members of a JSON object, which must be valid
+// JSON (anything else ends the walk with errSyntax).
+type memberScanner struct {
+	data    []byte
+	i       int
+	started bool
+	err     error
+}
+
+// next returns the next member: its name with the quotes (escaped reports
+// a backslash in it) and its raw value. ok is false at the end of the
+// object or on an error (then err is set).
+func (s *memberScanner) next() (name []byte, escaped bool, value []byte, ok bool) {
+	data, i := s.data, s.i
+	if !s.started {
+		s.started = true
+		i = skipSpace(data, 0)
+		if i >= len(data) || data[i] != '{' {
+			return s.fail()
+		}
+		if i = skipSpace(data, i+1); i < len(data) && data[i] == '}' {
+			return nil, false, nil, false
+		}
+	} else {
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return s.fail()
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case '}':
+			return nil, false, nil, false
+		default:
+			return s.fail()
+		}
+	}
+	if i >= len(data) || data[i] != '"' {
+		return s.fail()
+	}
+	end, ok := skipString(data, i)
+	if !ok {
+		return s.fail()
+	}
+	name = data[i:end]
+	escaped = bytes.IndexByte(name, '\\') >= 0
+	i = skipSpace(data, end)
+	if i >= len(data) || data[i] != ':' {
+		return s.fail()
+	}
+	i = skipSpace(data, i+1)
+	vend, ok := skipValue(data, i)
+	if !ok {
+		return s.fail()
+	}
+	s.i = vend
+	return name, escaped, data[i:vend], true
+}
+
+func (s *memberScanner) fail() ([]byte, bool, []byte, bool) {
+	s.err = errSyntax
+	return nil, false, nil, false
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at data[i] (a
+// quote).
+func skipString(data []byte, i int) (end int, ok bool) {
+	start := i + 1
+	for i = start; ; {
+		// IndexByte is vectorised; a quote preceded by an odd number of
+		// backslashes is escaped.
+		j := bytes.IndexByte(data[i:], '"')
+		if j < 0 {
+			return 0, false
+		}
+		q := i + j
+		n := 0
+		for k := q - 1; k >= start && data[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, true
+		}
+		i = q + 1
+	}
+}
+
+// skipValue returns the index after the value starting at data[i].
+func skipValue(data []byte, i int) (int, bool) {
+	if i >= len(data) {
+		return 0, false
+	}
+	switch data[i] {
+	case '"':
+		end, ok := skipString(data, i)
+		return end, ok
+	case '{', '[':
+		depth := 0
+		for i < len(data) {
+			switch data[i] {
+			case '"':
+				end, ok := skipString(data, i)
+				if !ok {
+					return 0, false
+				}
+				i = end
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1, true
+				}
+			}
+			i++
+		}
+		return 0, false
+	default: // number, true, false, null
+		j := i
+		for j < len(data) {
+			switch data[j] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return j, j > i
+			}
+			j++
+		}
+		return j, j > i
+	}
+}
