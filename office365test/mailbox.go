@@ -188,6 +188,7 @@ func (m *Mailbox) addUserLocked(upn, displayName string) *MailboxUser {
 	m.users = append(m.users, u)
 	m.byKey[strings.ToLower(upn)] = u
 	m.byKey[strings.ToLower(u.ID)] = u
+	m.byKey[oid] = u // Graph addresses users by object id alone
 	if m.me == nil {
 		m.me = u
 	}
