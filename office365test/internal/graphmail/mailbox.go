@@ -301,31 +301,45 @@ func graphRoot(u string) string {
 	return u
 }
 
-// graphContext rewrites an @odata.context URL: Graph's root, and camelCase
-// names in the fragment ("#Me/MailFolders('x')/Messages" → "#me/mailFolders('x')/messages").
+// graphContext rewrites an @odata.context URL: Graph's root, camelCase
+// names and type names in the fragment ("#Me/MailFolders('x')/Messages" →
+// "#me/mailFolders('x')/messages"); keys stay as they are.
 func graphContext(u string) string {
 	u = graphRoot(u)
 	base, frag, ok := strings.Cut(u, "#")
 	if !ok {
 		return u
 	}
-	parts := strings.Split(frag, "/")
-	for i, p := range parts {
-		name, rest, _ := strings.Cut(p, "(")
-		if rest != "" {
-			rest = "(" + rest
-		}
+	var parts []string
+	start, quoted := 0, false
+	for i := 0; i <= len(frag); i++ {
 		switch {
-		case eq(name, "TaskFolders"):
-			name = "todo/lists"
-		case eq(name, "Tasks"):
-			name = "tasks"
-		case !strings.HasPrefix(name, "$"):
-			name = lowerFirst(name)
+		case i == len(frag) || frag[i] == '/' && !quoted:
+			parts = append(parts, contextSegment(frag[start:i]))
+			start = i + 1
+		case frag[i] == '\'':
+			quoted = !quoted
 		}
-		parts[i] = name + rest
 	}
 	return base + "#" + strings.Join(parts, "/")
+}
+
+// contextSegment rewrites one segment of a context fragment.
+func contextSegment(p string) string {
+	name, rest, _ := strings.Cut(p, "(")
+	if rest != "" {
+		rest = "(" + rest
+	}
+	switch {
+	case eq(name, "TaskFolders"):
+		name = "todo/lists"
+	case eq(name, "Collection"):
+		name = "Collection"
+		rest = "(" + baseVocabulary.typeToGraph(strings.TrimSuffix(strings.TrimPrefix(rest, "("), ")")) + ")"
+	case !strings.HasPrefix(name, "$"):
+		name = lowerFirst(name)
+	}
+	return name + rest
 }
 
 // pagingOptions are the query options a store link changes.

@@ -460,7 +460,7 @@ func (s *subscriptions) parseResource(r *http.Request, raw string) (*subscriptio
 		sub.entity, sub.notification, sub.folder = "Contact", "Contacts", segs[1]
 	case matchPath([]string{"todo", "lists", "*", "tasks"}, segs):
 		sub.entity, sub.folder = "Task", segs[2]
-		sub.notification = "todo/lists/" + segs[2] + "/tasks"
+		sub.notification = "todo/lists('" + strings.ReplaceAll(segs[2], "'", "''") + "')/tasks"
 	default:
 		return nil, bad
 	}
@@ -512,7 +512,8 @@ func (s *subscriptions) publish(c Change) {
 		if !slices.Contains(sub.changeTypes, kind) {
 			continue
 		}
-		resource := "Users/" + sub.oid + "/" + sub.notification + "/" + c.ID
+		// The key form: the fake's ids may hold "/".
+		resource := "Users('" + sub.oid + "')/" + sub.notification + "('" + strings.ReplaceAll(c.ID, "'", "''") + "')"
 		typ := "#Microsoft.Graph." + c.Type
 		if c.Type == "Task" {
 			typ = "#Microsoft.Graph.todoTask"
