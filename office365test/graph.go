@@ -67,7 +67,7 @@ func NewGraphMail(srv *Server, mb *Mailbox, opts ...GraphMailOption) *GraphMail 
 	o := graphmail.Options{
 		Dispatch: http.HandlerFunc(srv.ServeInProcess),
 		Now:      srv.Now,
-		TenantID: mb.tenantID,
+		TenantID: mb.st.TenantID(),
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -125,10 +125,7 @@ func (s graphStore) User(key, token string) (graphmail.User, bool) {
 	var u *MailboxUser
 	if strings.EqualFold(key, "me") {
 		s.m.mu.Lock()
-		u = s.m.me
-		if t := s.m.tokens[token]; t != nil {
-			u = t
-		}
+		u = s.m.wrap(s.m.st.MeLocked(token))
 		s.m.mu.Unlock()
 	} else {
 		u = s.m.User(key)
