@@ -27,6 +27,10 @@ func isOpenExtension(m map[string]any) bool {
 func (v *vocabulary) mapToGraph(m map[string]any) map[string]any {
 	out := make(map[string]any, len(m)+1)
 	ext := isOpenExtension(m)
+	var typeDrop map[string]bool
+	if t, ok := m["@odata.type"].(string); ok {
+		typeDrop = typeDrops[strings.TrimPrefix(strings.TrimPrefix(v.typeToGraph(t), "#"), graphNS)]
+	}
 	for k, val := range m {
 		switch {
 		case k == "@odata.type":
@@ -38,7 +42,7 @@ func (v *vocabulary) mapToGraph(m map[string]any) map[string]any {
 		case strings.HasPrefix(k, "@"):
 			out[k] = val
 			continue
-		case v.drop[k]:
+		case v.drop[k], typeDrop[k]:
 			continue
 		}
 		if ext && k != "Id" && k != "ExtensionName" {

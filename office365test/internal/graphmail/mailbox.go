@@ -210,6 +210,11 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
 		markRemoved(out, rq.delta)
 	}
 	f.fixLinks(out, r)
+	if rq.todo {
+		if _, ok := out["@odata.context"]; ok {
+			out["@odata.context"] = todoContext(r, rep.status == http.StatusCreated || out["value"] == nil)
+		}
+	}
 	for k, vs := range rep.header {
 		switch strings.ToLower(k) {
 		case "content-length", "content-type", "odata-version":
@@ -333,6 +338,8 @@ func contextSegment(p string) string {
 	switch {
 	case eq(name, "TaskFolders"):
 		name = "todo/lists"
+	case strings.Contains(strings.ToLower(name), "outlookservices."):
+		name = baseVocabulary.typeToGraph(name)
 	case eq(name, "Collection"):
 		name = "Collection"
 		rest = "(" + baseVocabulary.typeToGraph(strings.TrimSuffix(strings.TrimPrefix(rest, "("), ")")) + ")"

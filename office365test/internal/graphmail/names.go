@@ -21,6 +21,13 @@ type vocabulary struct {
 	types map[string]string
 }
 
+// typeDrops are properties a Graph v1.0 type does not have although the
+// store keeps them (by the Graph type name).
+var typeDrops = map[string]map[string]bool{
+	"referenceAttachment": {"SourceUrl": true, "ProviderType": true, "ThumbnailUrl": true, "PreviewUrl": true,
+		"Permission": true, "IsFolder": true},
+}
+
 var baseVocabulary = newVocabulary(
 	map[string]string{
 		"MobilePhone1": "mobilePhone", // contact

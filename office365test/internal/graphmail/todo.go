@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Microsoft To Do (/todo/lists/{id}/tasks) is served from the mailbox's
@@ -76,4 +77,32 @@ func todoToGraph(doc map[string]any) {
 		return
 	}
 	fix(doc)
+}
+
+// todoContext is the @odata.context of a To Do answer, from the Graph path
+// it answers: "#users('…')/todo/lists('…')/tasks/$entity".
+func todoContext(r *http.Request, entity bool) string {
+	segs, _ := splitSegments(r.URL.EscapedPath())
+	var parts []string
+	for i := 1; i < len(segs); i++ { // after "v1.0"
+		s := segs[i]
+		switch {
+		case eq(s, "delta"):
+			parts = append(parts, "$delta")
+			entity = false
+			continue
+		case i > 1 && (eq(segs[i-1], "users") || eq(segs[i-1], "lists") || eq(segs[i-1], "tasks")):
+			parts[len(parts)-1] += "('" + strings.ReplaceAll(s, "'", "''") + "')"
+			continue
+		}
+		parts = append(parts, s)
+	}
+	if entity {
+		last := parts[len(parts)-1]
+		if strings.HasSuffix(last, "')") { // one item: its collection's $entity
+			parts[len(parts)-1] = last[:strings.Index(last, "('")]
+		}
+		parts = append(parts, "$entity")
+	}
+	return requestBase(r) + "/v1.0/$metadata#" + strings.Join(parts, "/")
 }
