@@ -348,8 +348,14 @@ func TestGraphCalendarContactsPhoto(t *testing.T) {
 	require.Equal(t, http.StatusOK, st)
 	att := org["Attendees"].([]any)[0].(map[string]any)
 	assert.Equal(t, "Accepted", att["Status"].(map[string]any)["Response"])
-	g := f.get(t, "/v1.0/me/events/"+esc(id)+"?$select=attendees")
+	g := f.get(t, "/v1.0/me/events/"+esc(id)+"?$select=attendees,recurrence")
 	assert.Equal(t, "accepted", g["attendees"].([]any)[0].(map[string]any)["status"].(map[string]any)["response"])
+	assert.Equal(t, []any{"monday"}, g["recurrence"].(map[string]any)["pattern"].(map[string]any)["daysOfWeek"])
+	// Answering in Graph's spelling leaves the store's documents alone.
+	st, org, _ = f.do(t, "GET", "/api/v2.0/me/events/"+esc(id), "")
+	require.Equal(t, http.StatusOK, st)
+	assert.Equal(t, []any{"Monday"}, org["Recurrence"].(map[string]any)["Pattern"].(map[string]any)["DaysOfWeek"])
+	assert.Equal(t, "Weekly", org["Recurrence"].(map[string]any)["Pattern"].(map[string]any)["Type"])
 
 	rem := f.get(t, "/v1.0/me/reminderView(startDateTime='2026-12-01T00:00:00.0000000',endDateTime='2026-12-31T00:00:00.0000000')")
 	assert.Len(t, values(rem), 3)

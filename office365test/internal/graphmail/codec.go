@@ -1,22 +1,37 @@
 package graphmail
 
 import (
+	"encoding/json"
 	"strings"
 )
 
-// toGraph rewrites a store document (decoded JSON) in Graph's spelling, in
-// place where it can, and returns it.
+// toGraph returns a store document (JSON-shaped Go values) in Graph's
+// spelling. It never modifies x, which may belong to the store.
 func (v *vocabulary) toGraph(x any) any {
 	switch t := x.(type) {
+	case nil, string, bool, float64, int, int64, uint64, json.Number:
+		return x
 	case map[string]any:
 		return v.mapToGraph(t)
 	case []any:
+		out := make([]any, len(t))
 		for i, e := range t {
-			t[i] = v.toGraph(e)
+			out[i] = v.toGraph(e)
 		}
-		return t
+		return out
+	case []map[string]any, []string:
+		return v.toGraph(plainList(t))
 	}
-	return x
+	// Other Go values: as JSON would see them.
+	b, err := json.Marshal(x)
+	if err != nil {
+		return x
+	}
+	var y any
+	if json.Unmarshal(b, &y) != nil {
+		return x
+	}
+	return v.toGraph(y)
 }
 
 func isOpenExtension(m map[string]any) bool {
@@ -49,6 +64,7 @@ func (v *vocabulary) mapToGraph(m map[string]any) map[string]any {
 			out[k] = val // an extension's own properties are the caller's names
 			continue
 		}
+		val = plainList(val)
 		name, ok := v.renameOut[k]
 		if !ok {
 			name, ok = baseVocabulary.renameOut[k]
@@ -66,12 +82,14 @@ func (v *vocabulary) mapToGraph(m map[string]any) map[string]any {
 			}
 		case []any:
 			if enumProperties[k] {
+				list := make([]any, len(s))
 				for i, e := range s {
+					list[i] = e
 					if es, ok := e.(string); ok {
-						s[i] = enumValueToGraph(k, es)
+						list[i] = enumValueToGraph(k, es)
 					}
 				}
-				val = s
+				val = list
 			} else {
 				val = v.toGraph(s)
 			}
@@ -237,3 +255,22 @@ func (v *vocabulary) queryFromGraph(option, expr string) string {
 
 func isIdentStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
 func isIdentPart(c byte) bool  { return isIdentStart(c) || c >= '0' && c <= '9' }
+
+// plainList returns typed lists as []any (a copy), other values as they are.
+func plainList(x any) any {
+	switch t := x.(type) {
+	case []string:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = e
+		}
+		return out
+	case []map[string]any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = e
+		}
+		return out
+	}
+	return x
+}

@@ -53,11 +53,21 @@ type Change struct {
 	Source any
 }
 
+// Answer is the mailbox's answer to one operation.
+type Answer struct {
+	Status int
+	Header http.Header
+	// JSON is a JSON body as JSON-shaped Go values (maps, slices, scalars),
+	// which the front end must not modify; nil for other bodies (Body).
+	JSON any
+	Body []byte
+}
+
 // Store is what the front end needs from the mailbox.
 type Store interface {
-	// Handler serves the mailbox's operations in the store's vocabulary at
-	// /api/{version}/{me | users/{key}}/…, as the Outlook front end does.
-	Handler() http.Handler
+	// Serve runs one of the mailbox's operations, addressed and spelt in
+	// the store's vocabulary: /api/{version}/{me | users/{key}}/….
+	Serve(r *http.Request) Answer
 	// Subscribe calls fn for every change, in order; the returned function
 	// unsubscribes.
 	Subscribe(fn func(Change)) (unsubscribe func())
@@ -248,15 +258,8 @@ func eq(a, b string) bool { return strings.EqualFold(a, b) }
 
 // ---------------------------------------------------------------- exchange
 
-// storeReply is the mailbox's answer to one translated request.
-type storeReply struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// call runs a request on the store's handler.
-func (f *FrontEnd) call(r *http.Request, method, path string, query url.Values, header http.Header, body []byte) storeReply {
+// call runs a request on the store.
+func (f *FrontEnd) call(r *http.Request, method, path string, query url.Values, header http.Header, body []byte) Answer {
 	u := &url.URL{Path: mustUnescape(path), RawPath: path, RawQuery: query.Encode()}
 	req := httptest.NewRequestWithContext(r.Context(), method, u.String(), bytes.NewReader(body))
 	req.Host = r.Host
@@ -265,9 +268,11 @@ func (f *FrontEnd) call(r *http.Request, method, path string, query url.Values, 
 	if body == nil {
 		req.Body = http.NoBody
 	}
-	rec := httptest.NewRecorder()
-	f.store.Handler().ServeHTTP(rec, req)
-	return storeReply{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+	ans := f.store.Serve(req)
+	if ans.Header == nil {
+		ans.Header = http.Header{}
+	}
+	return ans
 }
 
 func mustUnescape(p string) string {

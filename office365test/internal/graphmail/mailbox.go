@@ -166,28 +166,19 @@ func isJSON(contentType string, body []byte) bool {
 }
 
 // reply writes the store's answer in Graph's shape.
-func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
+func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep Answer) {
 	r := rq.r
-	ct := rep.header.Get("Content-Type")
-	if !strings.Contains(strings.ToLower(ct), "json") || len(bytes.TrimSpace(rep.body)) == 0 {
-		copyHeader(w.Header(), rep.header)
-		w.WriteHeader(rep.status)
-		_, _ = w.Write(rep.body)
+	doc, ok := asObject(rep.JSON)
+	if !ok {
+		copyHeader(w.Header(), rep.Header)
+		w.WriteHeader(rep.Status)
+		_, _ = w.Write(rep.Body)
 		return
 	}
-	var doc map[string]any
-	dec := json.NewDecoder(bytes.NewReader(rep.body))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		copyHeader(w.Header(), rep.header)
-		w.WriteHeader(rep.status)
-		_, _ = w.Write(rep.body)
-		return
-	}
-	if e, ok := doc["error"].(map[string]any); ok && rep.status >= 400 {
+	if e, ok := doc["error"].(map[string]any); ok && rep.Status >= 400 {
 		code, _ := e["code"].(string)
 		msg, _ := e["message"].(string)
-		status := rep.status
+		status := rep.Status
 		if code == "ErrorInvalidSyncStateData" {
 			// Graph answers a delta or skip token it no longer (or never)
 			// knew with 410 Gone: start a new round.
@@ -195,7 +186,7 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
 			w.Header().Set("Location", f.restartLink(r))
 		}
 		for _, k := range []string{"Retry-After", "WWW-Authenticate"} {
-			if v := rep.header.Get(k); v != "" {
+			if v := rep.Header.Get(k); v != "" {
 				w.Header().Set(k, v)
 			}
 		}
@@ -203,7 +194,7 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
 		return
 	}
 	if rq.todo {
-		todoToGraph(doc)
+		doc = todoToGraph(doc)
 	}
 	out := rq.vocab.toGraph(doc).(map[string]any)
 	if rq.delta != "" {
@@ -212,10 +203,10 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
 	f.fixLinks(out, r)
 	if rq.todo {
 		if _, ok := out["@odata.context"]; ok {
-			out["@odata.context"] = todoContext(r, rep.status == http.StatusCreated || out["value"] == nil)
+			out["@odata.context"] = todoContext(r, rep.Status == http.StatusCreated || out["value"] == nil)
 		}
 	}
-	for k, vs := range rep.header {
+	for k, vs := range rep.Header {
 		switch strings.ToLower(k) {
 		case "content-length", "content-type", "odata-version":
 			continue
@@ -235,7 +226,27 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
 			w.Header().Add(k, v)
 		}
 	}
-	writeJSON(w, rep.status, out)
+	writeJSON(w, rep.Status, out)
+}
+
+// asObject returns a JSON object body as a map (decoding values of other
+// Go types through JSON).
+func asObject(v any) (map[string]any, bool) {
+	switch x := v.(type) {
+	case nil:
+		return nil, false
+	case map[string]any:
+		return x, true
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, false
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return nil, false
+	}
+	return m, true
 }
 
 func copyHeader(dst, src http.Header) {
