@@ -357,6 +357,18 @@ func TestGraphCalendarContactsPhoto(t *testing.T) {
 	assert.Equal(t, []any{"Monday"}, org["Recurrence"].(map[string]any)["Pattern"].(map[string]any)["DaysOfWeek"])
 	assert.Equal(t, "Weekly", org["Recurrence"].(map[string]any)["Pattern"].(map[string]any)["Type"])
 
+	// A counter-proposal reaches the organizer's attendee entry.
+	alexID := esc(alexEvents[0]["id"].(string))
+	st, _, _ = f.do(t, "POST", "/v1.0/users/alex.wilber@contoso.com/events/"+alexID+"/accept", `{"proposedNewTime":{}}`)
+	assert.Equal(t, http.StatusBadRequest, st, "accept takes no proposal")
+	st, body, _ := f.do(t, "POST", "/v1.0/users/alex.wilber@contoso.com/events/"+alexID+"/tentativelyAccept", `{"comment":"later?",
+		"proposedNewTime":{"start":{"dateTime":"2026-12-07T19:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-07T19:30:00","timeZone":"UTC"}}}`)
+	require.Equal(t, http.StatusAccepted, st, body)
+	g = f.get(t, "/v1.0/me/events/"+esc(id)+"?$select=attendees")
+	a0 := g["attendees"].([]any)[0].(map[string]any)
+	assert.Equal(t, "tentativelyAccepted", a0["status"].(map[string]any)["response"])
+	assert.Equal(t, "2026-12-07T19:00:00", a0["proposedNewTime"].(map[string]any)["start"].(map[string]any)["dateTime"])
+
 	rem := f.get(t, "/v1.0/me/reminderView(startDateTime='2026-12-01T00:00:00.0000000',endDateTime='2026-12-31T00:00:00.0000000')")
 	assert.Len(t, values(rem), 3)
 	assert.Contains(t, values(rem)[0], "eventSubject")
@@ -732,4 +744,44 @@ func squarePNG(t *testing.T, size int) []byte {
 	var b bytes.Buffer
 	require.NoError(t, png.Encode(&b, img))
 	return b.Bytes()
+}
+
+func TestGraphSubscriptionResources(t *testing.T) {
+	t.Parallel()
+	f := newGraphFake(t)
+	rc := newReceiver(t)
+	exp := f.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+	lid := values(f.get(t, "/v1.0/me/todo/lists"))[0]["id"].(string)
+	subs := map[string]string{}
+	for _, res := range []string{"me/events", "users/adele.vance@contoso.com/contacts", "me/todo/lists('" + lid + "')/tasks"} {
+		st, sub, _ := f.do(t, "POST", "/v1.0/subscriptions", `{"changeType":"created","notificationUrl":"`+rc.srv.URL+`",
+			"resource":"`+res+`","expirationDateTime":"`+exp+`","clientState":"s"}`)
+		require.Equal(t, http.StatusCreated, st, sub)
+		subs[sub["id"].(string)] = res
+	}
+	st, list, _ := f.do(t, "GET", "/v1.0/subscriptions", "")
+	require.Equal(t, http.StatusOK, st)
+	assert.Len(t, values(list), 3)
+
+	for _, c := range []struct{ path, body string }{
+		{"/v1.0/me/events", `{"subject":"E","start":{"dateTime":"2026-12-09T10:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-09T11:00:00","timeZone":"UTC"}}`},
+		{"/api/v2.0/me/contacts", `{"GivenName":"C"}`},
+		{"/v1.0/me/todo/lists/" + esc(lid) + "/tasks", `{"title":"T"}`},
+	} {
+		st, body, _ := f.do(t, "POST", c.path, c.body)
+		require.Equal(t, http.StatusCreated, st, body)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, f.Graph.Wait(ctx))
+	types := map[string]string{}
+	for _, n := range rc.notes() {
+		types[subs[n["subscriptionId"].(string)]] = n["resourceData"].(map[string]any)["@odata.type"].(string)
+		assert.Equal(t, "created", n["changeType"])
+	}
+	assert.Equal(t, map[string]string{
+		"me/events":                              "#Microsoft.Graph.Event",
+		"users/adele.vance@contoso.com/contacts": "#Microsoft.Graph.Contact",
+		"me/todo/lists('" + lid + "')/tasks":     "#Microsoft.Graph.todoTask",
+	}, types)
 }
