@@ -144,6 +144,12 @@ func TestGraphMailShapes(t *testing.T) {
 	assert.NotEmpty(t, inner["request-id"])
 	assert.NotEmpty(t, inner["date"])
 
+	me := f.get(t, "/v1.0/me")
+	assert.Equal(t, oid, me["id"])
+	assert.Equal(t, "adele.vance@contoso.com", me["userPrincipalName"])
+	assert.Equal(t, "Adele Vance", me["displayName"])
+	assert.Equal(t, "Alex Wilber", f.get(t, "/v1.0/users/alex.wilber@contoso.com")["displayName"])
+
 	st, eb, _ = f.do(t, "GET", "/v1.0/users/nobody@contoso.com/messages", "")
 	assert.Equal(t, http.StatusNotFound, st)
 	code, _ = graphErr(t, eb)

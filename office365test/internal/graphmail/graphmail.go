@@ -34,6 +34,7 @@ type User struct {
 	// UPN is the user principal name; ID the Graph id (object id) and
 	// StoreID the store's "{object id}@{tenant id}".
 	UPN, ID, StoreID string
+	DisplayName      string
 }
 
 // Change is one mutation of the mailbox, as the change feed reports it.
