@@ -487,6 +487,14 @@ func TestGraphTodo(t *testing.T) {
 	assert.Equal(t, "Buy milk", v2["Subject"])
 	assert.Equal(t, "High", v2["Importance"])
 
+	st, att, _ := f.do(t, "POST", "/v1.0/me/todo/lists/"+esc(lid)+"/tasks/"+esc(tid)+"/attachments",
+		`{"@odata.type":"#microsoft.graph.taskFileAttachment","name":"receipt.txt","contentType":"text/plain","contentBytes":"NDIgRVVS"}`)
+	require.Equal(t, http.StatusCreated, st, att)
+	assert.Equal(t, "#microsoft.graph.taskFileAttachment", att["@odata.type"])
+	assert.Equal(t, "receipt.txt", att["name"])
+	assert.NotContains(t, att, "isInline")
+	assert.Len(t, values(f.get(t, "/v1.0/me/todo/lists/"+esc(lid)+"/tasks/"+esc(tid)+"/attachments")), 1)
+
 	st, done, _ := f.do(t, "PATCH", "/v1.0/me/todo/lists/"+esc(lid)+"/tasks/"+esc(tid), `{"status":"completed"}`)
 	require.Equal(t, http.StatusOK, st, done)
 	assert.Equal(t, "completed", done["status"])
