@@ -582,9 +582,12 @@ func (s *subscriptions) deliver(sub *subscription) {
 
 // lifecycle sends a lifecycle notification.
 func (s *subscriptions) lifecycle(sub *subscription, event string) {
+	s.mu.Lock()
+	expires := sub.Expiration // renewals change it
+	s.mu.Unlock()
 	body, _ := json.Marshal(map[string]any{"value": []any{map[string]any{
 		"subscriptionId":                 sub.ID,
-		"subscriptionExpirationDateTime": sub.Expiration.UTC().Format("2006-01-02T15:04:05.0000000Z"),
+		"subscriptionExpirationDateTime": expires.UTC().Format("2006-01-02T15:04:05.0000000Z"),
 		"tenantId":                       s.f.opts.TenantID,
 		"clientState":                    nullable(sub.ClientState),
 		"lifecycleEvent":                 event,
