@@ -799,3 +799,46 @@ func TestGraphSubscriptionResources(t *testing.T) {
 		"me/todo/lists('" + lid + "')/tasks":     "#Microsoft.Graph.todoTask",
 	}, types)
 }
+
+// Close does not wait for a receiver that hangs.
+func TestGraphCloseWithHungReceiver(t *testing.T) {
+	t.Parallel()
+	f := office365test.Start(nil)
+	defer f.Server.Close()
+	release := make(chan struct{})
+	hung := make(chan struct{}, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := r.URL.Query().Get("validationToken"); tok != "" {
+			_, _ = io.WriteString(w, tok)
+			return
+		}
+		select {
+		case hung <- struct{}{}:
+		default:
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hook.Close()
+	defer close(release)
+	gf := &graphFake{f}
+	exp := f.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	st, body, _ := gf.do(t, "POST", "/v1.0/subscriptions", `{"changeType":"created","notificationUrl":"`+hook.URL+`","resource":"me/messages","expirationDateTime":"`+exp+`"}`)
+	require.Equal(t, http.StatusCreated, st, body)
+	f.Mailbox.Me().SeedMessages("Inbox", office365test.SeedMessage{Subject: "x", From: "alex.wilber@contoso.com"})
+	<-hung
+	done := make(chan struct{})
+	go func() {
+		f.Push.Close()
+		f.Graph.Close()
+		f.Streaming.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close waited for the hung receiver")
+	}
+}

@@ -79,10 +79,14 @@ type subscriptions struct {
 	wg    sync.WaitGroup
 	unsub func()
 	done  bool
+	// ctx ends at Close, cutting deliveries in flight short.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 func newSubscriptions(f *FrontEnd) *subscriptions {
 	s := &subscriptions{f: f, idle: make(chan struct{})}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.unsub = f.store.Subscribe(s.publish)
 	return s
 }
@@ -599,7 +603,7 @@ func (s *subscriptions) lifecycle(sub *subscription, event string) {
 func (s *subscriptions) post(subID, target string, body []byte, lifecycle bool) bool {
 	for attempt := 0; ; attempt++ {
 		d := Delivery{SubscriptionID: subID, URL: target, Lifecycle: lifecycle, Body: body, Time: s.f.opts.Now()}
-		req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, target, bytes.NewReader(body))
 		if err == nil {
 			req.Header.Set("Content-Type", "application/json; charset=utf-8")
 			var resp *http.Response
@@ -627,7 +631,11 @@ func (s *subscriptions) post(subID, target string, body []byte, lifecycle bool) 
 		if !retry || attempt >= s.f.opts.Retries || done {
 			return false
 		}
-		time.Sleep(s.f.opts.RetryDelay)
+		select {
+		case <-time.After(s.f.opts.RetryDelay):
+		case <-s.ctx.Done():
+			return false
+		}
 	}
 }
 
@@ -717,6 +725,7 @@ func (f *FrontEnd) Close() {
 	s.mu.Lock()
 	s.done = true
 	s.mu.Unlock()
+	s.cancel()
 	s.unsub()
 	s.wg.Wait()
 }
