@@ -35,6 +35,8 @@ const (
 
 // SubscriptionInfo describes a live subscription.
 type SubscriptionInfo struct {
+	// ID, Resource, ChangeType ("created,updated"), NotificationURL,
+	// LifecycleNotificationURL and ClientState are as created.
 	ID, Resource, ChangeType, NotificationURL, LifecycleNotificationURL, ClientState string
 	// User is the UPN of the subscribed mailbox.
 	User       string
@@ -43,6 +45,7 @@ type SubscriptionInfo struct {
 
 // Delivery is one POST the front end made to a receiver.
 type Delivery struct {
+	// SubscriptionID is the subscription notified; URL where.
 	SubscriptionID string
 	URL            string
 	// Lifecycle is true for lifecycle notifications.
@@ -51,7 +54,8 @@ type Delivery struct {
 	// Status is the receiver's answer (0 when the request failed: Err).
 	Status int
 	Err    string
-	Time   time.Time
+	// Time is when the POST was made (the front end's clock).
+	Time time.Time
 }
 
 type subscription struct {
