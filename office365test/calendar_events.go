@@ -90,7 +90,7 @@ func seriesOf(master *Record) *recurrence {
 // exceptions and cancelled occurrences.
 func (u *MailboxUser) excludedStarts(masterID string) map[string]bool {
 	out := map[string]bool{}
-	for _, r := range u.records {
+	for _, r := range u.su.Items {
 		if (r.Type == EntityEvent || r.Type == entityEventCancellation) && r.Doc["SeriesMasterId"] == masterID {
 			if s, ok := r.Doc["OriginalStart"].(string); ok {
 				out[s] = true
@@ -474,7 +474,7 @@ func finishEventDoc(doc Entity) *Reply {
 
 // newEventDoc fills the defaults of a new event organised by u.
 func (u *MailboxUser) newEventDoc(props Entity) Entity {
-	uid := u.m.newID("ical")
+	uid := u.m.st.NewIDLocked("ical")
 	doc := Entity{
 		"Subject": "", "Body": map[string]any{"ContentType": "Text", "Content": ""}, "Importance": "Normal",
 		"Sensitivity": "Normal", "ShowAs": "Busy", "IsAllDay": false, "IsCancelled": false, "IsOrganizer": true,
@@ -611,7 +611,7 @@ func (u *MailboxUser) meetingCopiesLocked(ev *Record) map[*MailboxUser]*Record {
 	uid, _ := ev.Doc["iCalUId"].(string)
 	orig, _ := ev.Doc["OriginalStart"].(string)
 	for _, a := range asList(ev.Doc["Attendees"]) {
-		att := u.m.byKey[strings.ToLower(recipientAddress(a))]
+		att := u.m.userLocked(strings.ToLower(recipientAddress(a)))
 		if att == nil || att == u {
 			continue
 		}
@@ -658,7 +658,7 @@ func (u *MailboxUser) inviteLocked(att *MailboxUser, ev *Record) *Record {
 
 // meetingMessageLocked delivers a meeting message from u to `to`.
 func (u *MailboxUser) meetingMessageLocked(to *MailboxUser, kind, subject, comment string, ev *Record) {
-	inbox := to.wellKnown["inbox"]
+	inbox := to.su.WellKnown["inbox"]
 	if inbox == "" {
 		return
 	}
@@ -748,13 +748,13 @@ func (u *MailboxUser) cancelCopiesLocked(ev *Record, comment string) {
 func (u *MailboxUser) deleteEventLocked(r *Record, comment string) {
 	u.cancelCopiesLocked(r, comment)
 	if r.Doc["Type"] == "SeriesMaster" {
-		for _, x := range u.records {
+		for _, x := range u.su.Items {
 			if (x.Type == EntityEvent || x.Type == entityEventCancellation) && x.Doc["SeriesMasterId"] == r.ID {
 				u.removeLocked(x)
 			}
 		}
 	}
-	if st := u.records["reminder:"+r.ID]; st != nil {
+	if st := u.su.Items["reminder:"+r.ID]; st != nil {
 		u.removeLocked(st)
 	}
 	u.removeLocked(r)
@@ -778,7 +778,10 @@ func (u *MailboxUser) deleteOneLocked(ev *Record) {
 
 // respondLocked records the mailbox owner's response to a meeting and
 // reports it to the organizer.
-func (u *MailboxUser) respondLocked(ev *Record, response, comment string, send bool) *Reply {
+// respondLocked answers a meeting request; proposed, when not nil, is the
+// attendee's proposed new time ({Start, End}), shown on the organizer's
+// attendee entry.
+func (u *MailboxUser) respondLocked(ev *Record, response, comment string, send bool, proposed map[string]any) *Reply {
 	if ev.Doc["IsOrganizer"] == true {
 		return ErrorReply(http.StatusBadRequest, "ErrorInvalidRequest",
 			"Your request can't be completed. You can't respond to this meeting because you're the meeting organizer.")
@@ -800,7 +803,7 @@ func (u *MailboxUser) respondLocked(ev *Record, response, comment string, send b
 	} else {
 		u.touchLocked(ev, prev)
 	}
-	org := u.m.byKey[strings.ToLower(recipientAddress(ev.Doc["Organizer"]))]
+	org := u.m.userLocked(recipientAddress(ev.Doc["Organizer"]))
 	if org == nil || org == u {
 		return nil
 	}
@@ -820,6 +823,11 @@ func (u *MailboxUser) respondLocked(ev *Record, response, comment string, send b
 		for _, a := range asList(oe.Doc["Attendees"]) {
 			if strings.EqualFold(recipientAddress(a), u.UPN) {
 				asMap(a)["Status"] = map[string]any{"Response": response, "Time": now}
+				if proposed != nil {
+					asMap(a)["ProposedNewTime"] = proposed
+				} else {
+					delete(asMap(a), "ProposedNewTime")
+				}
 			}
 		}
 		org.touchLocked(oe, oprev)
@@ -940,7 +948,7 @@ func (m *Mailbox) registerEvents() {
 			r.Doc[k] = merged[k]
 		}
 		if before["Type"] == "SeriesMaster" && r.Doc["Type"] != "SeriesMaster" {
-			for _, x := range u.records {
+			for _, x := range u.su.Items {
 				if (x.Type == EntityEvent || x.Type == entityEventCancellation) && x.Doc["SeriesMasterId"] == r.ID {
 					u.removeLocked(x)
 				}
@@ -978,8 +986,21 @@ func (m *Mailbox) registerEvents() {
 				return rep
 			}
 			comment, send := "", true
+			var proposed map[string]any
 			for k, v := range body {
 				switch k {
+				case "ProposedNewTime":
+					if response == "Accepted" {
+						return ErrorReply(http.StatusBadRequest, "RequestBodyRead", "The parameter '"+k+"' in the request payload is not a valid parameter for the operation.")
+					}
+					if v == nil {
+						continue
+					}
+					slot := asMap(v)
+					if slot == nil || !isDTTZ(slot["Start"]) || !isDTTZ(slot["End"]) {
+						return invalidValue(k)
+					}
+					proposed = map[string]any{"Start": slot["Start"], "End": slot["End"]}
 				case "Comment":
 					s, ok := v.(string)
 					if !ok && v != nil {
@@ -999,9 +1020,9 @@ func (m *Mailbox) registerEvents() {
 				}
 			}
 			if ev.Doc["IsOrganizer"] == true {
-				return u.respondLocked(ev, response, comment, send)
+				return u.respondLocked(ev, response, comment, send, proposed)
 			}
-			if rep := u.respondLocked(stored(u, ev, master), response, comment, send); rep != nil {
+			if rep := u.respondLocked(stored(u, ev, master), response, comment, send, proposed); rep != nil {
 				return rep
 			}
 			return EmptyReply(http.StatusAccepted)
