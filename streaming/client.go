@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
@@ -67,6 +68,7 @@ type Client struct {
 	userRoot string // {root}/me or {root}/users/{upn}
 	userPath string // "me" or "users/{upn}" (escaped)
 	anchor   string
+	graph    *graphBackend // WithGraph: delta polling instead of GetNotifications
 }
 
 // New returns a streaming notifications client authenticated by cred.
@@ -84,10 +86,14 @@ func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 			"and every call takes a context)", cfg.HTTPClient.Timeout)
 	}
 	scopes := []string{strings.TrimRight(cfg.Cloud.OutlookHost, "/") + "/.default"}
+	root := cfg.ServiceRoot(cfg.Cloud.OutlookHost, "/api/beta")
+	if cfg.Graph {
+		scopes, root = []string{cfg.GraphScope(".default")}, cfg.GraphRoot()
+	}
 	if s, ok := cfg.Value(scopesKey{}).([]string); ok {
 		scopes = s
 	}
-	p, err := transport.New(cfg, cfg.ServiceRoot(cfg.Cloud.OutlookHost, "/api/beta"), cred, scopes...)
+	p, err := transport.New(cfg, root, cred, scopes...)
 	if err != nil {
 		return nil, err
 	}
@@ -95,6 +101,9 @@ func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 	if upn, ok := cfg.Value(userKey{}).(string); ok {
 		c.userPath = "users/" + transport.EscapeSegment(upn)
 		c.anchor = upn
+	}
+	if cfg.Graph {
+		c.graph, c.anchor = newGraphBackend(), ""
 	}
 	c.userRoot = p.Root() + "/" + c.userPath
 	return c, nil
@@ -109,7 +118,13 @@ func (c *Client) header() http.Header {
 }
 
 // ResourceURL returns the absolute URL Subscribe would send for r.
-func (c *Client) ResourceURL(r Resource) (string, error) { return r.url(c.p.Root(), c.userRoot) }
+// With WithGraph it is the Microsoft Graph delta query that tracks r.
+func (c *Client) ResourceURL(r Resource) (string, error) {
+	if c.graph != nil {
+		return c.graphDeltaURL(r, time.Now())
+	}
+	return r.url(c.p.Root(), c.userRoot)
+}
 
 // subscribeRequest is the body of POST {beta}/me/subscriptions.
 type subscribeRequest struct {
@@ -133,12 +148,20 @@ type subscribeRequest struct {
 //
 // The call is not retried after a server error (it is not idempotent: a
 // retry could create a second subscription); throttling (429, 503) is.
+//
+// With WithGraph there is no subscription to create: Subscribe reads the
+// first round of the resource's delta query (see the package documentation,
+// "Microsoft Graph") and returns a subscription that remembers where it
+// stands; its ID is made up by the client.
 func (c *Client) Subscribe(ctx context.Context, r Resource, changes ...ChangeType) (*Subscription, error) {
-	u, err := r.url(c.p.Root(), c.userRoot)
+	cs, err := checkChangeTypes(changes)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := checkChangeTypes(changes)
+	if c.graph != nil {
+		return c.graphSubscribe(ctx, r, cs)
+	}
+	u, err := r.url(c.p.Root(), c.userRoot)
 	if err != nil {
 		return nil, err
 	}

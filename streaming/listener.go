@@ -78,6 +78,12 @@ type ListenOptions struct {
 	MaxAuthFailures int
 	// MaxObjectSize limits one notification's size (see WithMaxObjectSize).
 	MaxObjectSize int
+	// PollInterval is how long a WithGraph client waits between two rounds
+	// of a subscription's delta query (see the package documentation,
+	// "Microsoft Graph"). Default DefaultPollInterval. The connection
+	// options above do not apply to Graph; the backoff bounds and
+	// MaxAuthFailures do.
+	PollInterval time.Duration
 }
 
 func (o *ListenOptions) normalized() (ListenOptions, error) {
@@ -326,6 +332,8 @@ type subState struct {
 	track      seqTracker
 	pendingGap error // the connection ended unexpectedly: report a gap on reconnection
 	fresh      bool  // created by a resubscription and not listened to yet
+
+	graph *graphSub // WithGraph clients: the subscription's delta state
 }
 
 // Listen starts listening for notifications of subs and returns at once;
@@ -368,14 +376,13 @@ func (c *Client) Listen(ctx context.Context, subs []*Subscription, opts *ListenO
 		return nil, err
 	}
 	l := &Listener{c: c, opts: o, events: make(chan envelope), subs: states, log: c.p.Logger()}
+	srcs, err := l.sources(states)
+	if err != nil {
+		return nil, err
+	}
 	l.ctx, l.cancel = context.WithCancelCause(ctx)
-	for i := 0; i < len(states); i += o.MaxSubscriptionsPerConnection {
-		g := &group{l: l, subs: states[i:min(i+o.MaxSubscriptionsPerConnection, len(states))]}
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
-			g.run(l.ctx)
-		}()
+	for _, src := range srcs {
+		l.wg.Go(func() { src.run(l.ctx) })
 	}
 	return l, nil
 }
@@ -444,6 +451,9 @@ func (l *Listener) Subscriptions() []Subscription {
 		out[i] = st.sub
 		out[i].ChangeTypes = append([]ChangeType(nil), st.sub.ChangeTypes...)
 		out[i].LastSequenceNumber = st.delivered
+		if st.graph != nil {
+			out[i].graph, out[i].LastSequenceNumber = st.graph.state()
+		}
 	}
 	return out
 }

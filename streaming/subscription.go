@@ -36,6 +36,10 @@ type Subscription struct {
 	// Gap detection starts from it, so set it when resuming a persisted
 	// subscription ([Listener.Subscriptions] reports the current value).
 	LastSequenceNumber int64
+
+	// graph is where a subscription of a WithGraph client stands in its
+	// delta query (an immutable snapshot); nil for the Outlook API.
+	graph *graphState
 }
 
 // subscriptionWire is the JSON shape of a Subscription.
@@ -46,6 +50,8 @@ type subscriptionWire struct {
 	Resource           string `json:"Resource"`
 	ChangeType         string `json:"ChangeType"`
 	LastSequenceNumber int64  `json:"LastSequenceNumber,omitempty"`
+	// GraphDelta is the delta position of a WithGraph subscription.
+	GraphDelta *graphStateWire `json:"GraphDelta,omitempty"`
 }
 
 // MarshalJSON encodes s in the service's shape plus LastSequenceNumber.
@@ -53,6 +59,7 @@ func (s Subscription) MarshalJSON() ([]byte, error) {
 	return json.Marshal(subscriptionWire{
 		ODataType: ODataTypeStreamingSubscription, ODataID: s.ODataID, ID: s.ID, Resource: s.Resource,
 		ChangeType: FormatChangeTypes(s.ChangeTypes), LastSequenceNumber: s.LastSequenceNumber,
+		GraphDelta: s.graph.wire(),
 	})
 }
 
@@ -63,8 +70,12 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	g, err := w.GraphDelta.state()
+	if err != nil {
+		return err
+	}
 	*s = Subscription{ID: w.ID, Resource: w.Resource, ChangeTypes: ParseChangeTypes(w.ChangeType),
-		ODataID: w.ODataID, LastSequenceNumber: w.LastSequenceNumber}
+		ODataID: w.ODataID, LastSequenceNumber: w.LastSequenceNumber, graph: g}
 	return nil
 }
 
