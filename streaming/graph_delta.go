@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -87,14 +88,26 @@ var errNoDeltaLink = errors.New("streaming: Graph delta page has neither @odata.
 // nextLink or a deltaLink, used verbatim) within the client's request
 // budget. With retry false the pipeline does not retry: the poller decides.
 // A Retry-After in the answer holds back every request of the client.
-func (c *Client) fetchDelta(ctx context.Context, link string, retry bool) (*deltaPage, error) {
+//
+// timeout, when positive, bounds the request once it has its slot: a
+// stalled answer is given up as a network error.
+func (c *Client) fetchDelta(ctx context.Context, link string, retry bool, timeout time.Duration) (*deltaPage, error) {
 	done, err := c.graph.wait(ctx)
 	if err != nil {
 		return nil, err
 	}
+	rctx := ctx
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeoutCause(ctx, timeout, ErrStalled)
+		defer cancel()
+	}
 	var page deltaPage
-	err = c.p.DoJSON(ctx, &transport.Request{Path: link, NoRetry: !retry}, &page)
+	err = c.p.DoJSON(rctx, &transport.Request{Path: link, NoRetry: !retry}, &page)
 	done()
+	if err != nil && ctx.Err() == nil && rctx.Err() != nil {
+		err = fmt.Errorf("streaming: no answer from Microsoft Graph within %s: %w", timeout, ErrStalled)
+	}
 	if err != nil {
 		var apiErr *office365.Error
 		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
@@ -246,7 +259,7 @@ func (c *Client) graphSubscribe(ctx context.Context, r Resource, changes []Chang
 func (c *Client) graphBaseline(ctx context.Context, u string, known knownSet) (string, error) {
 	link := u
 	for resyncs := 0; ; {
-		page, err := c.fetchDelta(ctx, link, true)
+		page, err := c.fetchDelta(ctx, link, true, 0)
 		if err != nil {
 			if needsResync(err) && resyncs < maxResyncs && link != u {
 				resyncs++

@@ -225,7 +225,7 @@ func (s *graphSource) run(ctx context.Context) {
 // next page. It sets f.due for the next round, or for a retry.
 func (s *graphSource) poll(ctx context.Context, f *graphFeed, interval time.Duration) {
 	for ctx.Err() == nil {
-		page, err := s.l.c.fetchDelta(ctx, f.link, false)
+		page, err := s.l.c.fetchDelta(ctx, f.link, false, s.l.opts.IdleTimeout)
 		if ctx.Err() != nil {
 			return
 		}
@@ -383,16 +383,20 @@ func (s *graphSource) failed(ctx context.Context, f *graphFeed, err error) {
 		f.link, f.full = f.url, true
 		f.due = time.Now()
 		return
-	case status == http.StatusUnauthorized || status == 0 && !transient(err) && !errors.Is(err, errNoDeltaLink):
-		f.authFails++
-		if f.authFails >= s.l.opts.MaxAuthFailures {
-			s.l.fail(fmt.Errorf("streaming: polling Microsoft Graph failed %d times in a row: %w", f.authFails, err))
-			return
-		}
 	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
 		var apiErr *office365.Error
 		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
 			delay = apiErr.RetryAfter
+		}
+	case status == http.StatusUnauthorized || status == 0 && !transient(err) && !errors.Is(err, errNoDeltaLink) ||
+		status >= 400 && status < 500 && status != http.StatusRequestTimeout && !hasServiceCode(err):
+		// A 401 after a token refresh, a credential that failed, or a 4xx
+		// whose body never arrived whole (its error code unknown): retried,
+		// but only MaxAuthFailures times in a row.
+		f.authFails++
+		if f.authFails >= s.l.opts.MaxAuthFailures {
+			s.l.fail(fmt.Errorf("streaming: polling Microsoft Graph failed %d times in a row: %w", f.authFails, err))
+			return
 		}
 	case status >= 400 && status < 500 && status != http.StatusRequestTimeout:
 		s.l.fail(fmt.Errorf("streaming: polling Microsoft Graph: %w", err))
@@ -424,4 +428,10 @@ func (f *graphFeed) ids() []string {
 		ids[i] = gs.st.sub.ID
 	}
 	return ids
+}
+
+// hasServiceCode reports whether err carries the service's error code.
+func hasServiceCode(err error) bool {
+	var apiErr *office365.Error
+	return errors.As(err, &apiErr) && apiErr.Code != ""
 }

@@ -80,9 +80,10 @@ type ListenOptions struct {
 	MaxObjectSize int
 	// PollInterval is how long a WithGraph client waits between two rounds
 	// of a subscription's delta query (see the package documentation,
-	// "Microsoft Graph"). Default DefaultPollInterval. The connection
-	// options above do not apply to Graph; the backoff bounds and
-	// MaxAuthFailures do.
+	// "Microsoft Graph"). Default DefaultPollInterval. Of the options
+	// above, IdleTimeout bounds each Graph request (one that gets no
+	// complete answer in time is retried), and the backoff bounds and
+	// MaxAuthFailures apply; the others concern GetNotifications only.
 	PollInterval time.Duration
 }
 
