@@ -20,6 +20,13 @@ import (
 // WithGraph client.
 const DefaultPollInterval = 5 * time.Second
 
+// GraphRequestSpacing is the average time between two requests that keeps
+// a client within the Outlook service's budget on Microsoft Graph: 10,000
+// requests per 10 minutes per app and mailbox. A listener polling n delta
+// queries polls each at most every n × GraphRequestSpacing (60 s for
+// 1,000 folders), even when PollInterval is shorter.
+const GraphRequestSpacing = 10 * time.Minute / 10000
+
 // GapResync is the reason of a gap reported by a WithGraph client when
 // Microsoft Graph invalidated a subscription's delta token (410 Gone, or
 // syncStateNotFound / resyncRequired). The listener starts the delta query
@@ -180,7 +187,9 @@ func (h *feedHeap) Pop() any {
 // bounds them across listeners). An idle feed costs one request per
 // PollInterval and no goroutine.
 func (s *graphSource) run(ctx context.Context) {
-	interval := cmp.Or(s.l.opts.PollInterval, DefaultPollInterval)
+	// Stay within the mailbox's request budget: many delta queries are
+	// polled less often rather than throttled.
+	interval := max(cmp.Or(s.l.opts.PollInterval, DefaultPollInterval), time.Duration(len(s.feeds))*GraphRequestSpacing)
 	now := time.Now()
 	h := make(feedHeap, 0, len(s.feeds))
 	for _, f := range s.feeds {

@@ -80,7 +80,9 @@ type ListenOptions struct {
 	MaxObjectSize int
 	// PollInterval is how long a WithGraph client waits between two rounds
 	// of a subscription's delta query (see the package documentation,
-	// "Microsoft Graph"). Default DefaultPollInterval. Of the options
+	// "Microsoft Graph"). Default DefaultPollInterval; a listener of many
+	// delta queries stretches it to stay within the mailbox's request
+	// budget (see GraphRequestSpacing). Of the options
 	// above, IdleTimeout bounds each Graph request (one that gets no
 	// complete answer in time is retried), and the backoff bounds and
 	// MaxAuthFailures apply; the others concern GetNotifications only.

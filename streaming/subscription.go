@@ -17,6 +17,12 @@ const ODataTypeStreamingSubscription = "#Microsoft.OutlookServices.StreamingSubs
 // "ChangeType" as a comma list) with "LastSequenceNumber" added when it is
 // not zero, and unmarshals from the same shape, so it can be persisted and
 // handed to [Client.Listen] again after a restart.
+//
+// A subscription of a WithGraph client is a Microsoft Graph delta query:
+// its ID is made up by the client, its Resource is the delta URL, and it
+// also holds (unexported, persisted in JSON as "GraphDelta") where the
+// query stands and the items it knows. Persist the values
+// [Listener.Subscriptions] returns to resume without repeats or losses.
 type Subscription struct {
 	// ID identifies the subscription in GetNotifications and in every
 	// notification's SubscriptionID.
