@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -78,7 +79,8 @@ var trialDialects = []struct {
 	run  func(t *testing.T, seed uint64) map[string]int
 }{
 	{"outlook", runOutlookSchedule},
-	{"graph", runGraphSchedule},
+	{"graph", runGraphFakeSchedule},
+	{"graph-quirks", runGraphSchedule},
 }
 
 func TestFaultTrialsBothDialects(t *testing.T) {
@@ -100,6 +102,10 @@ func TestFaultTrialsBothDialects(t *testing.T) {
 			t.Logf("%s: faults injected over %d trials: %v", d.name, trials, faults)
 			for _, k := range trialKinds {
 				assert.Positive(t, faults[k.kind], "fault %s never injected", k.kind)
+			}
+			if d.name != "outlook" {
+				assert.Positive(t, faults["notifications"])
+				assert.Positive(t, faults["resync-gaps"])
 			}
 		})
 	}
@@ -232,7 +238,8 @@ var graphTrialColls = []struct {
 	{"todo/lists/L1/tasks", streaming.FolderTasks("L1")},
 }
 
-// runGraphSchedule plays a schedule against the Graph delta service: the
+// runGraphSchedule plays a schedule against the test's Graph delta
+// service (graphDelta), which also repeats items as Graph may: the
 // connection faults hit delta requests, "expire", "404" and "end"
 // invalidate the delta tokens (410 or syncStateNotFound), and the service
 // repeats items within pages and across rounds as Graph may.
@@ -319,6 +326,8 @@ func runGraphSchedule(t *testing.T, seed uint64) map[string]int {
 		cancel()
 		evs, err := c.stop()
 		require.ErrorIs(t, err, context.Canceled, "the listener never gave up")
+		injected["notifications"] += len(ofKind(evs, streaming.EventNotification))
+		injected["resync-gaps"] += len(ofKind(evs, streaming.EventGap))
 		checkGraphCoverage(t, changes[baseline:], changes[:baseline], collOf, evs)
 	})
 	return injected
@@ -453,4 +462,132 @@ func lower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// runGraphFakeSchedule plays a schedule against office365test's Graph
+// front end over its mailbox: changes are made in the mailbox, the
+// connection faults hit delta requests, and "expire", "404" and "end"
+// answer one delta request with 410 Gone syncStateNotFound.
+func runGraphFakeSchedule(t *testing.T, seed uint64) map[string]int {
+	steps, opts, nsubs := drawSchedule(seed)
+	injected := map[string]int{}
+	srv := office365test.NewServer()
+	defer srv.Close()
+	synctest.Test(t, func(t *testing.T) {
+		mb := office365test.NewMailbox()
+		mb.Register(srv)
+		gm := office365test.NewGraphMail(srv, mb)
+		gm.Register(srv)
+		defer gm.Close()
+		u := mb.AddUser("ada@contoso.com", "Ada")
+		mb.SetMe(u.UPN)
+		other, err := u.CreateFolder("", "Projects")
+		require.NoError(t, err)
+		folders := map[string]string{u.FolderID("inbox"): inbox, other: "mailFolders/" + other + "/messages"}
+		var changes []graphChange
+		var mu sync.Mutex
+		unsubscribe := mb.Subscribe(func(c office365test.Change) {
+			if c.EntityType != office365test.EntityMessage || folders[c.FolderID] == "" {
+				return
+			}
+			etag := ""
+			if c.Entity != nil {
+				etag = fmt.Sprintf(`W/"%v"`, c.Entity["ChangeKey"])
+			}
+			mu.Lock()
+			changes = append(changes, graphChange{Coll: lower(folders[c.FolderID]), ID: c.ID, Kind: string(c.Kind), ETag: etag})
+			mu.Unlock()
+		})
+		defer unsubscribe()
+		fids := []string{u.FolderID("inbox"), u.FolderID("inbox"), other}
+		for _, fid := range fids[1:] {
+			for i := range 3 {
+				u.Insert(office365test.EntityMessage, fid, office365test.Entity{"Subject": fmt.Sprint("seed ", i)})
+			}
+		}
+		pt := office365test.NewPipeTransport(srv)
+		defer pt.Close()
+		client, err := streaming.New(&countingCred{}, office365.WithGraph(), office365.WithBaseURL(srv.URL()),
+			office365.WithHTTPClient(pt.Client()))
+		require.NoError(t, err)
+		resources := []streaming.Resource{streaming.FolderMessages(streaming.Inbox),
+			streaming.FolderMessages(streaming.Inbox).Select("Subject", "IsRead"), streaming.FolderMessages(other)}
+		var subs []*streaming.Subscription
+		collOf := map[string]string{}
+		for i := range nsubs {
+			sub, err := client.Subscribe(context.Background(), resources[i%len(resources)])
+			require.NoError(t, err)
+			subs = append(subs, sub)
+			collOf[sub.ID] = folders[fids[i%len(fids)]]
+		}
+		mu.Lock()
+		baseline := len(changes)
+		mu.Unlock()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		l, err := client.Listen(ctx, subs, opts)
+		require.NoError(t, err)
+		c := collect(l)
+
+		var auth *office365test.Fault
+		n := 0
+		for _, s := range steps {
+			time.Sleep(s.wait)
+			switch s.kind {
+			case "change":
+				for i := range s.n {
+					fid := fids[(s.pick+i)%len(fids)]
+					recs := u.Records(office365test.EntityMessage, fid)
+					kind := (s.alt + i) % 3
+					if len(recs) == 0 {
+						kind = 0
+					}
+					switch kind {
+					case 0:
+						n++
+						u.Insert(office365test.EntityMessage, fid, office365test.Entity{"Subject": fmt.Sprint("m", n)})
+					case 1:
+						u.Update(recs[(s.pick+i)%len(recs)].ID, func(doc office365test.Entity) { doc["IsRead"] = doc["IsRead"] != true })
+					default:
+						u.Delete(recs[(s.pick+i)%len(recs)].ID)
+					}
+				}
+			case "drop-at-byte":
+				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, DropAfterBytes: 1 + s.alt%300})
+			case "drop":
+				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, DropAfterHandler: true})
+			case "stall", "stall-headers":
+				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, Stalled: true})
+			case "expire", "404", "end":
+				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, Status: http.StatusGone, Code: "syncStateNotFound"})
+			case "401":
+				if auth != nil && auth.Hits() < auth.Times {
+					continue
+				}
+				auth = srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1 + s.n%2, Status: http.StatusUnauthorized})
+			case "429-retry-after":
+				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, Status: http.StatusTooManyRequests,
+					RetryAfter: strconv.Itoa(1 + s.alt%120)})
+			case "429":
+				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, Status: http.StatusTooManyRequests})
+			case "5xx", "subscribe-5xx":
+				srv.InjectFault(serverFault("delta", s))
+			}
+			injected[s.kind]++
+		}
+		srv.ClearFaults()
+		time.Sleep(5 * time.Minute)
+		synctest.Wait()
+		mu.Lock()
+		all := slices.Clone(changes)
+		mu.Unlock()
+		checkGraphCoverage(t, all[baseline:], all[:baseline], collOf, c.events())
+		cancel()
+		evs, err := c.stop()
+		require.ErrorIs(t, err, context.Canceled, "the listener never gave up")
+		injected["notifications"] += len(ofKind(evs, streaming.EventNotification))
+		injected["resync-gaps"] += len(ofKind(evs, streaming.EventGap))
+		checkGraphCoverage(t, all[baseline:], all[:baseline], collOf, evs)
+	})
+	return injected
 }
