@@ -288,7 +288,7 @@ func (s *graphSource) apply(ctx context.Context, f *graphFeed, page *deltaPage) 
 			case it.removed:
 				change = ChangeDeleted
 			case known && prev == it.ver:
-				if !gs.quiet {
+				if !gs.quiet && gs.seen == nil { // a full round repeats everything by design
 					s.l.stats.duplicates.Add(1)
 				}
 				continue // a repeat of a version already reported
