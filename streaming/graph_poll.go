@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +47,11 @@ type source interface {
 func (l *Listener) sources(states []*subState) ([]source, error) {
 	if l.c.graph != nil {
 		return l.graphSources(states)
+	}
+	for _, st := range states {
+		if st.sub.graph != nil {
+			return nil, fmt.Errorf("streaming: Listen: subscription %s is a Microsoft Graph delta query: listen with a WithGraph client", st.sub.ID)
+		}
 	}
 	var out []source
 	for i := 0; i < len(states); i += l.opts.MaxSubscriptionsPerConnection {
@@ -120,6 +126,9 @@ func (l *Listener) graphSources(states []*subState) ([]source, error) {
 		}
 		g := s.graph
 		if g == nil {
+			if !strings.Contains(strings.ToLower(s.Resource), "/delta") {
+				return nil, fmt.Errorf("streaming: Listen: subscription %s is not a Microsoft Graph delta query (%s): subscribe with this client", s.ID, transport.RedactURL(s.Resource))
+			}
 			g = &graphState{}
 		}
 		gs := &graphSub{st: st, sel: graphSelected(g.sel), selv: g.sel, known: newKnownSet(g.known),

@@ -391,3 +391,50 @@ func TestGraphListenerStopsOnPersistentErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestGraphListenRejectsTheOtherDialect(t *testing.T) {
+	srv := office365test.NewServer()
+	defer srv.Close()
+	newGraphDelta(srv, 1, 5)
+	g, err := streaming.New(auth.StaticToken("t"), office365.WithGraph(), office365.WithBaseURL(srv.URL()),
+		office365.WithHTTPClient(srv.Client()))
+	require.NoError(t, err)
+	o, err := streaming.New(auth.StaticToken("t"), office365.WithBaseURL(srv.URL()), office365.WithHTTPClient(srv.Client()))
+	require.NoError(t, err)
+	ctx := context.Background()
+	gsub, err := g.Subscribe(ctx, streaming.Contacts())
+	require.NoError(t, err)
+	_, err = o.Listen(ctx, []*streaming.Subscription{gsub}, nil)
+	require.ErrorContains(t, err, "WithGraph")
+	_, err = g.Listen(ctx, []*streaming.Subscription{{ID: "AAQk=", Resource: "https://outlook.office.com/api/beta/me/messages"}}, nil)
+	require.ErrorContains(t, err, "not a Microsoft Graph delta query")
+	_, err = g.Listen(ctx, []*streaming.Subscription{gsub}, &streaming.ListenOptions{PollInterval: -time.Second})
+	require.Error(t, err)
+
+}
+
+func TestGraphSubscriptionWithoutPositionStartsSilently(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	inGraphBubble(t, 8, 2, func(t *testing.T, e *graphEnv) {
+		for range 3 {
+			e.g.Change("contacts", "", "Created")
+		}
+		ctx := context.Background()
+		u, err := e.client.ResourceURL(streaming.Contacts())
+		require.NoError(t, err)
+		// Written by hand, or persisted before it had a position.
+		l, err := e.client.Listen(ctx, []*streaming.Subscription{{ID: "mine", Resource: u}}, &streaming.ListenOptions{PollInterval: time.Second})
+		require.NoError(t, err)
+		c := collect(l)
+		defer c.stop()
+		settle(1500 * time.Millisecond)
+		id := e.g.Change("contacts", "", "Created")
+		settle(time.Second)
+		evs, err := c.stop()
+		require.ErrorIs(t, err, streaming.ErrClosed)
+		assert.Equal(t, []graphNote{{streaming.ChangeCreated, id, 1}}, notes(evs), "what existed is not reported")
+		b, err := json.Marshal(l.Subscriptions()[0])
+		require.NoError(t, err)
+		assert.Contains(t, string(b), `"LastSequenceNumber":1,"GraphDelta":{"DeltaLink":"`)
+	})
+}
