@@ -190,10 +190,11 @@
 // (lifecycle "missed" events say so), and every documented recovery from
 // them is a delta query anyway. Polling delta gives the same guarantees
 // everywhere, with a latency of the poll interval (Graph's own webhook
-// latency is typically under a minute, up to three). Callers who run a
-// webhook receiver (outlook's push receiver) can use its notifications to
-// shorten PollInterval or to trigger work; the listener stays the source
-// of truth.
+// latency is typically under a minute, up to three). Callers who do run a
+// webhook receiver (such as the outlook package's push receiver) can
+// combine the two: call [Listener.PollNow] when a change notification
+// arrives, so that changes show up with the webhook's latency while the
+// delta queries fill in whatever a webhook loses or repeats.
 //
 // # Concurrency
 //

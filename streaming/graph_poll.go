@@ -94,11 +94,12 @@ type graphFeed struct {
 	subs            []*graphSub
 
 	due       time.Time
-	index     int  // in the scheduler's heap
-	up        bool // the last request succeeded
-	attempt   int  // failed requests since the last success
-	authFails int  // credential failures or 401s in a row
-	resyncs   int  // invalidated tokens in a row
+	last      time.Time // when its last round started
+	index     int       // in the scheduler's heap
+	up        bool      // the last request succeeded
+	attempt   int       // failed requests since the last success
+	authFails int       // credential failures or 401s in a row
+	resyncs   int       // invalidated tokens in a row
 }
 
 // graphSource polls the delta queries of a listener's subscriptions.
@@ -170,7 +171,27 @@ func (l *Listener) graphSources(states []*subState) ([]source, error) {
 			gs.seen = map[uint64]struct{}{}
 		}
 	}
+	l.wake = make(chan struct{}, 1)
 	return []source{&graphSource{l: l, feeds: order}}, nil
+}
+
+// PollNow asks a WithGraph listener to poll its delta queries now rather
+// than when PollInterval next comes round: for example when a Microsoft
+// Graph change notification (a webhook, such as the outlook package's
+// push receiver) says something changed, so that the latency is the
+// webhook's while the delta queries stay the source of truth (a webhook
+// may lose or repeat notifications; delta does not). Each delta query is
+// still polled no more often than the request budget allows (see
+// GraphRequestSpacing). It returns at once, and does nothing for the
+// Outlook API or after Close.
+func (l *Listener) PollNow() {
+	if l.wake == nil {
+		return
+	}
+	select {
+	case l.wake <- struct{}{}:
+	default: // a wake-up is already pending
+	}
 }
 
 // feedHeap orders feeds by due time.
@@ -215,6 +236,7 @@ func (s *graphSource) run(ctx context.Context) {
 		now = time.Now()
 		for inFlight < GraphMaxConcurrentRequests && h.Len() > 0 && !h[0].due.After(now) {
 			f := heap.Pop(&h).(*graphFeed)
+			f.last = now
 			inFlight++
 			wg.Go(func() {
 				s.poll(ctx, f, interval)
@@ -232,10 +254,25 @@ func (s *graphSource) run(ctx context.Context) {
 			inFlight--
 			heap.Push(&h, f)
 		case <-timer.C:
+		case <-s.l.wake:
+			// Poll now, but never a query sooner than the budget allows
+			// after its last poll.
+			gap := time.Duration(len(s.feeds)) * GraphRequestSpacing
+			for _, f := range h {
+				f.due = minTime(f.due, f.last.Add(gap))
+			}
+			heap.Init(&h)
 		case <-ctx.Done():
 			return
 		}
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // poll runs one round of f's delta query: it follows next links until

@@ -438,3 +438,35 @@ func TestGraphSubscriptionWithoutPositionStartsSilently(t *testing.T) {
 		assert.Contains(t, string(b), `"LastSequenceNumber":1,"GraphDelta":{"DeltaLink":"`)
 	})
 }
+
+func TestGraphPollNow(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	inGraphBubble(t, 9, 5, func(t *testing.T, e *graphEnv) {
+		ctx := context.Background()
+		sub, err := e.client.Subscribe(ctx, streaming.FolderMessages(streaming.Inbox))
+		require.NoError(t, err)
+		l, err := e.client.Listen(ctx, []*streaming.Subscription{sub}, &streaming.ListenOptions{PollInterval: time.Hour})
+		require.NoError(t, err)
+		c := collect(l)
+		defer c.stop()
+		settle(time.Minute)
+		id := e.g.Change(inbox, "", "Created")
+		settle(time.Minute)
+		assert.Empty(t, notes(c.events()), "not before the next round")
+		start := time.Now()
+		l.PollNow()
+		l.PollNow() // coalesced
+		synctest.Wait()
+		assert.Equal(t, []graphNote{{streaming.ChangeCreated, id, 1}}, notes(c.events()))
+		assert.Equal(t, start, time.Now(), "at once")
+		before := e.g.Requests()
+		l.PollNow()
+		synctest.Wait()
+		assert.Equal(t, before, e.g.Requests(), "not sooner than the request budget allows")
+		settle(streaming.GraphRequestSpacing)
+		assert.Equal(t, before+1, e.g.Requests())
+		_, err = c.stop()
+		require.ErrorIs(t, err, streaming.ErrClosed)
+		l.PollNow() // after Close: nothing
+	})
+}

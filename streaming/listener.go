@@ -297,6 +297,8 @@ type Listener struct {
 	mu   sync.Mutex
 	subs []*subState
 
+	wake chan struct{} // WithGraph: PollNow's signal to the poller
+
 	// untraced: the HTTP transport reported no httptrace event for a
 	// request that got an answer, so the watchdog cannot tell when a
 	// request leaves the pipeline and runs from the start of each
