@@ -21,7 +21,8 @@ type (
 // WithUser makes the client act on another user's mailbox,
 // "{beta}/users/{upn}", instead of the signed-in user's ("{beta}/me"). upn
 // is a user principal name or SMTP address, or "{userId}@{tenantId}".
-// Requests then carry X-AnchorMailbox: upn.
+// Requests then carry X-AnchorMailbox: upn. With office365.WithGraph the
+// user is addressed as "{v1.0}/users/{upn}" (no X-AnchorMailbox).
 func WithUser(upn string) office365.Option {
 	return func(c *office365.Config) error {
 		upn = strings.TrimSpace(upn)
@@ -35,8 +36,10 @@ func WithUser(upn string) office365.Option {
 
 // WithScopes replaces the OAuth scopes tokens are requested for. The
 // default is "{OutlookHost}/.default" (https://outlook.office.com/.default
-// in the public cloud); delegated credentials may name the read permission
-// of what they watch instead, e.g. "https://outlook.office.com/Mail.Read".
+// in the public cloud), or "{GraphHost}/.default" with office365.WithGraph;
+// delegated credentials may name the read permission of what they watch
+// instead, e.g. "https://outlook.office.com/Mail.Read" (or
+// "https://graph.microsoft.com/Mail.Read").
 func WithScopes(scopes ...string) office365.Option {
 	return func(c *office365.Config) error {
 		if len(scopes) == 0 {
@@ -55,7 +58,11 @@ func WithScopes(scopes ...string) office365.Option {
 // Client subscribes to Outlook streaming notifications and listens for
 // them. Its root is the beta endpoint, "{Cloud.OutlookHost}/api/beta" (or
 // "{BaseURL}/api/beta" with office365.WithBaseURL), and it acts for the
-// signed-in user ("me") unless WithUser names another.
+// signed-in user ("me") unless WithUser names another. With
+// office365.WithGraph its root is "{Cloud.GraphHost}/v1.0" (or
+// "{BaseURL}/v1.0") and it polls Microsoft Graph delta queries instead of
+// opening GetNotifications connections (see the package documentation,
+// "Microsoft Graph").
 //
 // The HTTP client must not have a Timeout: it would cut every
 // GetNotifications stream, which lasts for minutes by design. New refuses

@@ -116,7 +116,7 @@ func heapNow() int64 {
 //
 //	go test ./streaming -run '^$' -bench GraphLatency -benchtime 40x
 func BenchmarkGraphLatency(b *testing.B) {
-	for _, interval := range []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, time.Second} {
+	for _, interval := range []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, time.Second, streaming.DefaultPollInterval} {
 		b.Run(interval.String(), func(b *testing.B) {
 			srv := office365test.NewServer()
 			defer srv.Close()

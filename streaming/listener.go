@@ -82,10 +82,10 @@ type ListenOptions struct {
 	// of a subscription's delta query (see the package documentation,
 	// "Microsoft Graph"). Default DefaultPollInterval; a listener of many
 	// delta queries stretches it to stay within the mailbox's request
-	// budget (see GraphRequestSpacing). Of the options
-	// above, IdleTimeout bounds each Graph request (one that gets no
-	// complete answer in time is retried), and the backoff bounds and
-	// MaxAuthFailures apply; the others concern GetNotifications only.
+	// budget (see GraphRequestSpacing). Of the options above, IdleTimeout
+	// bounds each Graph request (one without a complete answer in time is
+	// retried), and the backoff bounds and MaxAuthFailures apply; the
+	// others concern GetNotifications only.
 	PollInterval time.Duration
 }
 
@@ -350,7 +350,8 @@ type subState struct {
 //	{"ConnectionTimeoutInMinutes":30,"KeepAliveNotificationIntervalInSeconds":15,"SubscriptionIds":["…"]}
 //
 // The subscriptions are copied; LastSequenceNumber is where gap detection
-// starts for each.
+// starts for each. A WithGraph client polls the subscriptions' delta
+// queries instead (see the package documentation, "Microsoft Graph").
 func (c *Client) Listen(ctx context.Context, subs []*Subscription, opts *ListenOptions) (*Listener, error) {
 	o, err := opts.normalized()
 	if err != nil {
