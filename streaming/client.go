@@ -147,6 +147,11 @@ type subscribeRequest struct {
 //	 "Resource":"https://outlook.office.com/api/beta/me/mailfolders('Inbox')/messages",
 //	 "ChangeType":"Created,Updated,Deleted"}
 //
+// With office365.WithGraph there is no subscription to create: Subscribe
+// reads the first round of the resource's delta query (see the package
+// documentation, "Microsoft Graph") and returns a subscription that
+// remembers where it stands; its ID is made up by the client.
+//
 // With no change types it subscribes to Created, Updated and Deleted; the
 // service adds Missed. The subscription expires if no connection listens for
 // it (about 90 minutes; the listener subscribes again when it finds it
@@ -155,11 +160,6 @@ type subscribeRequest struct {
 //
 // The call is not retried after a server error (it is not idempotent: a
 // retry could create a second subscription); throttling (429, 503) is.
-//
-// With WithGraph there is no subscription to create: Subscribe reads the
-// first round of the resource's delta query (see the package documentation,
-// "Microsoft Graph") and returns a subscription that remembers where it
-// stands; its ID is made up by the client.
 func (c *Client) Subscribe(ctx context.Context, r Resource, changes ...ChangeType) (*Subscription, error) {
 	cs, err := checkChangeTypes(changes)
 	if err != nil {
