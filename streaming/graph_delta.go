@@ -168,26 +168,26 @@ func parseDeltaItem(raw json.RawMessage) (it deltaItem, ok bool) {
 
 // collapse parses a page's entries and keeps one per id: Graph may return
 // an entity several times in one response; the last one stands, in the
-// position of the first. It returns how many entries were dropped.
-func collapse(values []json.RawMessage) ([]deltaItem, int) {
-	items := make([]deltaItem, 0, len(values))
+// position of the first. It returns how many entries were repeats, and
+// how many were not items at all (no id), which are skipped.
+func collapse(values []json.RawMessage) (items []deltaItem, repeats, invalid int) {
+	items = make([]deltaItem, 0, len(values))
 	pos := make(map[string]int, len(values))
-	dropped := 0
 	for _, raw := range values {
 		it, ok := parseDeltaItem(raw)
 		if !ok {
-			dropped++
+			invalid++
 			continue
 		}
 		if i, seen := pos[it.id]; seen {
 			items[i] = it
-			dropped++
+			repeats++
 			continue
 		}
 		pos[it.id] = len(items)
 		items = append(items, it)
 	}
-	return items, dropped
+	return items, repeats, invalid
 }
 
 // resourceData renders an item as a rich notification did: "@odata.type",

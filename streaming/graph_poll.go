@@ -315,9 +315,11 @@ func (s *graphSource) poll(ctx context.Context, f *graphFeed, interval time.Dura
 // taken by Next, so a listener closed mid-page resumes (from the old
 // position) without repeating what was delivered or skipping what was not.
 func (s *graphSource) apply(ctx context.Context, f *graphFeed, page *deltaPage) bool {
-	items, dropped := collapse(page.Value)
-	if dropped > 0 {
-		s.l.stats.duplicates.Add(int64(dropped))
+	items, repeats, invalid := collapse(page.Value)
+	s.l.stats.duplicates.Add(int64(repeats))
+	if invalid > 0 {
+		s.l.log.LogAttrs(ctx, slog.LevelWarn, "streaming: Graph delta page entries without an id skipped",
+			slog.Int("entries", invalid), slog.String("query", transport.RedactURL(f.url)))
 	}
 	for i := range items {
 		it := &items[i]
