@@ -145,7 +145,8 @@
 //     subscription's notifications from where it stood and only grows.
 //     Delta reports states, not every change: several changes between two
 //     polls are one notification, and an item created and deleted between
-//     two polls is never seen.
+//     two polls is never seen. SubscriptionExpirationDateTime stays zero:
+//     a delta query does not expire.
 //   - Created versus Updated: Graph does not say, so each subscription
 //     remembers the items it knows, as 16 bytes per item (64-bit hashes of
 //     the id and of the version, its @odata.etag): memory proportional to
@@ -159,7 +160,12 @@
 //     what each subscription knew, every item created or changed meanwhile;
 //     deletions in that window are covered by the gap.
 //   - EventConnected when polling a delta query works (again), and
-//     EventDisconnected for each failed poll, with the delay before the next.
+//     EventDisconnected for each failed poll, with the delay before the next
+//     (counted in ListenerStats as Connections and Disconnects). Listening
+//     stops with an error as it does for the Outlook API: a 403, 404 or
+//     other 4xx with a service error code, MaxAuthFailures 401s or
+//     credential failures in a row, or a delta query invalidated again and
+//     again right after starting afresh.
 //
 // No duplicates and no silent loss: a subscription's position (the next
 // link or delta link) moves past a page only after every change in it was

@@ -249,7 +249,7 @@ func (c *Client) graphSubscribe(ctx context.Context, r Resource, changes []Chang
 		return nil, err
 	}
 	return &Subscription{
-		ID: "graph-" + hex.EncodeToString(id[:]), Resource: u, ChangeTypes: changes,
+		ID: "graph-" + hex.EncodeToString(id[:]), Resource: u, ChangeTypes: slices.Clone(changes),
 		graph: &graphState{link: link, at: time.Now(), sel: slices.Clone(r.sel), known: known.snapshot()},
 	}, nil
 }
