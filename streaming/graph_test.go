@@ -470,3 +470,38 @@ func TestGraphPollNow(t *testing.T) {
 		l.PollNow() // after Close: nothing
 	})
 }
+
+func TestGraphSubscriptionsAtDifferentPositionsShareOneQuery(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	inGraphBubble(t, 10, 2, func(t *testing.T, e *graphEnv) {
+		ctx := context.Background()
+		old := e.g.Change(inbox, "", "Created")
+		a, err := e.client.Subscribe(ctx, streaming.FolderMessages(streaming.Inbox))
+		require.NoError(t, err)
+		x := e.g.Change(inbox, "", "Created")
+		e.g.Change(inbox, old, "Updated")
+		time.Sleep(time.Second)
+		b, err := e.client.Subscribe(ctx, streaming.FolderMessages(streaming.Inbox)) // knows x and old's update
+		require.NoError(t, err)
+		e.g.Change(inbox, old, "Deleted")
+		before := e.g.Requests()
+		l, err := e.client.Listen(ctx, []*streaming.Subscription{b, a}, &streaming.ListenOptions{PollInterval: time.Minute})
+		require.NoError(t, err)
+		c := collect(l)
+		defer c.stop()
+		settle(time.Second)
+		evs, err := c.stop()
+		require.ErrorIs(t, err, streaming.ErrClosed)
+		assert.Equal(t, 1, e.g.Requests()-before, "one round from a's (older) position serves both")
+		by := map[string][]graphNote{}
+		for _, ev := range ofKind(evs, streaming.EventNotification) {
+			by[ev.Notification.SubscriptionID] = append(by[ev.Notification.SubscriptionID], notes([]streaming.Event{ev})...)
+		}
+		require.Len(t, by[a.ID], 2)
+		assert.Equal(t, []int64{1, 2}, []int64{by[a.ID][0].Seq, by[a.ID][1].Seq})
+		by[a.ID][0].Seq, by[a.ID][1].Seq = 0, 0
+		assert.ElementsMatch(t, []graphNote{{streaming.ChangeCreated, x, 0}, {streaming.ChangeDeleted, old, 0}}, by[a.ID],
+			"a (older) is told of x and of old's deletion; old's update is folded into its deletion")
+		assert.Equal(t, []graphNote{{streaming.ChangeDeleted, old, 1}}, by[b.ID], "b already knew x and old's update")
+	})
+}
