@@ -148,10 +148,11 @@
 //     two polls is never seen. SubscriptionExpirationDateTime stays zero:
 //     a delta query does not expire.
 //   - Created versus Updated: Graph does not say, so each subscription
-//     remembers the items it knows, as 16 bytes per item (64-bit hashes of
-//     the id and of the version, its @odata.etag): memory proportional to
-//     the items in the watched folder, constant while nothing changes, and
-//     persisted with the Subscription. An item repeated within a page or
+//     remembers the items it knows, as 16 bytes per item plus a map's
+//     overhead (64-bit hashes of the id and of the version, its
+//     @odata.etag): memory proportional to the items in the watched folder,
+//     per subscription, constant while nothing changes, and persisted with
+//     the Subscription. An item repeated within a page or
 //     across rounds (Graph may do both) in a version already reported is
 //     dropped and counted in [ListenerStats].Duplicates.
 //   - Gaps: when Graph invalidates the delta token (410 Gone,
