@@ -152,7 +152,7 @@ func (s graphStore) User(key, token string) (graphmail.User, bool) {
 		return graphmail.User{}, false
 	}
 	oid, _, _ := strings.Cut(u.ID, "@")
-	return graphmail.User{UPN: u.UPN, ID: oid, StoreID: u.ID}, true
+	return graphmail.User{UPN: u.UPN, ID: oid, StoreID: u.ID, DisplayName: u.DisplayName}, true
 }
 
 func (s graphStore) FolderID(user, key string) string {

@@ -2,6 +2,7 @@ package graphmail
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 )
 
@@ -186,11 +187,27 @@ func (v *vocabulary) mapFromGraph(m map[string]any, parent string) map[string]an
 	return out
 }
 
-// Query expressions ($select, $filter, $orderby, $expand) name properties;
-// the store compares names case-insensitively, so only renamed ones change.
+// Query expressions ($select, $filter, $orderby, $expand) name properties
+// in Graph's spelling; queryFromGraph writes them in the store's (renamed
+// ones by the table, the rest PascalCase), leaving keywords, functions,
+// lambda variables, option names and literals alone.
+
+// queryKeywords are the lower-case words of OData expressions.
+var queryKeywords = map[string]bool{
+	"eq": true, "ne": true, "gt": true, "ge": true, "lt": true, "le": true, "and": true, "or": true, "not": true,
+	"has": true, "in": true, "add": true, "sub": true, "mul": true, "div": true, "mod": true,
+	"true": true, "false": true, "null": true, "asc": true, "desc": true, "any": true, "all": true,
+}
+
+var reLambda = regexp.MustCompile(`(?i)\b(?:any|all)\(\s*([A-Za-z_]\w*)\s*:`)
 
 // queryFromGraph rewrites the identifiers of a query option's expression.
 func (v *vocabulary) queryFromGraph(option, expr string) string {
+	vars := map[string]bool{}
+	for _, m := range reLambda.FindAllStringSubmatch(expr, -1) {
+		vars[m[1]] = true
+	}
+	lowerExpr := strings.ToLower(expr)
 	var b strings.Builder
 	extExpand := 0 // depth inside singleValueExtendedProperties( … )
 	depth := 0
@@ -220,16 +237,27 @@ func (v *vocabulary) queryFromGraph(option, expr string) string {
 				j++
 			}
 			word := expr[i:j]
-			prevSlash := i > 0 && expr[i-1] == '/'
-			switch {
-			case strings.EqualFold(word, "id") && (extExpand > 0 && depth >= extExpand || prevSlash && strings.Contains(strings.ToLower(expr), "extendedproperties")):
-				word = "PropertyId"
-			case v.renameIn[strings.ToLower(word)] != "" && !strings.EqualFold(word, "id"):
-				word = v.renameIn[strings.ToLower(word)]
-			case baseVocabulary.renameIn[strings.ToLower(word)] != "" && !strings.EqualFold(word, "id"):
-				word = baseVocabulary.renameIn[strings.ToLower(word)]
+			prev := byte(0)
+			if i > 0 {
+				prev = expr[i-1]
 			}
-			if option == "$expand" && strings.HasSuffix(strings.ToLower(expr[i:j]), "valueextendedproperties") && j < len(expr) && expr[j] == '(' {
+			call := j < len(expr) && expr[j] == '('
+			lw := strings.ToLower(word)
+			switch {
+			case prev == '$' || prev >= '0' && prev <= '9' || vars[word] || queryKeywords[lw] && prev != '/':
+				// an option name, part of a literal, a lambda variable or a keyword
+			case call && (option == "$filter" || option == "$orderby"):
+				// a function
+			case lw == "id" && (extExpand > 0 && depth >= extExpand || prev == '/' && strings.Contains(lowerExpr, "extendedproperties")):
+				word = "PropertyId"
+			case v.renameIn[lw] != "" && lw != "id":
+				word = v.renameIn[lw]
+			case baseVocabulary.renameIn[lw] != "" && lw != "id":
+				word = baseVocabulary.renameIn[lw]
+			default:
+				word = upperFirst(word)
+			}
+			if option == "$expand" && strings.HasSuffix(lw, "valueextendedproperties") && call {
 				extExpand = depth + 1
 			}
 			b.WriteString(word)

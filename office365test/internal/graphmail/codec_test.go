@@ -65,15 +65,21 @@ func TestQueryFromGraph(t *testing.T) {
 	for _, c := range []struct{ option, in, want string }{
 		{"$filter", "mobilePhone eq 'mobilePhone'", "MobilePhone1 eq 'mobilePhone'"},
 		{"$filter", "singleValueExtendedProperties/any(ep: ep/id eq 'String 0x1' and ep/value eq 'v')",
-			"singleValueExtendedProperties/any(ep: ep/PropertyId eq 'String 0x1' and ep/value eq 'v')"},
+			"SingleValueExtendedProperties/any(ep: ep/PropertyId eq 'String 0x1' and ep/Value eq 'v')"},
 		{"$expand", "singleValueExtendedProperties($filter=id eq 'String 0x1'),extensions($filter=id eq 'microsoft.graph.openTypeExtension.Com.X')",
-			"singleValueExtendedProperties($filter=PropertyId eq 'String 0x1'),extensions($filter=id eq 'Microsoft.OutlookServices.OpenTypeExtension.Com.X')"},
-		{"$select", "id,subject,isRead", "id,subject,isRead"},
-		{"$filter", "subject eq 'it''s id'", "subject eq 'it''s id'"},
+			"SingleValueExtendedProperties($filter=PropertyId eq 'String 0x1'),Extensions($filter=Id eq 'Microsoft.OutlookServices.OpenTypeExtension.Com.X')"},
+		{"$select", "id,subject,isRead", "Id,Subject,IsRead"},
+		{"$filter", "subject eq 'it''s id'", "Subject eq 'it''s id'"},
+		{"$filter", "contains(subject,'x') and receivedDateTime ge 2026-12-01T00:00:00Z or isRead eq false",
+			"contains(Subject,'x') and ReceivedDateTime ge 2026-12-01T00:00:00Z or IsRead eq false"},
+		{"$filter", "toRecipients/any(r: r/emailAddress/address eq 'a@b.c') and not (importance eq 'low')",
+			"ToRecipients/any(r: r/EmailAddress/Address eq 'a@b.c') and not (Importance eq 'low')"},
+		{"$orderby", "start/dateTime desc,subject", "Start/DateTime desc,Subject"},
 	} {
 		assert.Equal(t, c.want, baseVocabulary.queryFromGraph(c.option, c.in), c.in)
 	}
 	assert.Equal(t, "Subject eq 'x'", todoVocabulary.queryFromGraph("$filter", "title eq 'x'"))
+	assert.Equal(t, "Name eq 'x'", todoVocabulary.queryFromGraph("$filter", "displayName eq 'x'"))
 }
 
 func TestGraphContext(t *testing.T) {

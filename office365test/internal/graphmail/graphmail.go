@@ -34,6 +34,7 @@ type User struct {
 	// UPN is the user principal name; ID the Graph id (object id) and
 	// StoreID the store's "{object id}@{tenant id}".
 	UPN, ID, StoreID string
+	DisplayName      string
 }
 
 // Change is one mutation of the mailbox, as the change feed reports it.
@@ -218,7 +219,7 @@ var (
 // name, (args).
 func splitSegments(escaped string) ([]string, error) {
 	var out []string
-	for _, raw := range strings.Split(strings.Trim(escaped, "/"), "/") {
+	for _, raw := range splitPath(strings.Trim(escaped, "/")) {
 		if raw == "" {
 			continue
 		}
@@ -237,6 +238,25 @@ func splitSegments(escaped string) ([]string, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// splitPath splits a path at the slashes outside quoted keys, so
+// "messages('A/B')" stays one segment.
+func splitPath(p string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '\'':
+			quoted = !quoted
+		case '/':
+			if !quoted {
+				out = append(out, p[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, p[start:])
 }
 
 // joinSegments escapes segments into a path, gluing function arguments

@@ -58,22 +58,28 @@ func (f *FrontEnd) serveMailbox(w http.ResponseWriter, r *http.Request, segs []s
 	if a := r.Header.Get("Authorization"); len(a) > 7 {
 		token = a[7:]
 	}
+	var user User
 	switch {
 	case eq(segs[0], "me"):
-		if _, ok := f.store.User("me", token); !ok {
+		u, ok := f.store.User("me", token)
+		if !ok {
 			f.writeError(w, r, http.StatusNotFound, "ErrorInvalidUser", "The requested user 'me' is invalid.")
 			return
 		}
-		rq.user, segs = "me", segs[1:]
+		user, rq.user, segs = u, "me", segs[1:]
 	case len(segs) >= 2:
 		u, ok := f.store.User(segs[1], token)
 		if !ok {
 			f.writeError(w, r, http.StatusNotFound, "ErrorInvalidUser", "The requested user '"+segs[1]+"' is invalid.")
 			return
 		}
-		rq.user, segs = "users/"+url.PathEscape(u.StoreID), segs[2:]
+		user, rq.user, segs = u, "users/"+url.PathEscape(u.StoreID), segs[2:]
 	default:
 		f.writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment 'users'.")
+		return
+	}
+	if len(segs) == 0 {
+		f.serveUser(w, r, user)
 		return
 	}
 
@@ -431,3 +437,27 @@ var readableEscape = func() func(string) string {
 	r := strings.NewReplacer("%24", "$", "%2C", ",", "%27", "'")
 	return func(s string) string { return r.Replace(url.QueryEscape(s)) }
 }()
+
+// serveUser answers GET /me and /users/{id}: the user resource (the
+// properties a mailbox knows).
+func (f *FrontEnd) serveUser(w http.ResponseWriter, r *http.Request, u User) {
+	if r.Method != http.MethodGet {
+		f.writeError(w, r, http.StatusMethodNotAllowed, "BadRequest", "The HTTP method '"+r.Method+"' is not supported for this resource.")
+		return
+	}
+	given, sur, _ := strings.Cut(u.DisplayName, " ")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"@odata.context":    requestBase(r) + "/v1.0/$metadata#users/$entity",
+		"id":                u.ID,
+		"displayName":       u.DisplayName,
+		"givenName":         nullable(given),
+		"surname":           nullable(sur),
+		"mail":              u.UPN,
+		"userPrincipalName": u.UPN,
+		"businessPhones":    []any{},
+		"jobTitle":          nil,
+		"mobilePhone":       nil,
+		"officeLocation":    nil,
+		"preferredLanguage": nil,
+	})
+}

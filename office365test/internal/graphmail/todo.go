@@ -59,6 +59,10 @@ func todoToGraph(doc map[string]any) map[string]any {
 	fix := func(m map[string]any) map[string]any {
 		m = maps.Clone(m)
 		if def, ok := m["IsDefaultFolder"].(bool); ok {
+			if name, ok := m["Name"]; ok {
+				delete(m, "Name")
+				m["DisplayName"] = name
+			}
 			m["WellknownListName"] = "None"
 			if def {
 				m["WellknownListName"] = "DefaultList"
