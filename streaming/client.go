@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
@@ -20,7 +21,8 @@ type (
 // WithUser makes the client act on another user's mailbox,
 // "{beta}/users/{upn}", instead of the signed-in user's ("{beta}/me"). upn
 // is a user principal name or SMTP address, or "{userId}@{tenantId}".
-// Requests then carry X-AnchorMailbox: upn.
+// Requests then carry X-AnchorMailbox: upn. With office365.WithGraph the
+// user is addressed as "{v1.0}/users/{upn}" (no X-AnchorMailbox).
 func WithUser(upn string) office365.Option {
 	return func(c *office365.Config) error {
 		upn = strings.TrimSpace(upn)
@@ -34,8 +36,10 @@ func WithUser(upn string) office365.Option {
 
 // WithScopes replaces the OAuth scopes tokens are requested for. The
 // default is "{OutlookHost}/.default" (https://outlook.office.com/.default
-// in the public cloud); delegated credentials may name the read permission
-// of what they watch instead, e.g. "https://outlook.office.com/Mail.Read".
+// in the public cloud), or "{GraphHost}/.default" with office365.WithGraph;
+// delegated credentials may name the read permission of what they watch
+// instead, e.g. "https://outlook.office.com/Mail.Read" (or
+// "https://graph.microsoft.com/Mail.Read").
 func WithScopes(scopes ...string) office365.Option {
 	return func(c *office365.Config) error {
 		if len(scopes) == 0 {
@@ -54,7 +58,11 @@ func WithScopes(scopes ...string) office365.Option {
 // Client subscribes to Outlook streaming notifications and listens for
 // them. Its root is the beta endpoint, "{Cloud.OutlookHost}/api/beta" (or
 // "{BaseURL}/api/beta" with office365.WithBaseURL), and it acts for the
-// signed-in user ("me") unless WithUser names another.
+// signed-in user ("me") unless WithUser names another. With
+// office365.WithGraph its root is "{Cloud.GraphHost}/v1.0" (or
+// "{BaseURL}/v1.0") and it polls Microsoft Graph delta queries instead of
+// opening GetNotifications connections (see the package documentation,
+// "Microsoft Graph").
 //
 // The HTTP client must not have a Timeout: it would cut every
 // GetNotifications stream, which lasts for minutes by design. New refuses
@@ -67,6 +75,7 @@ type Client struct {
 	userRoot string // {root}/me or {root}/users/{upn}
 	userPath string // "me" or "users/{upn}" (escaped)
 	anchor   string
+	graph    *graphBackend // WithGraph: delta polling instead of GetNotifications
 }
 
 // New returns a streaming notifications client authenticated by cred.
@@ -84,10 +93,14 @@ func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 			"and every call takes a context)", cfg.HTTPClient.Timeout)
 	}
 	scopes := []string{strings.TrimRight(cfg.Cloud.OutlookHost, "/") + "/.default"}
+	root := cfg.ServiceRoot(cfg.Cloud.OutlookHost, "/api/beta")
+	if cfg.Graph {
+		scopes, root = []string{cfg.GraphScope(".default")}, cfg.GraphRoot()
+	}
 	if s, ok := cfg.Value(scopesKey{}).([]string); ok {
 		scopes = s
 	}
-	p, err := transport.New(cfg, cfg.ServiceRoot(cfg.Cloud.OutlookHost, "/api/beta"), cred, scopes...)
+	p, err := transport.New(cfg, root, cred, scopes...)
 	if err != nil {
 		return nil, err
 	}
@@ -95,6 +108,9 @@ func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 	if upn, ok := cfg.Value(userKey{}).(string); ok {
 		c.userPath = "users/" + transport.EscapeSegment(upn)
 		c.anchor = upn
+	}
+	if cfg.Graph {
+		c.graph, c.anchor = newGraphBackend(), ""
 	}
 	c.userRoot = p.Root() + "/" + c.userPath
 	return c, nil
@@ -109,7 +125,13 @@ func (c *Client) header() http.Header {
 }
 
 // ResourceURL returns the absolute URL Subscribe would send for r.
-func (c *Client) ResourceURL(r Resource) (string, error) { return r.url(c.p.Root(), c.userRoot) }
+// With WithGraph it is the Microsoft Graph delta query that tracks r.
+func (c *Client) ResourceURL(r Resource) (string, error) {
+	if c.graph != nil {
+		return c.graphDeltaURL(r, time.Now())
+	}
+	return r.url(c.p.Root(), c.userRoot)
+}
 
 // subscribeRequest is the body of POST {beta}/me/subscriptions.
 type subscribeRequest struct {
@@ -125,6 +147,11 @@ type subscribeRequest struct {
 //	 "Resource":"https://outlook.office.com/api/beta/me/mailfolders('Inbox')/messages",
 //	 "ChangeType":"Created,Updated,Deleted"}
 //
+// With office365.WithGraph there is no subscription to create: Subscribe
+// reads the first round of the resource's delta query (see the package
+// documentation, "Microsoft Graph") and returns a subscription that
+// remembers where it stands; its ID is made up by the client.
+//
 // With no change types it subscribes to Created, Updated and Deleted; the
 // service adds Missed. The subscription expires if no connection listens for
 // it (about 90 minutes; the listener subscribes again when it finds it
@@ -136,11 +163,14 @@ type subscribeRequest struct {
 // Retry-After) is, and office365.IsMaybeProcessed reports an error after
 // which a subscription may exist.
 func (c *Client) Subscribe(ctx context.Context, r Resource, changes ...ChangeType) (*Subscription, error) {
-	u, err := r.url(c.p.Root(), c.userRoot)
+	cs, err := checkChangeTypes(changes)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := checkChangeTypes(changes)
+	if c.graph != nil {
+		return c.graphSubscribe(ctx, r, cs)
+	}
+	u, err := r.url(c.p.Root(), c.userRoot)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,9 @@
 // Package streaming implements Outlook streaming notifications: the
 // long-lived GetNotifications response of the Outlook REST beta endpoint,
 // which delivers change notifications for mail, calendar, contact and task
-// subscriptions over one open connection.
+// subscriptions over one open connection. With office365.WithGraph() the
+// same subscriptions and listener are served by Microsoft Graph delta
+// queries instead (see "Microsoft Graph" below).
 //
 // # Decoding the stream
 //
@@ -103,6 +105,103 @@
 // The *http.Client given with office365.WithHTTPClient must have no Timeout:
 // it would cut every long-lived stream; New rejects such a client. Idleness is
 // enforced by the watchdog instead.
+//
+// # Microsoft Graph
+//
+// Microsoft Graph has no streaming notifications, and Microsoft says they
+// are not on its roadmap. A client built with office365.WithGraph() keeps
+// this package's API and events anyway, backed by Graph delta queries:
+//
+//	client, err := streaming.New(cred, office365.WithGraph())
+//	sub, err := client.Subscribe(ctx, streaming.FolderMessages(streaming.Inbox).Select("Subject"))
+//	l, err := client.Listen(ctx, []*streaming.Subscription{sub}, &streaming.ListenOptions{PollInterval: 5 * time.Second})
+//
+// Resources map to Graph's delta queries: [FolderMessages] to
+// "{user}/mailFolders/{id}/messages/delta" (well-known names such as
+// [Inbox] in Graph's spelling), [Events] to a calendarView delta of the
+// primary calendar over a window fixed at Subscribe
+// ([GraphEventsWindowPast] to [GraphEventsWindowFuture] around it),
+// [Contacts] and [FolderContacts] to contacts delta, [FolderTasks] to a
+// Microsoft To Do list's tasks delta ("todo/lists/{id}/tasks/delta"), and
+// [ResourceURL] to any delta URL. Graph has no mailbox-wide message delta
+// nor one over every To Do list, and tracks events of the primary calendar
+// only: [Messages], [Tasks] and [CalendarEvents] are refused with an error
+// that says what to use instead. Filter is passed to Graph as $filter,
+// which it accepts only on messages (receivedDateTime ge|gt …).
+//
+// Subscribe reads the first round of the delta query (every item's id and
+// version; nothing is reported for what already exists) and returns a
+// Subscription whose ID the client made up and which remembers where the
+// query stands. The listener then polls every PollInterval (default
+// [DefaultPollInterval]) and turns what Graph returns into the usual
+// events:
+//
+//   - Created, Updated and Deleted notifications with the same fields as
+//     before: Resource is the item's Graph URL; ResourceData carries
+//     "@odata.type", "@odata.id", "@odata.etag", "id" and, as a rich
+//     notification did, exactly the properties named in Select (in Graph's
+//     camelCase spelling, which the typed views such as
+//     [Notification.Message] decode); SequenceNumber counts each
+//     subscription's notifications from where it stood and only grows.
+//     Delta reports states, not every change: several changes between two
+//     polls are one notification, and an item created and deleted between
+//     two polls is never seen. SubscriptionExpirationDateTime stays zero:
+//     a delta query does not expire.
+//   - Created versus Updated: Graph does not say, so each subscription
+//     remembers the items it knows, as 16 bytes per item plus a map's
+//     overhead (64-bit hashes of the id and of the version, its
+//     @odata.etag): memory proportional to the items in the watched folder,
+//     per subscription, constant while nothing changes, and persisted with
+//     the Subscription. An item repeated within a page or
+//     across rounds (Graph may do both) in a version already reported is
+//     dropped and counted in [ListenerStats].Duplicates.
+//   - Gaps: when Graph invalidates the delta token (410 Gone,
+//     syncStateNotFound, resyncRequired) the listener reports an open gap
+//     with reason [GapResync], starts the query afresh and reports, against
+//     what each subscription knew, every item created or changed meanwhile;
+//     deletions in that window are covered by the gap.
+//   - EventConnected when polling a delta query works (again), and
+//     EventDisconnected for each failed poll, with the delay before the next
+//     (counted in ListenerStats as Connections and Disconnects). Listening
+//     stops with an error as it does for the Outlook API: a 403, 404 or
+//     other 4xx with a service error code, MaxAuthFailures 401s or
+//     credential failures in a row, or a delta query invalidated again and
+//     again right after starting afresh.
+//
+// No duplicates and no silent loss: a subscription's position (the next
+// link or delta link) moves past a page only after every change in it was
+// taken by Next, and an item becomes known only once its notification was;
+// [Listener.Subscriptions] returns that position in the Subscription (it
+// marshals to JSON with it), so a listener started again from saved
+// subscriptions resumes where the last one stopped.
+//
+// Requests: one delta query per distinct resource (same folder, same
+// Select) serves every subscription to it, in one request per round: a
+// subscription that stands further ahead just recognises what it already
+// knows. At most [GraphMaxConcurrentRequests] requests (the Outlook
+// service's limit per app and mailbox) are in flight per client, for all
+// its listeners; a 429 or 503 with Retry-After holds back every request of
+// the client for that long, and other failures back off as connections
+// do. Each request is bounded by IdleTimeout. An idle subscription costs
+// no goroutine and no connection; an idle delta query costs one request
+// per PollInterval. Those count toward Outlook's 10,000 requests per 10
+// minutes per app and mailbox, so a listener of many delta queries polls
+// each no more often than the budget allows ([GraphRequestSpacing]: every
+// 60 s for 1,000 folders) rather than be throttled. [Listener.Close] stops
+// every poll and waits for it.
+//
+// Webhooks: Graph can also POST change notifications to a public HTTPS
+// endpoint. This package does not use them: they need an inbound URL the
+// listener cannot assume (and, for resource data, an encryption
+// certificate), they carry no sequence numbers and may be dropped
+// (lifecycle "missed" events say so), and every documented recovery from
+// them is a delta query anyway. Polling delta gives the same guarantees
+// everywhere, with a latency of the poll interval (Graph's own webhook
+// latency is typically under a minute, up to three). Callers who do run a
+// webhook receiver (such as the outlook package's push receiver) can
+// combine the two: call [Listener.PollNow] when a change notification
+// arrives, so that changes show up with the webhook's latency while the
+// delta queries fill in whatever a webhook loses or repeats.
 //
 // # Concurrency
 //

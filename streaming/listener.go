@@ -78,6 +78,15 @@ type ListenOptions struct {
 	MaxAuthFailures int
 	// MaxObjectSize limits one notification's size (see WithMaxObjectSize).
 	MaxObjectSize int
+	// PollInterval is how long a WithGraph client waits between two rounds
+	// of a subscription's delta query (see the package documentation,
+	// "Microsoft Graph"). Default DefaultPollInterval; a listener of many
+	// delta queries stretches it to stay within the mailbox's request
+	// budget (see GraphRequestSpacing). Of the options above, IdleTimeout
+	// bounds each Graph request (one without a complete answer in time is
+	// retried), and the backoff bounds and MaxAuthFailures apply; the
+	// others concern GetNotifications only.
+	PollInterval time.Duration
 }
 
 func (o *ListenOptions) normalized() (ListenOptions, error) {
@@ -288,6 +297,8 @@ type Listener struct {
 	mu   sync.Mutex
 	subs []*subState
 
+	wake chan struct{} // WithGraph: PollNow's signal to the poller
+
 	// untraced: the HTTP transport reported no httptrace event for a
 	// request that got an answer, so the watchdog cannot tell when a
 	// request leaves the pipeline and runs from the start of each
@@ -326,6 +337,8 @@ type subState struct {
 	track      seqTracker
 	pendingGap error // the connection ended unexpectedly: report a gap on reconnection
 	fresh      bool  // created by a resubscription and not listened to yet
+
+	graph *graphSub // WithGraph clients: the subscription's delta state
 }
 
 // Listen starts listening for notifications of subs and returns at once;
@@ -337,7 +350,8 @@ type subState struct {
 //	{"ConnectionTimeoutInMinutes":30,"KeepAliveNotificationIntervalInSeconds":15,"SubscriptionIds":["…"]}
 //
 // The subscriptions are copied; LastSequenceNumber is where gap detection
-// starts for each.
+// starts for each. A WithGraph client polls the subscriptions' delta
+// queries instead (see the package documentation, "Microsoft Graph").
 func (c *Client) Listen(ctx context.Context, subs []*Subscription, opts *ListenOptions) (*Listener, error) {
 	o, err := opts.normalized()
 	if err != nil {
@@ -368,14 +382,13 @@ func (c *Client) Listen(ctx context.Context, subs []*Subscription, opts *ListenO
 		return nil, err
 	}
 	l := &Listener{c: c, opts: o, events: make(chan envelope), subs: states, log: c.p.Logger()}
+	srcs, err := l.sources(states)
+	if err != nil {
+		return nil, err
+	}
 	l.ctx, l.cancel = context.WithCancelCause(ctx)
-	for i := 0; i < len(states); i += o.MaxSubscriptionsPerConnection {
-		g := &group{l: l, subs: states[i:min(i+o.MaxSubscriptionsPerConnection, len(states))]}
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
-			g.run(l.ctx)
-		}()
+	for _, src := range srcs {
+		l.wg.Go(func() { src.run(l.ctx) })
 	}
 	return l, nil
 }
@@ -444,6 +457,9 @@ func (l *Listener) Subscriptions() []Subscription {
 		out[i] = st.sub
 		out[i].ChangeTypes = append([]ChangeType(nil), st.sub.ChangeTypes...)
 		out[i].LastSequenceNumber = st.delivered
+		if st.graph != nil {
+			out[i].graph, out[i].LastSequenceNumber = st.graph.state()
+		}
 	}
 	return out
 }

@@ -33,6 +33,8 @@ const (
 // for the client's user (see [WithUser]).
 type Resource struct {
 	path   string // relative to the user root, e.g. "mailfolders('Inbox')/messages"
+	coll   string // for a keyed resource: the collection ("mailfolders") …
+	key    string // … and the folder's id or name, unescaped
 	raw    string // a verbatim URL from ResourceURL
 	filter string
 	sel    []string
@@ -87,7 +89,7 @@ func keyed(collection, key, items string) Resource {
 	if strings.TrimSpace(key) == "" {
 		return Resource{err: errors.New("streaming: empty " + collection + " id or name")}
 	}
-	return Resource{path: collection + "(" + escapeKey(key) + ")/" + items}
+	return Resource{path: collection + "(" + escapeKey(key) + ")/" + items, coll: collection, key: key}
 }
 
 // escapeKey renders an id as an OData key literal ('id', quotes doubled)

@@ -17,6 +17,12 @@ const ODataTypeStreamingSubscription = "#Microsoft.OutlookServices.StreamingSubs
 // "ChangeType" as a comma list) with "LastSequenceNumber" added when it is
 // not zero, and unmarshals from the same shape, so it can be persisted and
 // handed to [Client.Listen] again after a restart.
+//
+// A subscription of a WithGraph client is a Microsoft Graph delta query:
+// its ID is made up by the client, its Resource is the delta URL, and it
+// also holds (unexported, persisted in JSON as "GraphDelta") where the
+// query stands and the items it knows. Persist the values
+// [Listener.Subscriptions] returns to resume without repeats or losses.
 type Subscription struct {
 	// ID identifies the subscription in GetNotifications and in every
 	// notification's SubscriptionID.
@@ -36,6 +42,10 @@ type Subscription struct {
 	// Gap detection starts from it, so set it when resuming a persisted
 	// subscription ([Listener.Subscriptions] reports the current value).
 	LastSequenceNumber int64
+
+	// graph is where a subscription of a WithGraph client stands in its
+	// delta query (an immutable snapshot); nil for the Outlook API.
+	graph *graphState
 }
 
 // subscriptionWire is the JSON shape of a Subscription.
@@ -46,6 +56,8 @@ type subscriptionWire struct {
 	Resource           string `json:"Resource"`
 	ChangeType         string `json:"ChangeType"`
 	LastSequenceNumber int64  `json:"LastSequenceNumber,omitempty"`
+	// GraphDelta is the delta position of a WithGraph subscription.
+	GraphDelta *graphStateWire `json:"GraphDelta,omitempty"`
 }
 
 // MarshalJSON encodes s in the service's shape plus LastSequenceNumber.
@@ -53,6 +65,7 @@ func (s Subscription) MarshalJSON() ([]byte, error) {
 	return json.Marshal(subscriptionWire{
 		ODataType: ODataTypeStreamingSubscription, ODataID: s.ODataID, ID: s.ID, Resource: s.Resource,
 		ChangeType: FormatChangeTypes(s.ChangeTypes), LastSequenceNumber: s.LastSequenceNumber,
+		GraphDelta: s.graph.wire(),
 	})
 }
 
@@ -63,8 +76,12 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	g, err := w.GraphDelta.state()
+	if err != nil {
+		return err
+	}
 	*s = Subscription{ID: w.ID, Resource: w.Resource, ChangeTypes: ParseChangeTypes(w.ChangeType),
-		ODataID: w.ODataID, LastSequenceNumber: w.LastSequenceNumber}
+		ODataID: w.ODataID, LastSequenceNumber: w.LastSequenceNumber, graph: g}
 	return nil
 }
 

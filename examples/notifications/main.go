@@ -23,6 +23,15 @@
 // With -faults the fake also drops, stalls, throttles and expires things
 // (and keeps its connections short), so you can watch the listener recover
 // and report what may have been lost.
+//
+// With -graph (or O365_API=graph) the same listener is served by Microsoft
+// Graph, which has no streaming notifications: it polls the Inbox's delta
+// query every -poll instead (the fake serves Graph too, with faults of its
+// own: throttling, invalidated delta tokens, gateway errors, cut answers).
+// A real tenant then needs the delegated Microsoft Graph permission
+// Mail.Read.
+//
+//	go run ./examples/notifications -graph -faults -duration 30s
 package main
 
 import (
@@ -39,6 +48,7 @@ import (
 
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
+	"github.com/office365-go/office365/examples/internal/exampleenv"
 	"github.com/office365-go/office365/office365test"
 	"github.com/office365-go/office365/outlook"
 	"github.com/office365-go/office365/streaming"
@@ -48,11 +58,18 @@ func main() {
 	duration := flag.Duration("duration", 10*time.Second, "listen for this long, then exit")
 	faults := flag.Bool("faults", false, "fake only: inject network faults, throttling and expiry")
 	every := flag.Duration("every", time.Second, "fake only: how often a message arrives")
+	poll := flag.Duration("poll", time.Second, "with -graph: how often the delta query is polled")
+	graphFlag := exampleenv.GraphFlag()
 	flag.Parse()
 
+	graph, err := exampleenv.UseGraph(*graphFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "notifications:", err)
+		os.Exit(2)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), *duration)
 	defer cancel()
-	client, opts, fake, err := connect(*faults)
+	client, opts, fake, err := connect(*faults, graph, *poll)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "notifications:", err)
 		os.Exit(1)
@@ -123,6 +140,10 @@ func printEvent(ev streaming.Event) {
 		if g.Open() {
 			span = fmt.Sprintf("#%d onwards", g.FromSeq)
 		}
+		if g.Reason == streaming.GapResync {
+			fmt.Printf("%s  GAP      %s: Graph invalidated the delta token; syncing afresh (deletions meanwhile are not listed one by one)\n", at, g.Reason)
+			break
+		}
 		fmt.Printf("%s  GAP      %s: notifications %s may be missing; a delta sync of the Inbox would repair it\n", at, g.Reason, span)
 	case streaming.EventResubscribed:
 		r := ev.Resubscribed
@@ -144,7 +165,7 @@ func short(id string) string {
 
 // connect builds a client from O365_TENANT_ID and O365_CLIENT_ID (device
 // code sign-in), or, when neither is set, starts the in-process fake.
-func connect(faults bool) (*streaming.Client, *streaming.ListenOptions, *fakeService, error) {
+func connect(faults, graph bool, poll time.Duration) (*streaming.Client, *streaming.ListenOptions, *fakeService, error) {
 	tenant, clientID := os.Getenv("O365_TENANT_ID"), os.Getenv("O365_CLIENT_ID")
 	switch {
 	case tenant != "" && clientID != "":
@@ -159,21 +180,36 @@ func connect(faults bool) (*streaming.Client, *streaming.ListenOptions, *fakeSer
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		if graph {
+			c, err := streaming.New(cred, office365.WithCloud(cloud), office365.WithGraph(),
+				streaming.WithScopes(strings.TrimRight(cloud.GraphHost, "/")+"/Mail.Read"))
+			return c, &streaming.ListenOptions{PollInterval: poll}, nil, err
+		}
 		c, err := streaming.New(cred, office365.WithCloud(cloud),
 			streaming.WithScopes(strings.TrimRight(cloud.OutlookHost, "/")+"/Mail.Read"))
 		return c, nil, nil, err
 	case tenant != "" || clientID != "":
 		return nil, nil, nil, errors.New("set both O365_TENANT_ID and O365_CLIENT_ID, or neither to use the fake service")
 	}
-	f, err := startFake(faults)
+	f, err := startFake(faults, graph)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	fmt.Fprintf(os.Stderr, "notifications: O365_TENANT_ID and O365_CLIENT_ID are not set; using the in-process fake at %s\n\n", f.srv.URL())
-	c, err := streaming.New(auth.StaticToken("fake-token"), office365.WithBaseURL(f.srv.URL()))
+	copts := []office365.Option{office365.WithBaseURL(f.srv.URL())}
+	if graph {
+		copts = append(copts, office365.WithGraph())
+		fmt.Fprintf(os.Stderr, "notifications: speaking Microsoft Graph to the fake: polling the Inbox's delta query every %s\n\n", poll)
+	}
+	c, err := streaming.New(auth.StaticToken("fake-token"), copts...)
 	if err != nil {
 		f.close()
 		return nil, nil, nil, err
+	}
+	if graph {
+		// A short idle timeout so that a stalled answer is given up quickly.
+		return c, &streaming.ListenOptions{PollInterval: poll, KeepAliveInterval: time.Second, IdleTimeout: 3 * time.Second,
+			MinBackoff: 250 * time.Millisecond, MaxBackoff: 2 * time.Second}, f, nil
 	}
 	// Short intervals so that a demo of a few seconds shows the watchdog
 	// (3 missed keep-alives) and the backoff at work.
@@ -185,14 +221,20 @@ func connect(faults bool) (*streaming.Client, *streaming.ListenOptions, *fakeSer
 type fakeService struct {
 	srv    *office365test.Server
 	stream *office365test.Streaming
+	graph  *office365test.GraphMail // with -graph
 	mail   *outlook.Mailbox
 	me     string
 }
 
-func startFake(faults bool) (*fakeService, error) {
+func startFake(faults, graph bool) (*fakeService, error) {
 	srv := office365test.NewServer()
 	mb := office365test.NewMailbox(office365test.WithSampleData())
 	mb.Register(srv)
+	var gm *office365test.GraphMail
+	if graph {
+		gm = office365test.NewGraphMail(srv, mb)
+		gm.Register(srv)
+	}
 	opts := []office365test.StreamingOption{office365test.StreamingMailbox(mb)}
 	if faults {
 		// Routine reconnections every few seconds, and a small queue so
@@ -206,10 +248,13 @@ func startFake(faults bool) (*fakeService, error) {
 		srv.Close()
 		return nil, err
 	}
-	return &fakeService{srv: srv, stream: st, mail: oc.Me(), me: mb.Me().UPN}, nil
+	return &fakeService{srv: srv, stream: st, graph: gm, mail: oc.Me(), me: mb.Me().UPN}, nil
 }
 
 func (f *fakeService) close() {
+	if f.graph != nil {
+		f.graph.Close()
+	}
 	f.stream.Close()
 	f.srv.Close()
 }
@@ -246,6 +291,10 @@ func (f *fakeService) drive(ctx context.Context, every time.Duration, faults boo
 }
 
 func (f *fakeService) breakSomething(ctx context.Context) {
+	if f.graph != nil {
+		f.breakGraph(ctx)
+		return
+	}
 	const gn = "getnotifications"
 	switch rand.IntN(6) {
 	case 0:
@@ -275,5 +324,31 @@ func (f *fakeService) breakSomething(ctx context.Context) {
 		fmt.Println("   ~~ fault: the next connection is cut after 300 bytes")
 		f.srv.InjectFault(&office365test.Fault{PathContains: gn, Times: 1, DropAfterBytes: 300})
 		f.stream.DropConnections()
+	}
+}
+
+// breakGraph injects a fault into the Graph delta requests.
+func (f *fakeService) breakGraph(ctx context.Context) {
+	const delta = "/delta"
+	switch rand.IntN(5) {
+	case 0:
+		fmt.Println("   ~~ fault: Graph throttles (429, Retry-After: 2)")
+		f.srv.InjectFault(&office365test.Fault{PathContains: delta, Times: 1, Status: http.StatusTooManyRequests, RetryAfter: "2"})
+	case 1:
+		fmt.Println("   ~~ fault: Graph invalidates the delta token (410 Gone, syncStateNotFound), then a burst of mail arrives")
+		f.srv.InjectFault(&office365test.Fault{PathContains: delta, Times: 1, Status: http.StatusGone, Code: "syncStateNotFound"})
+		for i := range 3 {
+			msg := &outlook.Message{Subject: fmt.Sprintf("burst %d", i+1), ToRecipients: outlook.Recipients(f.me)}
+			_ = f.mail.Mail().SendMail(ctx, msg, false)
+		}
+	case 2:
+		fmt.Println("   ~~ fault: a gateway answers 502 twice")
+		f.srv.InjectFault(&office365test.Fault{PathContains: delta, Times: 2, HTML: true})
+	case 3:
+		fmt.Println("   ~~ fault: the next answer goes silent (given up after the idle timeout)")
+		f.srv.InjectFault(&office365test.Fault{PathContains: delta, Times: 1, Stalled: true})
+	default:
+		fmt.Println("   ~~ fault: the next answer is cut after 100 bytes")
+		f.srv.InjectFault(&office365test.Fault{PathContains: delta, Times: 1, DropAfterBytes: 100})
 	}
 }
