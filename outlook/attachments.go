@@ -11,6 +11,8 @@ import (
 	"iter"
 	"net/http"
 	"strings"
+
+	"github.com/office365-go/office365/outlook/internal/graphwire"
 )
 
 // AttachmentsService manages the attachments of one item:
@@ -118,19 +120,23 @@ func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType stri
 	if content == nil {
 		return nil, errors.New("outlook: nil attachment content")
 	}
-	head, err := json.Marshal(struct {
+	head, err := s.mb.c.encode(struct {
 		ODataType   string `json:"@odata.type"`
 		Name        string `json:"Name"`
 		ContentType string `json:"ContentType,omitempty"`
-	}{ODataTypeFileAttachment, name, contentType})
+	}{ODataTypeFileAttachment, name, contentType}, graphwire.Entity)
 	if err != nil {
 		return nil, err
+	}
+	contentBytes := `,"ContentBytes":"`
+	if s.mb.c.graph {
+		contentBytes = `,"contentBytes":"`
 	}
 	pr, pw := io.Pipe()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, err := pw.Write(append(head[:len(head)-1], `,"ContentBytes":"`...))
+		_, err := pw.Write(append(head[:len(head)-1], contentBytes...))
 		if err == nil {
 			enc := base64.NewEncoder(base64.StdEncoding, pw)
 			if _, err = io.Copy(enc, content); err == nil {
@@ -210,8 +216,8 @@ func contentBytesReader(body io.Reader) (io.Reader, error) {
 			return nil, fmt.Errorf("outlook: reading attachment: %w", err)
 		}
 		key, _ := t.(string)
-		switch key {
-		case "ContentBytes":
+		switch {
+		case strings.EqualFold(key, "ContentBytes"): // Graph: contentBytes
 			br := bufio.NewReader(io.MultiReader(dec.Buffered(), body))
 			for {
 				c, err := br.ReadByte()
@@ -229,12 +235,12 @@ func contentBytesReader(body io.Reader) (io.Reader, error) {
 					return nil, fmt.Errorf("outlook: ContentBytes is not a string")
 				}
 			}
-		case "@odata.type":
+		case key == "@odata.type":
 			var typ string
 			if err := dec.Decode(&typ); err != nil {
 				return nil, fmt.Errorf("outlook: reading attachment: %w", err)
 			}
-			if !strings.EqualFold(normalizeODataType(typ), strings.ToLower(ODataTypeFileAttachment)) {
+			if !strings.EqualFold(normalizeODataType(graphwire.TypeFromGraph(typ)), strings.ToLower(ODataTypeFileAttachment)) {
 				return nil, fmt.Errorf("%w (it is %s)", ErrNotFileAttachment, typ)
 			}
 		default:
