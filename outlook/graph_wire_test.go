@@ -213,7 +213,7 @@ func TestGraphMailWire(t *testing.T) {
 			reqs: []graphReq{
 				{method: "GET", path: graphMe + "/mailFolders/Inbox/messages",
 					query: "$filter=isRead%20eq%20false%20and%20importance%20eq%20'High'&$select=subject,from,importance&$expand=attachments&$orderby=receivedDateTime%20desc&$top=1",
-					resp: `{"value":[` + graphMsgJSON + `],"@odata.nextLink":"https://graph.microsoft.com/v1.0/me/mailFolders/Inbox/messages?$skip=1&$top=1"}`},
+					resp:  `{"value":[` + graphMsgJSON + `],"@odata.nextLink":"https://graph.microsoft.com/v1.0/me/mailFolders/Inbox/messages?$skip=1&$top=1"}`},
 				{method: "GET", path: graphMe + "/mailFolders/Inbox/messages", query: "$skip=1&$top=1", resp: `{"value":[]}`},
 			},
 			check: func(t *testing.T, got any) {
@@ -298,7 +298,9 @@ func TestGraphMailWire(t *testing.T) {
 				assert.Equal(t, "x1", o.ID)
 			}},
 		{name: "automatic replies",
-			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) { return mb.Mail().Settings().AutomaticReplies(ctx) },
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return mb.Mail().Settings().AutomaticReplies(ctx)
+			},
 			reqs: []graphReq{{method: "GET", path: graphUser + "/mailboxSettings/automaticRepliesSetting",
 				resp: `{"status":"alwaysEnabled","externalAudience":"contactsOnly","internalReplyMessage":"away",
 				"scheduledStartDateTime":{"dateTime":"2026-12-01T08:00:00.0000000","timeZone":"UTC"}}`}},
@@ -454,7 +456,9 @@ func TestGraphPhotoExtensionsWire(t *testing.T) {
 				assert.Equal(t, `"BA09D118"`, p.MediaETag)
 			}},
 		{name: "photo sizes are v1.0 on Graph", me: true,
-			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) { return mb.Photo().GetSize(ctx, outlook.PhotoSize48) },
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return mb.Photo().GetSize(ctx, outlook.PhotoSize48)
+			},
 			reqs: []graphReq{{method: "GET", path: graphMe + "/photos('48x48')", resp: `{"id":"48x48","width":48,"height":48}`}}},
 		{name: "photo bytes", me: true,
 			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
