@@ -80,7 +80,11 @@ func runGraphWire(t *testing.T, cases []graphCase) {
 				assert.Equal(t, want.query, r.URL.RawQuery, "query")
 				assert.Equal(t, "Bearer tok", r.Header.Get("Authorization"))
 				assert.Empty(t, r.Header.Get("X-AnchorMailbox"), "Graph routes by path")
-				if want.prefer != nil {
+				switch {
+				case want.prefer == nil: // not checked
+				case len(want.prefer) == 0:
+					assert.Empty(t, r.Header.Values("Prefer"), "Prefer")
+				default:
 					assert.Equal(t, want.prefer, r.Header.Values("Prefer"), "Prefer")
 				}
 				var body []byte
@@ -549,5 +553,88 @@ func TestGraphPhotoExtensionsWire(t *testing.T) {
 				_, _ = e.Get("companyName", &v)
 				assert.Equal(t, "Wingtip", v)
 			}},
+	})
+}
+
+func TestGraphDeltaWire(t *testing.T) {
+	t.Parallel()
+	const base = "https://graph.microsoft.com/v1.0/me/mailFolders/inbox/messages/delta"
+	gone := `{"error":{"code":"syncStateNotFound","message":"The sync state was not found."}}`
+	type result struct {
+		pages []*outlook.DeltaPage[outlook.Message]
+		state outlook.DeltaState
+	}
+	run := func(ctx context.Context, mb *outlook.Mailbox, state outlook.DeltaState) (any, error) {
+		var r result
+		r.state = state
+		for p, err := range mb.Mail().Messages().InFolder("inbox").Delta(ctx, &r.state, &outlook.DeltaOptions{Select: []string{"Subject"}, MaxPageSize: 2}) {
+			if err != nil {
+				return nil, err
+			}
+			r.pages = append(r.pages, p)
+		}
+		return r, nil
+	}
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	runGraphWire(t, []graphCase{
+		{name: "round with removal", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) { return run(ctx, mb, outlook.DeltaState{}) },
+			reqs: []graphReq{
+				{method: "GET", path: graphMe + "/mailFolders/inbox/messages/delta", query: "$select=subject", prefer: []string{"odata.maxpagesize=2"},
+					resp: `{"@odata.context":"x","value":[{"@odata.type":"#microsoft.graph.message","@odata.etag":"W/\"1\"","id":"m1","subject":"Hi"},
+					{"@odata.type":"#microsoft.graph.message","id":"m2","@removed":{"reason":"deleted"}}],"@odata.nextLink":"` + base + `?$skiptoken=A"}`},
+				{method: "GET", path: graphMe + "/mailFolders/inbox/messages/delta", query: "$skiptoken=A", prefer: []string{"odata.maxpagesize=2"},
+					resp: `{"value":[],"@odata.deltaLink":"` + base + `?$deltatoken=B"}`},
+			},
+			check: func(t *testing.T, got any) {
+				r := got.(result)
+				require.Len(t, r.pages, 2)
+				require.Len(t, r.pages[0].Changes, 2)
+				assert.Equal(t, "Hi", r.pages[0].Changes[0].Item.Subject)
+				assert.Equal(t, outlook.DeltaChange[outlook.Message]{ID: "m2", Removed: true, Reason: "deleted"}, r.pages[0].Changes[1])
+				assert.True(t, r.pages[1].RoundComplete)
+				assert.Equal(t, base+"?$deltatoken=B", r.state.Link)
+				assert.False(t, r.pages[0].Resynced || r.pages[1].Resynced)
+			}},
+		{name: "expired state resyncs", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return run(ctx, mb, outlook.DeltaState{Resource: "MailFolders/inbox/messages", Link: base + "?$deltatoken=B", RoundComplete: true})
+			},
+			reqs: []graphReq{
+				{method: "GET", path: graphMe + "/mailFolders/inbox/messages/delta", query: "$deltatoken=B", status: 410, resp: gone},
+				{method: "GET", path: graphMe + "/mailFolders/inbox/messages/delta", query: "$select=subject",
+					resp: `{"value":[{"id":"m1","subject":"Hi"}],"@odata.deltaLink":"` + base + `?$deltatoken=C"}`},
+			},
+			check: func(t *testing.T, got any) {
+				r := got.(result)
+				require.Len(t, r.pages, 1)
+				assert.True(t, r.pages[0].Resynced)
+				assert.True(t, r.pages[0].RoundComplete)
+				assert.Equal(t, "m1", r.pages[0].Changes[0].ID)
+				assert.Equal(t, base+"?$deltatoken=C", r.state.Link)
+			}},
+		{name: "resync refused twice ends with the error", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return run(ctx, mb, outlook.DeltaState{Resource: "MailFolders/inbox/messages", Link: base + "?$skiptoken=A"})
+			},
+			reqs: []graphReq{
+				{method: "GET", path: graphMe + "/mailFolders/inbox/messages/delta", query: "$skiptoken=A", status: 400, resp: gone},
+				{method: "GET", path: graphMe + "/mailFolders/inbox/messages/delta", query: "$select=subject", status: 410, resp: gone},
+			},
+			wantErr: "syncStateNotFound"},
+		{name: "calendar view delta",
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				var n int
+				for p, err := range mb.Calendar().ViewDelta(ctx, start, start.Add(24*time.Hour), nil, nil) {
+					if err != nil {
+						return nil, err
+					}
+					n += len(p.Changes)
+				}
+				return n, nil
+			},
+			reqs: []graphReq{{method: "GET", path: graphUser + "/calendarView/delta", query: "startDateTime=2026-12-01T00:00:00Z&endDateTime=2026-12-02T00:00:00Z",
+				prefer: []string{}, resp: `{"value":[{"id":"e1","subject":"x"}],"@odata.deltaLink":"https://graph.microsoft.com/v1.0/users/adele@contoso.com/calendarView/delta?$deltatoken=Z"}`}},
+			check: func(t *testing.T, got any) { assert.Equal(t, 1, got) }},
 	})
 }
