@@ -167,6 +167,9 @@ type Client struct {
 	signedIn string
 	limiter  *limiter
 	graph    bool // served by Microsoft Graph v1.0 (office365.WithGraph)
+	// todoDefault caches the id of each mailbox's default To Do list
+	// (mailbox path → list id), on Graph.
+	todoDefault *sync.Map
 }
 
 // New returns a client for the Outlook REST API. The service root is
@@ -216,6 +219,8 @@ func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 		version:  version,
 		prefer:   clientPrefer(cfg),
 		graph:    cfg.Graph,
+
+		todoDefault: new(sync.Map),
 	}
 	c.signedIn, _ = cfg.Value(signedInKey{}).(string)
 	n := DefaultMailboxConcurrency

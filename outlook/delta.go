@@ -165,7 +165,7 @@ func deltaPages[T any](ctx context.Context, mb *Mailbox, resource string, state 
 			yield(nil, fmt.Errorf("outlook: DeltaState belongs to %q, not %q", cur.Resource, resource))
 			return
 		}
-		c := call{method: http.MethodGet, kind: kindCollection, extra: []string{"odata.track-changes"}}
+		c := call{method: http.MethodGet, kind: kindCollection, extra: []string{preferTrackChanges}, shape: shapeOf[T]()}
 		if opts != nil && opts.MaxPageSize != 0 {
 			if opts.MaxPageSize < 0 {
 				yield(nil, errors.New("outlook: DeltaOptions.MaxPageSize is negative"))

@@ -732,3 +732,111 @@ func TestGraphBatchWire(t *testing.T) {
 			wantErr: "not a JSON batch"},
 	})
 }
+
+func TestGraphTodoWire(t *testing.T) {
+	t.Parallel()
+	lists := `{"value":[{"@odata.etag":"W/\"a\"","id":"L1","displayName":"Tasks","isOwner":true,"isShared":false,"wellknownListName":"defaultList"},
+	{"id":"L/2","displayName":"Groceries","isOwner":true,"isShared":false,"wellknownListName":"none"}]}`
+	task := `{"@odata.etag":"W/\"b\"","id":"t1","title":"Buy milk","status":"notStarted","importance":"high","isReminderOn":false,
+	"body":{"content":"2 l","contentType":"text"},"categories":["Home"],"createdDateTime":"2026-12-01T10:00:00.0000000Z",
+	"lastModifiedDateTime":"2026-12-01T10:00:00.0000000Z","bodyLastModifiedDateTime":"2026-12-01T10:00:00.0000000Z",
+	"dueDateTime":{"dateTime":"2026-12-02T00:00:00.0000000","timeZone":"UTC"},"hasAttachments":false}`
+	due := dt("2026-12-02T00:00:00", "UTC")
+	runGraphWire(t, []graphCase{
+		{name: "create then get in the default list (resolved once)", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				if _, err := mb.Tasks().Create(ctx, &outlook.Task{Subject: "Buy milk", Importance: outlook.ImportanceHigh, DueDateTime: due,
+					Body: outlook.TextBody("2 l"), Status: outlook.TaskNotStarted, ParentFolderID: "ignored", ChangeKey: "ignored"}); err != nil {
+					return nil, err
+				}
+				return mb.Tasks().InFolder(outlook.WellKnownTaskFolder).Get(ctx, "t1", nil)
+			},
+			reqs: []graphReq{
+				{method: "GET", path: graphMe + "/todo/lists", resp: lists},
+				{method: "POST", path: graphMe + "/todo/lists/L1/tasks", status: 201, resp: task,
+					body: `{"title":"Buy milk","importance":"high","status":"notStarted","body":{"contentType":"text","content":"2 l"},
+					"dueDateTime":{"dateTime":"2026-12-02T00:00:00","timeZone":"UTC"}}`},
+				{method: "GET", path: graphMe + "/todo/lists/L1/tasks/t1", resp: task},
+			},
+			check: func(t *testing.T, got any) {
+				tk := got.(*outlook.Task)
+				assert.Equal(t, "Buy milk", tk.Subject)
+				assert.Equal(t, outlook.TaskNotStarted, tk.Status)
+				assert.Equal(t, outlook.ImportanceHigh, tk.Importance)
+				assert.Equal(t, []string{"Home"}, tk.Categories)
+				assert.Equal(t, `W/"b"`, tk.ODataETag)
+				assert.Equal(t, "2026-12-02T00:00:00.0000000", tk.DueDateTime.DateTime)
+			}},
+		{name: "list every list", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) { return collectSeq(mb.Tasks().List(ctx, nil)) },
+			reqs: []graphReq{
+				{method: "GET", path: graphMe + "/todo/lists", resp: lists},
+				{method: "GET", path: graphMe + "/todo/lists/L1/tasks", resp: `{"value":[` + task + `]}`},
+				{method: "GET", path: graphMe + "/todo/lists/L%2F2/tasks", resp: `{"value":[{"id":"t2","title":"Eggs","status":"completed"}]}`},
+			},
+			check: func(t *testing.T, got any) {
+				ts := got.([]*outlook.Task)
+				require.Len(t, ts, 2)
+				assert.Equal(t, "L1", ts[0].ParentFolderID)
+				assert.Equal(t, "Eggs", ts[1].Subject)
+				assert.Equal(t, "L/2", ts[1].ParentFolderID)
+				assert.True(t, ts[1].IsCompleted())
+			}},
+		{name: "complete patches the status",
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return mb.Tasks().InFolder("L/2").Complete(ctx, "t2")
+			},
+			reqs: []graphReq{{method: "PATCH", path: graphUser + "/todo/lists/L%2F2/tasks/t2", body: `{"status":"completed"}`,
+				resp: `{"id":"t2","title":"Eggs","status":"completed","completedDateTime":{"dateTime":"2026-12-01T11:00:00.0000000","timeZone":"UTC"}}`}},
+			check: func(t *testing.T, got any) {
+				ts := got.([]outlook.Task)
+				require.Len(t, ts, 1)
+				assert.True(t, ts[0].IsCompleted())
+				assert.Equal(t, "2026-12-01T11:00:00.0000000", ts[0].CompletedDateTime.DateTime)
+			}},
+		{name: "folders are lists",
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return collectSeq(mb.Tasks().Folders().List(ctx, nil))
+			},
+			reqs: []graphReq{{method: "GET", path: graphUser + "/todo/lists", resp: lists}},
+			check: func(t *testing.T, got any) {
+				fs := got.([]*outlook.TaskFolder)
+				require.Len(t, fs, 2)
+				assert.Equal(t, "Tasks", fs[0].Name)
+				assert.True(t, *fs[0].IsDefaultFolder)
+				assert.Equal(t, "Groceries", fs[1].Name)
+				assert.False(t, *fs[1].IsDefaultFolder)
+			}},
+		{name: "create and rename a list",
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				if _, err := mb.Tasks().Folders().Create(ctx, "Groceries"); err != nil {
+					return nil, err
+				}
+				return mb.Tasks().Folders().Update(ctx, "L/2", &outlook.TaskFolderUpdate{Name: outlook.Set("Shopping")})
+			},
+			reqs: []graphReq{
+				{method: "POST", path: graphUser + "/todo/lists", body: `{"displayName":"Groceries"}`, status: 201,
+					resp: `{"id":"L/2","displayName":"Groceries","wellknownListName":"none"}`},
+				{method: "PATCH", path: graphUser + "/todo/lists/L%2F2", body: `{"displayName":"Shopping"}`,
+					resp: `{"id":"L/2","displayName":"Shopping","wellknownListName":"none"}`},
+			},
+			check: func(t *testing.T, got any) { assert.Equal(t, "Shopping", got.(*outlook.TaskFolder).Name) }},
+		{name: "task delta",
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return collectDelta(mb.Tasks().InFolder("L1").Delta(ctx, nil, nil))
+			},
+			reqs: []graphReq{{method: "GET", path: graphUser + "/todo/lists/L1/tasks/delta", prefer: []string{},
+				resp: `{"value":[{"id":"t1","title":"x"},{"id":"t9","@removed":{"reason":"deleted"}}],"@odata.deltaLink":"https://graph.microsoft.com/v1.0/users/adele@contoso.com/todo/lists/L1/tasks/delta?$deltatoken=Q"}`}},
+			check: func(t *testing.T, got any) { assert.Equal(t, 2, got) }},
+		{name: "no equivalent is an error",
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return mb.Tasks().InFolder("L1").Create(ctx, &outlook.Task{Subject: "x", Sensitivity: outlook.SensitivityPrivate})
+			},
+			wantErr: "Sensitivity has no equivalent in Microsoft To Do"},
+		{name: "no task groups",
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return collectSeq(mb.Tasks().Groups().List(ctx, nil))
+			},
+			wantErr: "task groups have no equivalent"},
+	})
+}

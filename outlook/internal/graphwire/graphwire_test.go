@@ -147,3 +147,13 @@ func FuzzRewrite(f *testing.F) {
 		}
 	})
 }
+
+func TestRewriteTodoShapes(t *testing.T) {
+	assert.Equal(t, `{"title":"Buy milk","status":"notStarted","body":{"contentType":"text","content":"2 l"}}`,
+		rewrite(t, `{"Subject":"Buy milk","Status":"NotStarted","Body":{"ContentType":"Text","Content":"2 l"}}`, ToGraph, TodoTask))
+	assert.Equal(t, `{"value":[{"Id":"t1","Subject":"Buy milk","Status":"WaitingOnOthers","Body":{"Subject":"nested stays"}}]}`,
+		rewrite(t, `{"value":[{"id":"t1","title":"Buy milk","status":"waitingOnOthers","body":{"subject":"nested stays"}}]}`, FromGraph, TodoTask))
+	assert.Equal(t, `{"displayName":"Groceries"}`, rewrite(t, `{"Name":"Groceries"}`, ToGraph, TodoList))
+	assert.Equal(t, `{"value":[{"Id":"l1","Name":"Tasks","IsOwner":true,"IsDefaultFolder":true},{"Id":"l2","Name":"Groceries","IsDefaultFolder":false},{"Name":"x","IsDefaultFolder":false}]}`,
+		rewrite(t, `{"value":[{"id":"l1","displayName":"Tasks","isOwner":true,"wellknownListName":"defaultList"},{"id":"l2","displayName":"Groceries","wellknownListName":"none"},{"displayName":"x","wellknownListName":null}]}`, FromGraph, TodoList))
+}

@@ -33,7 +33,33 @@ const (
 	Entity Shape = iota
 	// Extension is an open extension or a collection of them.
 	Extension
+	// TodoTask is an Outlook task served as a Microsoft To Do todoTask (or
+	// a collection of them): Subject is "title" there.
+	TodoTask
+	// TodoList is an Outlook task folder served as a To Do todoTaskList
+	// (or a collection of them): Name is "displayName", and
+	// IsDefaultFolder is read from "wellknownListName" ("defaultList").
+	TodoList
 )
+
+// topRenames are the property renames of the top-level entities of a
+// shape (the body itself, or the items of its "value" collection), keyed by
+// the lower-cased v2.0 name, and topRenamesBack the reverse, keyed by the
+// lower-cased Graph name.
+var (
+	topRenames = map[Shape]map[string]string{
+		TodoTask: {"subject": "title"},
+		TodoList: {"name": "displayName"},
+	}
+	topRenamesBack = map[Shape]map[string]string{
+		TodoTask: {"title": "Subject"},
+		TodoList: {"displayname": "Name"},
+	}
+)
+
+// defaultListName is the wellknownListName of the built-in To Do list
+// ("Tasks").
+const defaultListName = "defaultList"
 
 // maxDepth bounds nesting (encoding/json allows 10,000; Outlook entities
 // nest a few levels).
@@ -51,8 +77,8 @@ var errTruncated = errors.New("graphwire: truncated JSON")
 // copied byte for byte. Insignificant white space is dropped. src must be
 // valid JSON (a response already checked, or the output of json.Marshal).
 func Rewrite(dst, src []byte, dir Direction, shape Shape) ([]byte, error) {
-	r := rewriter{src: src, out: dst, dir: dir}
-	root := frame{root: true, ext: shape == Extension}
+	r := rewriter{src: src, out: dst, dir: dir, shape: shape}
+	root := frame{root: true, top: true, ext: shape == Extension}
 	if err := r.value(root); err != nil {
 		return nil, err
 	}
@@ -68,6 +94,7 @@ type rewriter struct {
 	pos   int
 	out   []byte
 	dir   Direction
+	shape Shape
 	depth int
 }
 
@@ -75,6 +102,7 @@ type rewriter struct {
 type frame struct {
 	key     string // lower-cased v2.0 name of the property holding the value
 	root    bool   // the document's top level
+	top     bool   // a top-level entity: the document or an item of its "value"
 	ext     bool   // objects here are open extensions
 	extProp bool   // objects here are extended properties
 	opaque  bool   // copy verbatim
@@ -224,6 +252,12 @@ func (r *rewriter) object(f frame) error {
 			return fmt.Errorf("graphwire: expected ':' at offset %d", r.pos)
 		}
 		r.pos++
+		if f.top && r.dir == FromGraph && r.shape == TodoList && strings.EqualFold(string(raw), "wellknownListName") {
+			if err := r.wellKnownList(); err != nil {
+				return err
+			}
+			continue
+		}
 		name, child := r.member(string(raw), f)
 		r.out = append(r.out, '"')
 		r.out = append(r.out, name...)
@@ -268,9 +302,24 @@ func (r *rewriter) member(key string, f frame) (string, frame) {
 		}
 	}
 	var name, v2 string
+	renamed, ok := "", false
+	if f.top {
+		if r.dir == ToGraph {
+			renamed, ok = topRenames[r.shape][lk]
+		} else {
+			renamed, ok = topRenamesBack[r.shape][lk]
+		}
+	}
 	switch {
 	case f.root && lk == "value":
-		name, v2 = key, lk // the collection envelope: the same in both dialects
+		// The collection envelope: the same in both dialects; its items
+		// are top-level entities.
+		return key, frame{key: lk, top: true}
+	case ok:
+		name, v2 = renamed, strings.ToLower(renamed)
+		if r.dir == ToGraph {
+			v2 = lk
+		}
 	case r.dir == ToGraph:
 		name, v2 = PropertyToGraph(key), lk
 	default:
@@ -292,6 +341,32 @@ func (r *rewriter) caseOf(key string) string {
 		return lowerFirst(key)
 	}
 	return upperFirst(key)
+}
+
+// wellKnownList translates a todoTaskList's "wellknownListName" into the
+// v2.0 IsDefaultFolder flag; the reader is at the property's value.
+func (r *rewriter) wellKnownList() error {
+	r.ws()
+	isDefault := false
+	if r.pos < len(r.src) && r.src[r.pos] == '"' {
+		s, err := r.str()
+		if err != nil {
+			return err
+		}
+		isDefault = strings.EqualFold(string(s), defaultListName)
+	} else {
+		start := len(r.out)
+		if err := r.value(frame{opaque: true}); err != nil {
+			return err
+		}
+		r.out = r.out[:start]
+	}
+	if isDefault {
+		r.out = append(r.out, `"IsDefaultFolder":true`...)
+	} else {
+		r.out = append(r.out, `"IsDefaultFolder":false`...)
+	}
+	return nil
 }
 
 // writeString writes the string token whose raw contents are s, translated
