@@ -768,7 +768,9 @@ func TestGraphTodoWire(t *testing.T) {
 				assert.Equal(t, "2026-12-02T00:00:00.0000000", tk.DueDateTime.DateTime)
 			}},
 		{name: "list every list", me: true,
-			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) { return collectSeq(mb.Tasks().List(ctx, nil)) },
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return collectSeq(mb.Tasks().List(ctx, nil))
+			},
 			reqs: []graphReq{
 				{method: "GET", path: graphMe + "/todo/lists", resp: lists},
 				{method: "GET", path: graphMe + "/todo/lists/L1/tasks", resp: `{"value":[` + task + `]}`},

@@ -19,6 +19,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/office365-go/office365/outlook/internal/graphwire"
 )
 
 // Receiver defaults.
@@ -85,7 +87,9 @@ type ReceiverStats struct {
 //     MaxValidationTokenLen bytes, valid UTF-8, no control characters) and
 //     the ClientState header;
 //   - checks the ClientState header of every notification request against
-//     the configured secret in constant time (403 on mismatch);
+//     the configured secret in constant time (403 on mismatch) or, when the
+//     request has none (Graph), the clientState of every notification in
+//     the body;
 //   - reads at most MaxBodyBytes (413 beyond), parses the {"value":[…]}
 //     array (400 on anything malformed: the whole request is refused, never
 //     half-delivered);
@@ -275,15 +279,26 @@ func (r *Receiver) validate(w http.ResponseWriter, req *http.Request, tokens []s
 }
 
 // wireNotification is a notification as decoded from a request, with the
-// ClientState some services also put in the body.
+// ClientState some services (Graph) put in the body and Graph's lifecycle
+// event.
 type wireNotification struct {
 	Notification
-	ClientState *string `json:"ClientState"`
+	ClientState    *string `json:"ClientState"`
+	LifecycleEvent string  `json:"lifecycleEvent"`
 }
 
-// receive handles a notification request.
+// lifecycleEvents maps Graph's lifecycle events to change types.
+var lifecycleEvents = map[string]ChangeType{
+	"missed":                  ChangeMissed,
+	"subscriptionremoved":     ChangeSubscriptionRemoved,
+	"reauthorizationrequired": ChangeReauthorizationRequired,
+}
+
+// receive handles a notification request. The ClientState comes in a
+// header (v2.0) or in every notification of the body (Graph).
 func (r *Receiver) receive(w http.ResponseWriter, req *http.Request) {
-	if !r.clientStateOK(req.Header.Values("ClientState")) {
+	hdr := req.Header.Values("ClientState")
+	if len(hdr) > 0 && !r.clientStateOK(hdr) {
 		r.reject(w, req, http.StatusForbidden, "missing or wrong ClientState")
 		return
 	}
@@ -304,7 +319,7 @@ func (r *Receiver) receive(w http.ResponseWriter, req *http.Request) {
 		r.reject(w, req, http.StatusBadRequest, "reading the body failed")
 		return
 	}
-	ns, status, why := r.parse(body)
+	ns, status, why := r.parse(body, len(hdr) == 0)
 	if why != "" {
 		r.reject(w, req, status, why)
 		return
@@ -342,8 +357,9 @@ func (r *Receiver) receive(w http.ResponseWriter, req *http.Request) {
 }
 
 // parse decodes {"value":[…]}; why is non-empty (and status the answer)
-// when the body is refused.
-func (r *Receiver) parse(body []byte) (ns []Notification, status int, why string) {
+// when the body is refused. With bodyState every notification must carry
+// the ClientState (the request had no ClientState header).
+func (r *Receiver) parse(body []byte, bodyState bool) (ns []Notification, status int, why string) {
 	bad := func(format string, args ...any) ([]Notification, int, string) {
 		return nil, http.StatusBadRequest, fmt.Sprintf(format, args...)
 	}
@@ -369,11 +385,28 @@ func (r *Receiver) parse(body []byte) (ns []Notification, status int, why string
 		if n.ODataType != "" && !strings.EqualFold(n.ODataType, ODataTypeNotification) {
 			return bad("notification %d has an unexpected @odata.type", i)
 		}
+		if n.LifecycleEvent != "" && n.ChangeType == "" {
+			t, ok := lifecycleEvents[strings.ToLower(n.LifecycleEvent)]
+			if !ok {
+				t = ChangeType(n.LifecycleEvent) // a newer event: passed on as it is
+			}
+			n.ChangeType = t
+		} else if t, ok := graphwire.EnumFromGraph(string(n.ChangeType)); ok {
+			n.ChangeType = ChangeType(t) // Graph's "created" → Created
+		}
 		if n.SubscriptionID == "" || n.ChangeType == "" {
 			return bad("notification %d lacks SubscriptionId or ChangeType", i)
 		}
-		if n.ClientState != nil && !r.clientStateOK([]string{*n.ClientState}) {
-			return nil, http.StatusForbidden, fmt.Sprintf("notification %d has a wrong ClientState", i)
+		if (bodyState && n.ClientState == nil) || (n.ClientState != nil && !r.clientStateOK([]string{*n.ClientState})) {
+			return nil, http.StatusForbidden, fmt.Sprintf("notification %d has a missing or wrong ClientState", i)
+		}
+		if len(n.ResourceData) > 0 && bytes.Contains(raw, []byte(`"subscriptionId"`)) {
+			// Graph's resource data: the v2.0 names and types.
+			rd, err := graphwire.Rewrite(nil, n.ResourceData, graphwire.FromGraph, graphwire.Entity)
+			if err != nil {
+				return bad("notification %d has malformed resource data", i)
+			}
+			n.ResourceData = rd
 		}
 		ns = append(ns, n.Notification)
 	}
