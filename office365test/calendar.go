@@ -76,7 +76,7 @@ func pim(h MailboxHandler) MailboxHandler {
 // contact folder, task group and task folder if missing.
 func (u *MailboxUser) pimDefaultsLocked() {
 	has := map[EntityType]bool{}
-	for _, r := range u.records {
+	for _, r := range u.su.Items {
 		switch r.Type {
 		case EntityCalendarGroup, EntityContactFolder, EntityTaskGroup:
 			has[r.Type] = true
@@ -84,7 +84,7 @@ func (u *MailboxUser) pimDefaultsLocked() {
 	}
 	if !has[EntityCalendarGroup] {
 		g := u.insertLocked(EntityCalendarGroup, "", Entity{"Name": "My Calendars", "ClassId": calendarGroupClassID,
-			"ChangeKey": u.m.newChangeKey()})
+			"ChangeKey": u.m.st.NewChangeKeyLocked()})
 		u.insertLocked(EntityCalendar, g.ID, u.newCalendarDoc("Calendar", "Auto", true))
 	}
 	if !has[EntityContactFolder] {
@@ -93,9 +93,9 @@ func (u *MailboxUser) pimDefaultsLocked() {
 	if !has[EntityTaskGroup] {
 		key := guidFrom("taskgroup:" + u.ID)
 		g := u.insertLocked(EntityTaskGroup, "", Entity{"Name": "My Tasks", "GroupKey": key, "IsDefaultGroup": true,
-			"ChangeKey": u.m.newChangeKey()})
+			"ChangeKey": u.m.st.NewChangeKeyLocked()})
 		u.insertLocked(EntityTaskFolder, g.ID, Entity{"Name": "Tasks", "IsDefaultFolder": true, "ParentGroupKey": key,
-			"ChangeKey": u.m.newChangeKey()})
+			"ChangeKey": u.m.st.NewChangeKeyLocked()})
 	}
 }
 
@@ -107,7 +107,7 @@ func guidFrom(s string) string {
 
 func (u *MailboxUser) newCalendarDoc(name, color string, isDefault bool) Entity {
 	return Entity{
-		"Name": name, "Color": color, "ChangeKey": u.m.newChangeKey(), "CanShare": true, "CanViewPrivateItems": true,
+		"Name": name, "Color": color, "ChangeKey": u.m.st.NewChangeKeyLocked(), "CanShare": true, "CanViewPrivateItems": true,
 		"CanEdit": true, "Owner": map[string]any{"Name": u.DisplayName, "Address": u.UPN}, "IsDefaultCalendar": isDefault,
 	}
 }
@@ -115,7 +115,7 @@ func (u *MailboxUser) newCalendarDoc(name, color string, isDefault bool) Entity 
 // ---------------------------------------------------------------- lookups
 
 func (u *MailboxUser) recordOf(typ EntityType, id string) *Record {
-	if r := u.records[id]; r != nil && r.Type == typ {
+	if r := u.su.Items[id]; r != nil && r.Type == typ {
 		return r
 	}
 	return nil
@@ -304,8 +304,8 @@ func (m *Mailbox) registerCalendars() {
 		if calendarGroupKind.nameTakenLocked(u.recordsLocked(EntityCalendarGroup, ""), props["Name"]) {
 			return ErrorReply(http.StatusConflict, "ErrorFolderExists", "A calendar group with the same name already exists.")
 		}
-		props["ClassId"] = guidFrom("calendargroup:" + u.m.newID("cg"))
-		props["ChangeKey"] = u.m.newChangeKey()
+		props["ClassId"] = guidFrom("calendargroup:" + u.m.st.NewIDLocked("cg"))
+		props["ChangeKey"] = u.m.st.NewChangeKeyLocked()
 		r := u.insertLocked(EntityCalendarGroup, "", props)
 		return entityReply(rq, http.StatusCreated, "CalendarGroups/$entity", u.renderCalendarGroup(rq, r))
 	}))

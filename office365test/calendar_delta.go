@@ -46,9 +46,9 @@ func (u *MailboxUser) viewDeltaLocked(rq *MailboxRequest, cal *Record, from, to 
 		}
 	}
 	if tok.Base > 0 {
-		for _, t := range u.tombstones {
-			if t.typ == EntityEvent && t.folderID == cal.ID && tok.pending(t.seq) {
-				entries = append(entries, syncEntry{seq: t.seq, goneID: t.id})
+		for _, t := range u.su.Tombstones {
+			if t.Type == EntityEvent && t.FolderID == cal.ID && tok.pending(t.Seq) {
+				entries = append(entries, syncEntry{seq: t.Seq, goneID: t.ID})
 			}
 		}
 	}

@@ -90,7 +90,7 @@ func seriesOf(master *Record) *recurrence {
 // exceptions and cancelled occurrences.
 func (u *MailboxUser) excludedStarts(masterID string) map[string]bool {
 	out := map[string]bool{}
-	for _, r := range u.records {
+	for _, r := range u.su.Items {
 		if (r.Type == EntityEvent || r.Type == entityEventCancellation) && r.Doc["SeriesMasterId"] == masterID {
 			if s, ok := r.Doc["OriginalStart"].(string); ok {
 				out[s] = true
@@ -474,7 +474,7 @@ func finishEventDoc(doc Entity) *Reply {
 
 // newEventDoc fills the defaults of a new event organised by u.
 func (u *MailboxUser) newEventDoc(props Entity) Entity {
-	uid := u.m.newID("ical")
+	uid := u.m.st.NewIDLocked("ical")
 	doc := Entity{
 		"Subject": "", "Body": map[string]any{"ContentType": "Text", "Content": ""}, "Importance": "Normal",
 		"Sensitivity": "Normal", "ShowAs": "Busy", "IsAllDay": false, "IsCancelled": false, "IsOrganizer": true,
@@ -611,7 +611,7 @@ func (u *MailboxUser) meetingCopiesLocked(ev *Record) map[*MailboxUser]*Record {
 	uid, _ := ev.Doc["iCalUId"].(string)
 	orig, _ := ev.Doc["OriginalStart"].(string)
 	for _, a := range asList(ev.Doc["Attendees"]) {
-		att := u.m.byKey[strings.ToLower(recipientAddress(a))]
+		att := u.m.userLocked(strings.ToLower(recipientAddress(a)))
 		if att == nil || att == u {
 			continue
 		}
@@ -658,7 +658,7 @@ func (u *MailboxUser) inviteLocked(att *MailboxUser, ev *Record) *Record {
 
 // meetingMessageLocked delivers a meeting message from u to `to`.
 func (u *MailboxUser) meetingMessageLocked(to *MailboxUser, kind, subject, comment string, ev *Record) {
-	inbox := to.wellKnown["inbox"]
+	inbox := to.su.WellKnown["inbox"]
 	if inbox == "" {
 		return
 	}
@@ -748,13 +748,13 @@ func (u *MailboxUser) cancelCopiesLocked(ev *Record, comment string) {
 func (u *MailboxUser) deleteEventLocked(r *Record, comment string) {
 	u.cancelCopiesLocked(r, comment)
 	if r.Doc["Type"] == "SeriesMaster" {
-		for _, x := range u.records {
+		for _, x := range u.su.Items {
 			if (x.Type == EntityEvent || x.Type == entityEventCancellation) && x.Doc["SeriesMasterId"] == r.ID {
 				u.removeLocked(x)
 			}
 		}
 	}
-	if st := u.records["reminder:"+r.ID]; st != nil {
+	if st := u.su.Items["reminder:"+r.ID]; st != nil {
 		u.removeLocked(st)
 	}
 	u.removeLocked(r)
@@ -800,7 +800,7 @@ func (u *MailboxUser) respondLocked(ev *Record, response, comment string, send b
 	} else {
 		u.touchLocked(ev, prev)
 	}
-	org := u.m.byKey[strings.ToLower(recipientAddress(ev.Doc["Organizer"]))]
+	org := u.m.userLocked(recipientAddress(ev.Doc["Organizer"]))
 	if org == nil || org == u {
 		return nil
 	}
@@ -940,7 +940,7 @@ func (m *Mailbox) registerEvents() {
 			r.Doc[k] = merged[k]
 		}
 		if before["Type"] == "SeriesMaster" && r.Doc["Type"] != "SeriesMaster" {
-			for _, x := range u.records {
+			for _, x := range u.su.Items {
 				if (x.Type == EntityEvent || x.Type == entityEventCancellation) && x.Doc["SeriesMasterId"] == r.ID {
 					u.removeLocked(x)
 				}

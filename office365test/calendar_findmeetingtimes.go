@@ -93,7 +93,7 @@ func chance(status string) float64 {
 
 // workingHours returns the user's working days, hours and zone.
 func (u *MailboxUser) workingHours() (days []time.Weekday, start, end time.Duration, loc *time.Location) {
-	wh := asMap(u.settings["WorkingHours"])
+	wh := asMap(u.su.Settings["WorkingHours"])
 	for _, d := range asList(wh["DaysOfWeek"]) {
 		if wd, ok := parseWeekday(d); ok {
 			days = append(days, wd)
@@ -110,7 +110,7 @@ func (u *MailboxUser) workingHours() (days []time.Weekday, start, end time.Durat
 	start, end = tod(wh["StartTime"], 8*time.Hour), tod(wh["EndTime"], 17*time.Hour)
 	zone, _ := asMap(wh["TimeZone"])["Name"].(string)
 	if zone == "" {
-		zone, _ = u.settings["TimeZone"].(string)
+		zone, _ = u.su.Settings["TimeZone"].(string)
 	}
 	if loc = loadZone(zone); loc == nil {
 		loc = time.UTC
@@ -242,7 +242,7 @@ func (m *Mailbox) registerFindMeetingTimes() {
 				typ = t
 			}
 			p := meetingParty{attendee: map[string]any{"Type": typ, "EmailAddress": r["EmailAddress"]}}
-			if x := rq.Mailbox.byKey[strings.ToLower(recipientAddress(r))]; x != nil {
+			if x := rq.Mailbox.userLocked(strings.ToLower(recipientAddress(r))); x != nil {
 				p.user, p.spans = x, x.freeBusyLocked(from, to)
 			}
 			parties = append(parties, p)
@@ -324,7 +324,7 @@ func (m *Mailbox) registerFindMeetingTimes() {
 				for _, l := range locations {
 					addr, _ := l["LocationEmailAddress"].(string)
 					if resolve, _ := l["ResolveAvailability"].(bool); resolve && addr != "" {
-						if room := rq.Mailbox.byKey[strings.ToLower(addr)]; room != nil && availability(room.freeBusyLocked(s, e), s, e) != "Free" {
+						if room := rq.Mailbox.userLocked(strings.ToLower(addr)); room != nil && availability(room.freeBusyLocked(s, e), s, e) != "Free" {
 							continue
 						}
 					}

@@ -35,7 +35,7 @@ var (
 
 // contactsRootID is the parent of the default contact folder (the root of
 // the mailbox's folder tree).
-func (u *MailboxUser) contactsRootID() string { return u.wellKnown["msgfolderroot"] }
+func (u *MailboxUser) contactsRootID() string { return u.su.WellKnown["msgfolderroot"] }
 
 func (u *MailboxUser) defaultContactFolderLocked() *Record {
 	return u.defaultRecordLocked(EntityContactFolder, "WellKnownName", "contacts")
@@ -207,7 +207,7 @@ func (u *MailboxUser) listContactsLocked(rq *MailboxRequest, f *Record, ctx stri
 			return rep
 		}
 		return u.syncRound(rq, "c:"+f.ID, u.recordsLocked(EntityContact, f.ID),
-			func(t tombstone) bool { return t.typ == EntityContact && t.folderID == f.ID },
+			func(t tombstone) bool { return t.Type == EntityContact && t.FolderID == f.ID },
 			nil, func(r *Record) Entity { return u.renderContact(rq, r) }, ctx, ctx)
 	}
 	return listReply(rq, u.recordsLocked(EntityContact, f.ID), listConfig{

@@ -142,7 +142,7 @@ func (x *Extensibility) wrap(next MailboxHandler) MailboxHandler {
 // extTargetLocked finds the entity a PATCH path addresses.
 func (u *MailboxUser) extTargetLocked(segs []string, types []EntityType) *Record {
 	id := segs[len(segs)-1]
-	if r := u.records[id]; r != nil {
+	if r := u.su.Items[id]; r != nil {
 		for _, t := range types {
 			if r.Type == t {
 				return r
@@ -222,7 +222,7 @@ func (x *Extensibility) applyWrite(rq *MailboxRequest, rep *Reply, w extWrite, t
 			return
 		}
 		id, _ := doc["Id"].(string)
-		r = rq.User.records[id]
+		r = rq.User.su.Items[id]
 	}
 	if r == nil || !extTypes[r.Type] {
 		return
@@ -330,7 +330,7 @@ func (x *Extensibility) shapeReply(rq *MailboxRequest, rep *Reply, e extExpand) 
 	}
 	for _, d := range docs {
 		id, _ := d["Id"].(string)
-		r := rq.User.records[id]
+		r := rq.User.su.Items[id]
 		if r == nil || !extTypes[r.Type] {
 			continue
 		}

@@ -364,7 +364,7 @@ func TestExtensibilityCoversLaterRoutes(t *testing.T) {
 	calls := 0
 	e.mb.Handle(http.MethodGet, "messages/{id}/snapshot", func(rq *MailboxRequest) *Reply {
 		calls++
-		r := rq.User.records[rq.Param("id")]
+		r := rq.User.su.Items[rq.Param("id")]
 		if r == nil {
 			return notFound()
 		}
@@ -382,7 +382,7 @@ func TestExtensibilityCoversLaterRoutes(t *testing.T) {
 
 	// A replaced built-in route is covered too.
 	e.mb.Handle(http.MethodGet, "messages/{id}", func(rq *MailboxRequest) *Reply {
-		r := rq.User.records[rq.Param("id")]
+		r := rq.User.su.Items[rq.Param("id")]
 		if r == nil {
 			return notFound()
 		}

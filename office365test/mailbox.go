@@ -1,11 +1,7 @@
 package office365test
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/office365-go/office365/office365test/internal/mailstore"
 )
 
 // Mailbox is an in-memory fake of the Outlook REST API (v1.0, v2.0 and beta
@@ -56,23 +54,11 @@ import (
 //
 // A Mailbox is safe for concurrent use.
 type Mailbox struct {
-	mu       sync.Mutex
-	users    []*MailboxUser
-	byKey    map[string]*MailboxUser // lower-case UPN, SMTP aliases and object ids
-	me       *MailboxUser
-	tokens   map[string]*MailboxUser
-	tenantID string
-	now      func() time.Time
+	st       *mailstore.Store
+	mu       *sync.Mutex // the store's lock; it also guards the fields below
 	clockSet bool
-	seq      uint64 // change sequence
-	order    uint64 // creation order
-	idn      uint64
 	routes   []*mbRoute
 	mws      []mailboxMiddleware
-	subs     map[int]func(Change)
-	subN     int
-	pending  []Change
-	emitMu   sync.Mutex
 	sent     []SentMessage
 	sample   bool
 }
@@ -83,11 +69,13 @@ type MailboxOption func(*Mailbox)
 // WithMailboxClock sets the clock used for timestamps (default: the
 // Server's clock once registered, else time.Now).
 func WithMailboxClock(now func() time.Time) MailboxOption {
-	return func(m *Mailbox) { m.now, m.clockSet = now, true }
+	return func(m *Mailbox) { m.st.SetClockLocked(now); m.clockSet = true }
 }
 
 // WithTenantID sets the tenant id used in user ids ("{oid}@{tenant}").
-func WithTenantID(id string) MailboxOption { return func(m *Mailbox) { m.tenantID = id } }
+func WithTenantID(id string) MailboxOption {
+	return func(m *Mailbox) { m.st.SetTenantIDLocked(id) }
+}
 
 // WithSampleData seeds realistic sample data (see SeedSampleData).
 func WithSampleData() MailboxOption { return func(m *Mailbox) { m.sample = true } }
@@ -95,13 +83,8 @@ func WithSampleData() MailboxOption { return func(m *Mailbox) { m.sample = true 
 // NewMailbox returns an empty fake (add users with AddUser) unless
 // WithSampleData is given.
 func NewMailbox(opts ...MailboxOption) *Mailbox {
-	m := &Mailbox{
-		byKey:    map[string]*MailboxUser{},
-		tokens:   map[string]*MailboxUser{},
-		tenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47",
-		now:      time.Now,
-		subs:     map[int]func(Change){},
-	}
+	st := mailstore.New("72f988bf-86f1-41af-91ab-2d7cd011db47", time.Now)
+	m := &Mailbox{st: st, mu: &st.Mu}
 	for _, o := range opts {
 		o(m)
 	}
@@ -130,7 +113,7 @@ var mailboxExtensions []func(*Mailbox)
 func (m *Mailbox) Register(s *Server) {
 	m.mu.Lock()
 	if !m.clockSet {
-		m.now = s.Now
+		m.st.SetClockLocked(s.Now)
 	}
 	m.mu.Unlock()
 	s.Mount("/api/", m.Handler())
@@ -140,25 +123,20 @@ func (m *Mailbox) Register(s *Server) {
 // mount it yourself or wrap it.
 func (m *Mailbox) Handler() http.Handler { return http.HandlerFunc(m.serveHTTP) }
 
-func (m *Mailbox) clock() time.Time { return m.now().UTC() }
+func (m *Mailbox) clock() time.Time { return m.st.Clock() }
 
 // ---------------------------------------------------------------- users
 
 // MailboxUser is one user's mailbox in the fake.
 type MailboxUser struct {
-	m *Mailbox
+	m  *Mailbox
+	su *mailstore.User
 	// UPN is the user principal name and primary SMTP address.
 	UPN string
 	// DisplayName is the user's name.
 	DisplayName string
 	// ID is the user's id as the service shows it: "{object id}@{tenant id}".
 	ID string
-
-	records    map[string]*Record
-	wellKnown  map[string]string // lower-case well-known name → folder id
-	tombstones []tombstone
-	settings   Entity
-	restCode   string
 }
 
 // AddUser adds a user with the standard well-known folders and default
@@ -168,46 +146,53 @@ func (m *Mailbox) AddUser(upn, displayName string) *MailboxUser {
 	m.mu.Lock()
 	u := m.addUserLocked(upn, displayName)
 	m.mu.Unlock()
-	m.flush()
+	m.st.Flush()
 	return u
 }
 
 func (m *Mailbox) addUserLocked(upn, displayName string) *MailboxUser {
-	if u := m.byKey[strings.ToLower(upn)]; u != nil {
-		return u
+	su, created := m.st.AddUserLocked(upn, displayName)
+	if !created {
+		return m.wrap(su)
 	}
-	if displayName == "" {
-		displayName = upn
-	}
-	h := sha256.Sum256([]byte("user:" + strings.ToLower(upn)))
-	oid := fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
-	u := &MailboxUser{
-		m: m, UPN: upn, DisplayName: displayName, ID: oid + "@" + m.tenantID,
-		records: map[string]*Record{}, wellKnown: map[string]string{},
-	}
-	m.users = append(m.users, u)
-	m.byKey[strings.ToLower(upn)] = u
-	m.byKey[strings.ToLower(u.ID)] = u
-	if m.me == nil {
-		m.me = u
-	}
+	u := &MailboxUser{m: m, su: su, UPN: su.UPN, DisplayName: su.DisplayName, ID: su.ID}
+	su.Front = u
 	u.createDefaultFolders()
-	u.settings = defaultSettings()
+	su.Settings = defaultSettings()
 	return u
+}
+
+// wrap returns the MailboxUser of a store user (nil for nil).
+func (m *Mailbox) wrap(su *mailstore.User) *MailboxUser {
+	if su == nil {
+		return nil
+	}
+	return su.Front.(*MailboxUser)
+}
+
+// userLocked returns the user with that UPN, SMTP address or id, or nil.
+func (m *Mailbox) userLocked(key string) *MailboxUser { return m.wrap(m.st.UserLocked(key)) }
+
+func (m *Mailbox) usersLocked() []*MailboxUser {
+	var out []*MailboxUser
+	for _, su := range m.st.UsersLocked() {
+		out = append(out, m.wrap(su))
+	}
+	return out
 }
 
 // User returns the user with that UPN, SMTP address or id, or nil.
 func (m *Mailbox) User(key string) *MailboxUser {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.byKey[strings.ToLower(key)]
+	return m.userLocked(key)
 }
 
 // Users returns every user in the order they were added.
 func (m *Mailbox) Users() []*MailboxUser {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return slices.Clone(m.users)
+	return m.usersLocked()
 }
 
 // SetMe makes upn the user "me" resolves to for tokens not mapped with
@@ -215,29 +200,21 @@ func (m *Mailbox) Users() []*MailboxUser {
 func (m *Mailbox) SetMe(upn string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	u := m.byKey[strings.ToLower(upn)]
-	if u != nil {
-		m.me = u
-	}
-	return u != nil
+	return m.st.SetMeLocked(upn)
 }
 
 // MapToken makes requests bearing token resolve "me" to upn.
 func (m *Mailbox) MapToken(token, upn string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	u := m.byKey[strings.ToLower(upn)]
-	if u != nil {
-		m.tokens[token] = u
-	}
-	return u != nil
+	return m.st.MapTokenLocked(token, upn)
 }
 
 // Me returns the default "me" user (nil before any AddUser).
 func (m *Mailbox) Me() *MailboxUser {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.me
+	return m.wrap(m.st.MeLocked(""))
 }
 
 // DisableREST makes every request to this user's mailbox fail with 404 and
@@ -248,222 +225,85 @@ func (u *MailboxUser) DisableREST(code string) {
 		code = "MailboxNotEnabledForRESTAPI"
 	}
 	u.m.mu.Lock()
-	u.restCode = code
+	u.su.RESTCode = code
 	u.m.mu.Unlock()
 }
 
 // ---------------------------------------------------------------- records
 
-// Entity is a JSON document with the service's PascalCase property names.
-type Entity = map[string]any
-
-// EntityType names the kind of a Record.
-type EntityType string
-
-// Entity types of the store. The Mail fake uses the first four; the others
-// are reserved for the fakes of the other Outlook APIs.
-const (
-	EntityMessage         EntityType = "Message"
-	EntityMailFolder      EntityType = "MailFolder"
-	EntityMessageRule     EntityType = "MessageRule"
-	EntityInferenceRule   EntityType = "InferenceClassificationOverride"
-	EntityEvent           EntityType = "Event"
-	EntityCalendar        EntityType = "Calendar"
-	EntityCalendarGroup   EntityType = "CalendarGroup"
-	EntityContact         EntityType = "Contact"
-	EntityContactFolder   EntityType = "ContactFolder"
-	EntityTask            EntityType = "Task"
-	EntityTaskFolder      EntityType = "TaskFolder"
-	EntityTaskGroup       EntityType = "TaskGroup"
-	EntitySubscription    EntityType = "Subscription"
-	EntityMailboxSettings EntityType = "MailboxSettings"
+// The store's vocabulary (internal/mailstore), part of the Mailbox API.
+type (
+	// Entity is a JSON document with the service's PascalCase property
+	// names.
+	Entity = mailstore.Entity
+	// EntityType names the kind of a Record.
+	EntityType = mailstore.EntityType
+	// Record is one stored entity: Type, ID, FolderID (the containing
+	// folder, "" when none), Doc (the properties as the service returns
+	// them; change it through Update), Attachments, Seq (the change
+	// sequence number of its last mutation) and Order (creation order).
+	Record = mailstore.Record
+	// ChangeKind is the kind of a Change.
+	ChangeKind = mailstore.ChangeKind
+	// Change is one mutation of the store, delivered to Subscribe
+	// callbacks: User (UPN) and UserID, EntityType, ID, FolderID (where the
+	// entity is, or was when deleted), Kind, Seq (orders changes across the
+	// fake), Time, and copies of the entity after (Entity, nil for
+	// Deleted) and before (Previous, nil for Created) the change.
+	Change = mailstore.Change
 )
 
-// Record is one stored entity.
-type Record struct {
-	Type EntityType
-	ID   string
-	// FolderID is the containing folder (messages: mail folder; folders:
-	// parent folder; events: calendar …); "" when not in a folder.
-	FolderID string
-	// Doc holds the properties as the service returns them; the only
-	// annotation kept in it is "@odata.type" of derived types
-	// (EventMessage). Treat it as owned by the store: change it through
-	// Update.
-	Doc Entity
-	// Attachments of a message or event, each with its "@odata.type".
-	Attachments []Entity
-	// Seq is the change sequence number of the last mutation (sync order).
-	Seq uint64
-	// Order is the creation order.
-	Order uint64
-}
-
-// ChangeKind is the kind of a Change.
-type ChangeKind string
+// Entity types of the store. The Mail fake uses the first four; the others
+// are served by the fakes of the other Outlook APIs.
+const (
+	EntityMessage         = mailstore.EntityMessage
+	EntityMailFolder      = mailstore.EntityMailFolder
+	EntityMessageRule     = mailstore.EntityMessageRule
+	EntityInferenceRule   = mailstore.EntityInferenceRule
+	EntityEvent           = mailstore.EntityEvent
+	EntityCalendar        = mailstore.EntityCalendar
+	EntityCalendarGroup   = mailstore.EntityCalendarGroup
+	EntityContact         = mailstore.EntityContact
+	EntityContactFolder   = mailstore.EntityContactFolder
+	EntityTask            = mailstore.EntityTask
+	EntityTaskFolder      = mailstore.EntityTaskFolder
+	EntityTaskGroup       = mailstore.EntityTaskGroup
+	EntitySubscription    = mailstore.EntitySubscription
+	EntityMailboxSettings = mailstore.EntityMailboxSettings
+)
 
 // Change kinds.
 const (
-	ChangeCreated ChangeKind = "Created"
-	ChangeUpdated ChangeKind = "Updated"
-	ChangeDeleted ChangeKind = "Deleted"
+	ChangeCreated = mailstore.ChangeCreated
+	ChangeUpdated = mailstore.ChangeUpdated
+	ChangeDeleted = mailstore.ChangeDeleted
 )
 
-// Change is one mutation of the store, delivered to Subscribe callbacks.
-type Change struct {
-	// User is the UPN of the mailbox; UserID its "{oid}@{tenant}" id.
-	User, UserID string
-	EntityType   EntityType
-	ID           string
-	// FolderID is the folder the entity is (Created, Updated) or was
-	// (Deleted) in.
-	FolderID string
-	Kind     ChangeKind
-	// Seq orders changes across the whole fake.
-	Seq  uint64
-	Time time.Time
-	// Entity is a copy of the entity after the change (nil for Deleted);
-	// Previous a copy before it (nil for Created).
-	Entity, Previous Entity
-}
-
-type tombstone struct {
-	typ      EntityType
-	id       string
-	folderID string
-	seq      uint64
-}
+type tombstone = mailstore.Tombstone
 
 // Subscribe calls fn for every change, in order, one call at a time and
 // without the mailbox lock held (fn may read or even change the mailbox;
 // changes it makes are delivered after it returns). The returned function
 // unsubscribes.
-func (m *Mailbox) Subscribe(fn func(Change)) (unsubscribe func()) {
-	m.mu.Lock()
-	m.subN++
-	id := m.subN
-	m.subs[id] = fn
-	m.mu.Unlock()
-	return func() {
-		m.mu.Lock()
-		delete(m.subs, id)
-		m.mu.Unlock()
-	}
-}
+func (m *Mailbox) Subscribe(fn func(Change)) (unsubscribe func()) { return m.st.Subscribe(fn) }
 
-// flush delivers pending changes. Called after every mutation without the
-// lock; a concurrent flush already running delivers ours.
-func (m *Mailbox) flush() {
-	for {
-		if !m.emitMu.TryLock() {
-			return
-		}
-		m.mu.Lock()
-		batch := m.pending
-		m.pending = nil
-		subs := make([]func(Change), 0, len(m.subs))
-		ids := make([]int, 0, len(m.subs))
-		for id := range m.subs {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
-			subs = append(subs, m.subs[id])
-		}
-		m.mu.Unlock()
-		for _, c := range batch {
-			for _, fn := range subs {
-				fn(c)
-			}
-		}
-		m.emitMu.Unlock()
-		m.mu.Lock()
-		more := len(m.pending) > 0
-		m.mu.Unlock()
-		if !more {
-			return
-		}
-	}
-}
+// flush delivers pending changes; see mailstore.Store.Flush.
+func (m *Mailbox) flush() { m.st.Flush() }
 
 func (u *MailboxUser) emitLocked(kind ChangeKind, r *Record, prev Entity) {
-	c := Change{User: u.UPN, UserID: u.ID, EntityType: r.Type, ID: r.ID, FolderID: r.FolderID, Kind: kind,
-		Seq: r.Seq, Time: u.m.clock()}
-	if kind != ChangeDeleted {
-		c.Entity = deepCopy(r.Doc).(Entity)
-	}
-	if prev != nil {
-		c.Previous = prev
-	}
-	u.m.pending = append(u.m.pending, c)
+	u.su.EmitLocked(kind, r, prev)
 }
 
-// newID returns an opaque id in the style of Exchange ids: base64 with "/",
-// "+" and "=" in it, so clients must escape ids in paths.
-func (m *Mailbox) newID(kind string) string {
-	m.idn++
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], m.idn)
-	h := sha256.Sum256(append([]byte(kind+":"+m.tenantID+":"), b[:]...))
-	raw := append([]byte{0, 0, 0x4d, 0x6b, 0x41, 0x47}, h[:28]...) // "AAAATWtBR…" prefix
-	id := []byte(base64.StdEncoding.EncodeToString(raw))           // 34 bytes → "==" padding
-	id[12], id[24] = '/', '+'
-	return string(id)
-}
-
-func (m *Mailbox) nextSeq() uint64 { m.seq++; return m.seq }
-
-var itemTypes = map[EntityType]bool{EntityMessage: true, EntityEvent: true, EntityContact: true, EntityTask: true}
-
-// insertLocked stores a new record (the id is generated unless doc has
-// "Id") and emits Created. Items get CreatedDateTime, LastModifiedDateTime
-// and ChangeKey.
 func (u *MailboxUser) insertLocked(typ EntityType, folderID string, doc Entity) *Record {
-	id, _ := doc["Id"].(string)
-	if id == "" {
-		id = u.m.newID(string(typ))
-	}
-	doc["Id"] = id
-	now := fmtTime(u.m.clock())
-	if itemTypes[typ] {
-		if _, ok := doc["CreatedDateTime"]; !ok {
-			doc["CreatedDateTime"] = now
-		}
-		doc["LastModifiedDateTime"] = now
-		doc["ChangeKey"] = u.m.newChangeKey()
-	}
-	u.m.order++
-	r := &Record{Type: typ, ID: id, FolderID: folderID, Doc: doc, Seq: u.m.nextSeq(), Order: u.m.order}
-	u.records[id] = r
-	u.emitLocked(ChangeCreated, r, nil)
-	return r
+	return u.su.InsertLocked(typ, folderID, doc)
 }
 
-// touchLocked records a modification of r (already applied to r.Doc; prev
-// is the document before it) and emits Updated.
-func (u *MailboxUser) touchLocked(r *Record, prev Entity) {
-	if itemTypes[r.Type] {
-		r.Doc["LastModifiedDateTime"] = fmtTime(u.m.clock())
-		r.Doc["ChangeKey"] = u.m.newChangeKey()
-	}
-	r.Seq = u.m.nextSeq()
-	u.emitLocked(ChangeUpdated, r, prev)
-}
+func (u *MailboxUser) touchLocked(r *Record, prev Entity) { u.su.TouchLocked(r, prev) }
 
-// removeLocked deletes r, leaves a tombstone for sync and emits Deleted.
-func (u *MailboxUser) removeLocked(r *Record) {
-	delete(u.records, r.ID)
-	r.Seq = u.m.nextSeq()
-	u.tombstones = append(u.tombstones, tombstone{typ: r.Type, id: r.ID, folderID: r.FolderID, seq: r.Seq})
-	u.emitLocked(ChangeDeleted, r, deepCopy(r.Doc).(Entity))
-}
+func (u *MailboxUser) removeLocked(r *Record) { u.su.RemoveLocked(r) }
 
-func (m *Mailbox) newChangeKey() string {
-	m.idn++
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], m.idn)
-	h := sha256.Sum256(append([]byte("ck"), b[:]...))
-	return "CQAAABYAAAA" + base64.StdEncoding.EncodeToString(h[:12])
+func (u *MailboxUser) recordsLocked(typ EntityType, folderID string) []*Record {
+	return u.su.RecordsLocked(typ, folderID)
 }
 
 // Insert stores a new entity of type typ in folderID and returns its id.
@@ -481,7 +321,7 @@ func (u *MailboxUser) Insert(typ EntityType, folderID string, doc Entity) string
 // such entity.
 func (u *MailboxUser) Update(id string, fn func(doc Entity)) bool {
 	u.m.mu.Lock()
-	r := u.records[id]
+	r := u.su.Items[id]
 	if r != nil {
 		prev := deepCopy(r.Doc).(Entity)
 		fn(r.Doc)
@@ -496,7 +336,7 @@ func (u *MailboxUser) Update(id string, fn func(doc Entity)) bool {
 // is no such entity.
 func (u *MailboxUser) Delete(id string) bool {
 	u.m.mu.Lock()
-	r := u.records[id]
+	r := u.su.Items[id]
 	if r != nil {
 		u.removeLocked(r)
 	}
@@ -509,7 +349,7 @@ func (u *MailboxUser) Delete(id string) bool {
 func (u *MailboxUser) Get(id string) (doc Entity, folderID string, ok bool) {
 	u.m.mu.Lock()
 	defer u.m.mu.Unlock()
-	r := u.records[id]
+	r := u.su.Items[id]
 	if r == nil {
 		return nil, "", false
 	}
@@ -533,17 +373,6 @@ func (u *MailboxUser) Records(typ EntityType, folderID string) []Record {
 		cp.Attachments = deepCopy(r.Attachments).([]Entity)
 		out = append(out, cp)
 	}
-	return out
-}
-
-func (u *MailboxUser) recordsLocked(typ EntityType, folderID string) []*Record {
-	var out []*Record
-	for _, r := range u.records {
-		if r.Type == typ && (folderID == "" || r.FolderID == folderID) {
-			out = append(out, r)
-		}
-	}
-	slices.SortFunc(out, func(a, b *Record) int { return int(a.Order) - int(b.Order) })
 	return out
 }
 
@@ -810,17 +639,16 @@ func (m *Mailbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	var user *MailboxUser
 	switch {
 	case len(rest) >= 1 && strings.EqualFold(rest[0], "me"):
-		user = m.me
+		token := ""
 		if a := r.Header.Get("Authorization"); len(a) > 7 {
-			if u := m.tokens[a[7:]]; u != nil {
-				user = u
-			}
+			token = a[7:]
 		}
+		user = m.wrap(m.st.MeLocked(token))
 		rest = rest[1:]
 		rq.userRef = "Users('" + userIDOrEmpty(user) + "')"
 		rq.ctxRef = "Me"
 	case len(rest) >= 2 && strings.EqualFold(rest[0], "users"):
-		user = m.byKey[strings.ToLower(rest[1])]
+		user = m.userLocked(rest[1])
 		rest = rest[2:]
 		rq.userRef = "Users('" + userIDOrEmpty(user) + "')"
 		rq.ctxRef = rq.userRef
@@ -834,8 +662,8 @@ func (m *Mailbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusNotFound, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.")
 		return
 	}
-	if user.restCode != "" {
-		code := user.restCode
+	if user.su.RESTCode != "" {
+		code := user.su.RESTCode
 		m.mu.Unlock()
 		WriteError(w, http.StatusNotFound, code, "REST API is not yet supported for this mailbox.")
 		return
@@ -914,32 +742,10 @@ func (m *Mailbox) matchLocked(method string, segs []string, version string) (*mb
 
 // ---------------------------------------------------------------- helpers
 
-func fmtTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+func fmtTime(t time.Time) string { return mailstore.FmtTime(t) }
 
 // deepCopy copies JSON-shaped values (maps, slices, scalars).
-func deepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = deepCopy(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = deepCopy(e)
-		}
-		return out
-	case []Entity:
-		out := make([]Entity, len(x))
-		for i, e := range x {
-			out[i] = deepCopy(e).(Entity)
-		}
-		return out
-	}
-	return v
-}
+func deepCopy(v any) any { return mailstore.DeepCopy(v) }
 
 // parsePrefer parses Prefer header values into lower-case name → value.
 func parsePrefer(values []string) map[string]string {

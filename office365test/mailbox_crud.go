@@ -61,15 +61,13 @@ func (u *MailboxUser) insertItemLocked(typ EntityType, folderID string, doc Enti
 	r := u.insertLocked(typ, folderID, doc)
 	for _, a := range atts {
 		a = deepCopy(a).(Entity)
-		a["Id"] = u.m.newID("attachment")
+		a["Id"] = u.m.st.NewIDLocked("attachment")
 		r.Attachments = append(r.Attachments, a)
 	}
 	u.setHasAttachments(r)
 	r.Doc["WebLink"] = webLink(r.ID)
 	// The emitted Created change must show the final document.
-	if n := len(u.m.pending); n > 0 && u.m.pending[n-1].ID == r.ID {
-		u.m.pending[n-1].Entity = deepCopy(r.Doc).(Entity)
-	}
+	u.m.st.RefreshPendingLocked(r)
 	return r
 }
 
@@ -188,7 +186,7 @@ func (k namedKind) patchLocked(rq *MailboxRequest, r *Record, guard func(props E
 		r.Doc[p] = v
 	}
 	if k.changeKey {
-		r.Doc["ChangeKey"] = u.m.newChangeKey()
+		r.Doc["ChangeKey"] = u.m.st.NewChangeKeyLocked()
 	}
 	u.touchLocked(r, prev)
 	return nil
@@ -269,7 +267,7 @@ func (m *Mailbox) registerAttachments(coll, ctxName string, read, write func(rec
 		if rep != nil {
 			return rep
 		}
-		a["Id"] = u.m.newID("attachment")
+		a["Id"] = u.m.st.NewIDLocked("attachment")
 		prev := deepCopy(r.Doc).(Entity)
 		r.Attachments = append(r.Attachments, a)
 		u.setHasAttachments(r)

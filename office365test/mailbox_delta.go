@@ -53,7 +53,7 @@ type syncEntry struct {
 // with the page size it keeps for all its pages.
 func (u *MailboxUser) syncStartLocked(rq *MailboxRequest, resource string) (syncToken, *Reply) {
 	bad := ErrorReply(http.StatusBadRequest, "ErrorInvalidSyncStateData", "The sync state data is corrupt or otherwise invalid.")
-	tok := syncToken{Resource: resource, Snapshot: u.m.seq}
+	tok := syncToken{Resource: resource, Snapshot: u.m.st.SeqLocked()}
 	switch {
 	case rq.HasQuery("$skiptoken"):
 		t, ok := decodeSyncToken(rq.Query("$skiptoken"), resource)
@@ -63,7 +63,7 @@ func (u *MailboxUser) syncStartLocked(rq *MailboxRequest, resource string) (sync
 		tok = t
 	case rq.HasQuery("$deltatoken"):
 		t, ok := decodeSyncToken(rq.Query("$deltatoken"), resource)
-		if !ok || t.Snapshot > u.m.seq {
+		if !ok || t.Snapshot > u.m.st.SeqLocked() {
 			return syncToken{}, bad
 		}
 		tok.Base, tok.Cursor = t.Snapshot, t.Snapshot
@@ -146,9 +146,9 @@ func (u *MailboxUser) syncRound(rq *MailboxRequest, resource string, live []*Rec
 		}
 	}
 	if tok.Base > 0 {
-		for _, t := range u.tombstones {
-			if tok.pending(t.seq) && keep(t) {
-				entries = append(entries, syncEntry{seq: t.seq, goneID: t.id})
+		for _, t := range u.su.Tombstones {
+			if tok.pending(t.Seq) && keep(t) {
+				entries = append(entries, syncEntry{seq: t.Seq, goneID: t.ID})
 			}
 		}
 	}
@@ -182,18 +182,18 @@ func (u *MailboxUser) messageDeltaLocked(rq *MailboxRequest, f *Record) *Reply {
 	}
 	live := u.recordsLocked(EntityMessage, f.ID)
 	coll := "MailFolders('" + f.ID + "')/Messages"
-	return u.syncRound(rq, "m:"+f.ID, live, func(t tombstone) bool { return t.typ == EntityMessage && t.folderID == f.ID },
+	return u.syncRound(rq, "m:"+f.ID, live, func(t tombstone) bool { return t.Type == EntityMessage && t.FolderID == f.ID },
 		filter, func(r *Record) Entity { return u.renderMessage(rq, r) }, coll, coll)
 }
 
 func (u *MailboxUser) folderDeltaLocked(rq *MailboxRequest) *Reply {
-	root := u.wellKnown["msgfolderroot"]
+	root := u.su.WellKnown["msgfolderroot"]
 	var live []*Record
-	for _, r := range u.records {
+	for _, r := range u.su.Items {
 		if r.Type == EntityMailFolder && r.ID != root {
 			live = append(live, r)
 		}
 	}
-	return u.syncRound(rq, "f", live, func(t tombstone) bool { return t.typ == EntityMailFolder },
+	return u.syncRound(rq, "f", live, func(t tombstone) bool { return t.Type == EntityMailFolder },
 		nil, func(r *Record) Entity { return u.renderFolder(rq, r) }, "MailFolders", "MailFolders")
 }

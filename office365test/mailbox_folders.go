@@ -21,21 +21,21 @@ var wellKnownFolders = []struct{ name, display, wk string }{
 
 func (u *MailboxUser) createDefaultFolders() {
 	root := u.insertLocked(EntityMailFolder, "", Entity{"DisplayName": "Top of Information Store", "ParentFolderId": ""})
-	u.wellKnown["msgfolderroot"] = root.ID
-	u.wellKnown["root"] = root.ID
+	u.su.WellKnown["msgfolderroot"] = root.ID
+	u.su.WellKnown["root"] = root.ID
 	for _, f := range wellKnownFolders {
 		r := u.insertLocked(EntityMailFolder, root.ID, Entity{"DisplayName": f.display, "ParentFolderId": root.ID, "WellKnownName": f.wk})
-		u.wellKnown[strings.ToLower(f.name)] = r.ID
+		u.su.WellKnown[strings.ToLower(f.name)] = r.ID
 	}
 }
 
 // folderLocked resolves a folder id or well-known name.
 func (u *MailboxUser) folderLocked(key string) *Record {
-	if r := u.records[key]; r != nil && r.Type == EntityMailFolder {
+	if r := u.su.Items[key]; r != nil && r.Type == EntityMailFolder {
 		return r
 	}
-	if id, ok := u.wellKnown[strings.ToLower(key)]; ok {
-		return u.records[id]
+	if id, ok := u.su.WellKnown[strings.ToLower(key)]; ok {
+		return u.su.Items[id]
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ func (u *MailboxUser) CreateFolder(parent, displayName string) (string, error) {
 }
 
 func (u *MailboxUser) isDistinguished(id string) bool {
-	for _, v := range u.wellKnown {
+	for _, v := range u.su.WellKnown {
 		if v == id {
 			return true
 		}
@@ -83,7 +83,7 @@ func (u *MailboxUser) childFoldersLocked(parentID string) []*Record {
 
 // isDescendantLocked reports whether id is ancestor or below it.
 func (u *MailboxUser) isDescendantLocked(id, ancestor string) bool {
-	for cur := u.records[id]; cur != nil; cur = u.records[cur.FolderID] {
+	for cur := u.su.Items[id]; cur != nil; cur = u.su.Items[cur.FolderID] {
 		if cur.ID == ancestor {
 			return true
 		}
@@ -97,7 +97,7 @@ func (u *MailboxUser) isDescendantLocked(id, ancestor string) bool {
 func (u *MailboxUser) renderFolder(rq *MailboxRequest, r *Record) Entity {
 	doc := deepCopy(r.Doc).(Entity)
 	total, unread := 0, 0
-	for _, m := range u.records {
+	for _, m := range u.su.Items {
 		if m.Type == EntityMessage && m.FolderID == r.ID {
 			total++
 			if b, _ := m.Doc["IsRead"].(bool); !b {
@@ -146,7 +146,7 @@ func (m *Mailbox) registerFolders() {
 	list := func(rq *MailboxRequest, parentID string) *Reply {
 		u := rq.User
 		ctx := "MailFolders"
-		if parentID != u.wellKnown["msgfolderroot"] {
+		if parentID != u.su.WellKnown["msgfolderroot"] {
 			ctx = "MailFolders('" + parentID + "')/ChildFolders"
 		}
 		return listReply(rq, u.childFoldersLocked(parentID), listConfig{filterable: folderFilterable, oldestFirst: true}, u.renderFolder, ctx)
@@ -191,11 +191,11 @@ func (m *Mailbox) registerFolders() {
 		if rq.isSync() {
 			return rq.User.folderDeltaLocked(rq)
 		}
-		return list(rq, rq.User.wellKnown["msgfolderroot"])
+		return list(rq, rq.User.su.WellKnown["msgfolderroot"])
 	})
-	m.Handle("POST", "MailFolders", func(rq *MailboxRequest) *Reply { return create(rq, rq.User.wellKnown["msgfolderroot"]) })
+	m.Handle("POST", "MailFolders", func(rq *MailboxRequest) *Reply { return create(rq, rq.User.su.WellKnown["msgfolderroot"]) })
 	m.Handle("GET", "MailFolders/$count", func(rq *MailboxRequest) *Reply {
-		return countReply(rq, rq.User.childFoldersLocked(rq.User.wellKnown["msgfolderroot"]), folderFilterable)
+		return countReply(rq, rq.User.childFoldersLocked(rq.User.su.WellKnown["msgfolderroot"]), folderFilterable)
 	})
 	m.Handle("GET", "MailFolders/{fid}", withFolder(func(rq *MailboxRequest, f *Record) *Reply {
 		return entityReply(rq, http.StatusOK, "MailFolders/$entity", rq.User.renderFolder(rq, f))
@@ -297,7 +297,7 @@ func (u *MailboxUser) deleteFolderLocked(f *Record) {
 	for _, c := range u.childFoldersLocked(f.ID) {
 		u.deleteFolderLocked(c)
 	}
-	for _, r := range u.records {
+	for _, r := range u.su.Items {
 		if r.Type != EntityMailFolder && r.FolderID == f.ID {
 			u.removeLocked(r)
 		}

@@ -230,7 +230,7 @@ func (m *Mailbox) normalizeRecipient(v any) (map[string]any, bool) {
 	}
 	if name == "" {
 		name = addr
-		if u := m.byKey[strings.ToLower(addr)]; u != nil {
+		if u := m.userLocked(strings.ToLower(addr)); u != nil {
 			name = u.DisplayName
 		}
 	}
@@ -374,8 +374,8 @@ func (u *MailboxUser) newMessageDoc(props Entity) Entity {
 		"CcRecipients": []any{}, "BccRecipients": []any{}, "ReplyTo": []any{}, "Categories": []any{},
 		"Flag": map[string]any{"FlagStatus": "NotFlagged"}, "IsDeliveryReceiptRequested": false,
 		"IsReadReceiptRequested": false, "HasAttachments": false, "ReceivedDateTime": now, "SentDateTime": now,
-		"ConversationId": u.m.newID("conversation"), "From": nil, "Sender": nil,
-		"InternetMessageId": "<" + strings.ToLower(strings.Trim(u.m.newID("imid")[:20], "/+=")) + "@" + domainOf(u.UPN) + ">",
+		"ConversationId": u.m.st.NewIDLocked("conversation"), "From": nil, "Sender": nil,
+		"InternetMessageId": "<" + strings.ToLower(strings.Trim(u.m.st.NewIDLocked("imid")[:20], "/+=")) + "@" + domainOf(u.UPN) + ">",
 	}
 	for k, v := range props {
 		if v == nil && k != "From" && k != "Sender" {
@@ -469,7 +469,7 @@ func renderAttachment(rq *MailboxRequest, a Entity, withItem bool) Entity {
 }
 
 func (u *MailboxUser) messageLocked(id string) *Record {
-	if r := u.records[id]; r != nil && r.Type == EntityMessage {
+	if r := u.su.Items[id]; r != nil && r.Type == EntityMessage {
 		return r
 	}
 	return nil
@@ -482,9 +482,9 @@ func notFound() *Reply {
 // mailboxWideLocked returns the messages of every folder except Deleted
 // Items and Clutter, as GET {root}/messages does.
 func (u *MailboxUser) mailboxWideLocked() []*Record {
-	deleted := u.wellKnown["deleteditems"]
+	deleted := u.su.WellKnown["deleteditems"]
 	var out []*Record
-	for _, r := range u.records {
+	for _, r := range u.su.Items {
 		if r.Type == EntityMessage && r.FolderID != deleted && !u.isDescendantLocked(r.FolderID, deleted) {
 			out = append(out, r)
 		}
@@ -593,7 +593,7 @@ func (m *Mailbox) registerMessages() {
 	m.Handle("GET", "messages/$count", func(rq *MailboxRequest) *Reply {
 		return countReply(rq, rq.User.mailboxWideLocked(), messageFilterable)
 	})
-	m.Handle("POST", "messages", func(rq *MailboxRequest) *Reply { return create(rq, rq.User.wellKnown["drafts"]) })
+	m.Handle("POST", "messages", func(rq *MailboxRequest) *Reply { return create(rq, rq.User.su.WellKnown["drafts"]) })
 	m.Handle("GET", "MailFolders/{fid}/messages", withFolder(func(rq *MailboxRequest, f *Record) *Reply {
 		if rq.isSync() {
 			return rq.User.messageDeltaLocked(rq, f)

@@ -61,7 +61,7 @@ func (u *MailboxUser) seedLocked(folderID string, s SeedMessage) *Record {
 	name := s.FromName
 	if name == "" {
 		name = s.From
-		if x := u.m.byKey[strings.ToLower(s.From)]; x != nil {
+		if x := u.m.userLocked(strings.ToLower(s.From)); x != nil {
 			name = x.DisplayName
 		}
 	}
@@ -69,7 +69,7 @@ func (u *MailboxUser) seedLocked(folderID string, s SeedMessage) *Record {
 		out := []any{}
 		for _, a := range list {
 			n := a
-			if x := u.m.byKey[strings.ToLower(a)]; x != nil {
+			if x := u.m.userLocked(strings.ToLower(a)); x != nil {
 				n = x.DisplayName
 			}
 			out = append(out, recipientMap(a, n))
@@ -229,11 +229,11 @@ func (m *Mailbox) SeedSampleData() *MailboxUser {
 		"Actions":    map[string]any{"MoveToFolder": news, "StopProcessingRules": true}})
 	adele.insertLocked(EntityInferenceRule, "", Entity{"ClassifyAs": "Other",
 		"SenderEmailAddress": map[string]any{"Name": "GitHub", "Address": "noreply@github.com"}})
-	adele.settings["TimeZone"] = "Pacific Standard Time"
-	asMap(adele.settings["WorkingHours"])["TimeZone"] = map[string]any{"Name": "Pacific Standard Time"}
-	adele.settings["ArchiveFolder"] = adele.wellKnown["archive"]
-	for _, u := range m.users[1:] {
-		u.settings["TimeZone"] = "Pacific Standard Time"
+	adele.su.Settings["TimeZone"] = "Pacific Standard Time"
+	asMap(adele.su.Settings["WorkingHours"])["TimeZone"] = map[string]any{"Name": "Pacific Standard Time"}
+	adele.su.Settings["ArchiveFolder"] = adele.su.WellKnown["archive"]
+	for _, u := range m.usersLocked()[1:] {
+		u.su.Settings["TimeZone"] = "Pacific Standard Time"
 	}
 	m.mu.Unlock()
 	m.flush()

@@ -57,7 +57,7 @@ func (u *MailboxUser) sendLocked(doc Entity, atts []Entity, saveCopy bool) {
 	if saveCopy {
 		c := deepCopy(doc).(Entity)
 		c["IsRead"] = true
-		u.insertMessageLocked(u.wellKnown["sentitems"], c, atts)
+		u.insertMessageLocked(u.su.WellKnown["sentitems"], c, atts)
 	}
 	to, cc, bcc := addresses(doc["ToRecipients"]), addresses(doc["CcRecipients"]), addresses(doc["BccRecipients"])
 	m.sent = append(m.sent, SentMessage{From: recipientAddress(doc["From"]), To: to, Cc: cc, Bcc: bcc,
@@ -69,7 +69,7 @@ func (u *MailboxUser) sendLocked(doc Entity, atts []Entity, saveCopy bool) {
 			continue
 		}
 		seen[key] = true
-		if target := m.byKey[key]; target != nil && target.restCode == "" {
+		if target := m.userLocked(key); target != nil && target.su.RESTCode == "" {
 			target.deliverLocked(doc, atts)
 		}
 	}
@@ -101,7 +101,7 @@ func (u *MailboxUser) deliverLocked(sent Entity, atts []Entity) {
 	}
 	doc["MentionsPreview"] = map[string]any{"IsMentioned": mentioned}
 
-	folder := u.wellKnown["inbox"]
+	folder := u.su.WellKnown["inbox"]
 	var copies []string
 	rules := u.recordsLocked(EntityMessageRule, "")
 	slices.SortStableFunc(rules, func(a, b *Record) int { return int(num(a.Doc["Sequence"]) - num(b.Doc["Sequence"])) })
@@ -129,7 +129,7 @@ func (u *MailboxUser) deliverLocked(sent Entity, atts []Entity) {
 			copies = append(copies, f.ID)
 		}
 		if b, _ := act["Delete"].(bool); b {
-			folder = u.wellKnown["deleteditems"]
+			folder = u.su.WellKnown["deleteditems"]
 		}
 		if b, _ := act["PermanentDelete"].(bool); b {
 			folder = ""
@@ -389,7 +389,7 @@ func (m *Mailbox) registerSend() {
 			}
 			u := rq.User
 			doc, atts := u.responseDoc(r, kind, comment, to)
-			nr := u.insertMessageLocked(u.wellKnown["drafts"], doc, atts)
+			nr := u.insertMessageLocked(u.su.WellKnown["drafts"], doc, atts)
 			return entityReply(rq, http.StatusCreated, "Messages/$entity", u.renderMessage(rq, nr))
 		}))
 	}
@@ -406,7 +406,7 @@ func (m *Mailbox) registerSend() {
 			}
 		}
 		u.m.sent = append(u.m.sent, SentMessage{From: u.UPN, To: to, Subject: "Unsubscribe", Time: u.m.clock()})
-		nr := u.copyMessageLocked(r, u.wellKnown["deleteditems"])
+		nr := u.copyMessageLocked(r, u.su.WellKnown["deleteditems"])
 		_ = nr
 		u.removeLocked(r)
 		return EmptyReply(http.StatusAccepted)

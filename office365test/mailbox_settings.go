@@ -104,7 +104,7 @@ func (m *Mailbox) registerRules() {
 			if f == nil {
 				return notFound()
 			}
-			if f.ID != rq.User.wellKnown["inbox"] {
+			if f.ID != rq.User.su.WellKnown["inbox"] {
 				return ErrorReply(http.StatusBadRequest, "ErrorInvalidRequest", "Message rules are only supported on the Inbox.")
 			}
 			return h(rq)
@@ -319,12 +319,12 @@ var supportedZones = []struct{ windows, display string }{
 
 func (m *Mailbox) registerSettings() {
 	m.Handle("GET", "MailboxSettings", func(rq *MailboxRequest) *Reply {
-		doc := deepCopy(rq.User.settings).(Entity)
+		doc := deepCopy(rq.User.su.Settings).(Entity)
 		rq.shape(doc)
 		return entityReply(rq, http.StatusOK, "MailboxSettings", SelectProperties(doc, rq.selectList()))
 	})
 	m.Handle("GET", "MailboxSettings/{name}", func(rq *MailboxRequest) *Reply {
-		for k, v := range rq.User.settings {
+		for k, v := range rq.User.su.Settings {
 			if !strings.EqualFold(k, rq.Param("name")) {
 				continue
 			}
@@ -345,7 +345,7 @@ func (m *Mailbox) registerSettings() {
 		if rep != nil {
 			return rep
 		}
-		next := deepCopy(u.settings).(Entity)
+		next := deepCopy(u.su.Settings).(Entity)
 		for k, v := range body {
 			switch k {
 			case "AutomaticRepliesSetting":
@@ -429,7 +429,7 @@ func (m *Mailbox) registerSettings() {
 				}
 			}
 		}
-		u.settings = next
+		u.su.Settings = next
 		doc := deepCopy(next).(Entity)
 		rq.shape(doc)
 		return entityReply(rq, http.StatusOK, "MailboxSettings", doc)
@@ -467,12 +467,12 @@ func (m *Mailbox) registerSettings() {
 		}
 		var val []any
 		for _, a := range addrs {
-			target := rq.Mailbox.byKey[strings.ToLower(a)]
+			target := rq.Mailbox.userLocked(strings.ToLower(a))
 			tip := Entity{"EmailAddress": map[string]any{"Name": "", "Address": a}}
 			if want["automaticReplies"] {
 				ar := map[string]any{"Message": ""}
 				if target != nil {
-					s := asMap(target.settings["AutomaticRepliesSetting"])
+					s := asMap(target.su.Settings["AutomaticRepliesSetting"])
 					if st := fmtString(s["Status"]); st == "AlwaysEnabled" || st == "Scheduled" {
 						ar["Message"] = s["InternalReplyMessage"]
 						if st == "Scheduled" {

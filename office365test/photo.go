@@ -76,7 +76,7 @@ func (u *MailboxUser) storePhotoLocked(rq *MailboxRequest, typ EntityType, id, f
 		"ContentType": "image/" + format, "Data": base64.StdEncoding.EncodeToString(rq.Body),
 		"Width": cfg.Width, "Height": cfg.Height, "ETag": fmt.Sprintf(`"%X"`, sum[:4]),
 	}
-	if r := u.records[id]; r != nil {
+	if r := u.su.Items[id]; r != nil {
 		prev := deepCopy(r.Doc).(Entity)
 		for k, v := range doc {
 			r.Doc[k] = v

@@ -14,6 +14,8 @@ type Fake struct {
 	Streaming *Streaming
 	// Push delivers push notifications to receivers.
 	Push *Push
+	// Graph serves the same mailbox through Microsoft Graph v1.0.
+	Graph *GraphMail
 }
 
 // FakeOptions configures Start. The zero value gives a realistic tenant and
@@ -24,6 +26,7 @@ type FakeOptions struct {
 	Mailbox   []MailboxOption
 	Streaming []StreamingOption
 	Push      []PushOption
+	Graph     []GraphMailOption
 	// EmptyMailbox leaves out the mailbox's sample users and messages.
 	EmptyMailbox bool
 }
@@ -49,14 +52,18 @@ func Start(opts *FakeOptions) *Fake {
 	push := NewPush(opts.Push...)
 	push.Register(mb)
 
+	graph := NewGraphMail(srv, mb, opts.Graph...)
+	graph.Register(srv)
+
 	st := NewStreaming(append([]StreamingOption{StreamingMailbox(mb)}, opts.Streaming...)...)
 	st.Register(srv)
-	return &Fake{Server: srv, Tenant: tenant, Mailbox: mb, Streaming: st, Push: push}
+	return &Fake{Server: srv, Tenant: tenant, Mailbox: mb, Streaming: st, Push: push, Graph: graph}
 }
 
 // Close stops push delivery and streaming and shuts the server down.
 func (f *Fake) Close() {
 	f.Push.Close()
+	f.Graph.Close()
 	f.Streaming.Close()
 	f.Server.Close()
 }

@@ -310,7 +310,7 @@ func (m *Mailbox) registerTasks() {
 				return rep
 			}
 			return u.syncRound(rq, "t:"+folderID, recs,
-				func(t tombstone) bool { return t.typ == EntityTask && (folderID == "" || t.folderID == folderID) },
+				func(t tombstone) bool { return t.Type == EntityTask && (folderID == "" || t.FolderID == folderID) },
 				nil, func(r *Record) Entity { return u.renderTask(rq, r) }, ctx, ctx)
 		}
 		return listReply(rq, recs, listConfig{filterable: taskFilterable}, u.renderTask, ctx)
@@ -383,7 +383,7 @@ func (m *Mailbox) registerTasks() {
 				return rep
 			}
 			return u.syncRound(rq, "tf:"+groupID, u.recordsLocked(EntityTaskFolder, groupID),
-				func(t tombstone) bool { return t.typ == EntityTaskFolder && t.folderID == groupID },
+				func(t tombstone) bool { return t.Type == EntityTaskFolder && t.FolderID == groupID },
 				nil, func(r *Record) Entity { return u.renderTaskFolder(rq, r) }, ctx, ctx)
 		}
 		return listReply(rq, u.recordsLocked(EntityTaskFolder, groupID), listConfig{filterable: taskFolderFilterable, oldestFirst: true}, u.renderTaskFolder, ctx)
@@ -396,7 +396,7 @@ func (m *Mailbox) registerTasks() {
 		}
 		props["IsDefaultFolder"] = false
 		props["ParentGroupKey"] = g.Doc["GroupKey"]
-		props["ChangeKey"] = u.m.newChangeKey()
+		props["ChangeKey"] = u.m.st.NewChangeKeyLocked()
 		r := u.insertLocked(EntityTaskFolder, g.ID, props)
 		return entityReply(rq, http.StatusCreated, "TaskFolders/$entity", u.renderTaskFolder(rq, r))
 	}
@@ -443,8 +443,8 @@ func (m *Mailbox) registerTasks() {
 			return rep
 		}
 		props["IsDefaultGroup"] = false
-		props["GroupKey"] = guidFrom("taskgroup:" + u.m.newID("tg"))
-		props["ChangeKey"] = u.m.newChangeKey()
+		props["GroupKey"] = guidFrom("taskgroup:" + u.m.st.NewIDLocked("tg"))
+		props["ChangeKey"] = u.m.st.NewChangeKeyLocked()
 		r := u.insertLocked(EntityTaskGroup, "", props)
 		return entityReply(rq, http.StatusCreated, "TaskGroups/$entity", u.renderTaskGroup(rq, r))
 	}))
