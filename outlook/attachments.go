@@ -20,14 +20,24 @@ import (
 // same service over {root}/events/{event_id}/attachments (same shapes).
 // Attachments cannot be updated: delete and add again.
 type AttachmentsService struct {
-	mb       *Mailbox
-	parent   string // escaped path of the owning item, e.g. "messages/{id}"
+	mb     *Mailbox
+	parent string // escaped path of the owning item, e.g. "messages/{id}"
+	// locate, when set, finds the owning item's path instead (a To Do
+	// task's list, on Graph).
+	locate   func(ctx context.Context) (string, error)
 	parentID string
 }
 
-func (s *AttachmentsService) path() (string, error) {
+func (s *AttachmentsService) path(ctx context.Context) (string, error) {
 	if s.parentID == "" {
 		return "", errors.New("outlook: empty item id for attachments")
+	}
+	if s.locate != nil {
+		p, err := s.locate(ctx)
+		if err != nil {
+			return "", err
+		}
+		return p + "/attachments", nil
 	}
 	return s.parent + "/attachments", nil
 }
@@ -37,7 +47,7 @@ func (s *AttachmentsService) path() (string, error) {
 // opts.Select (e.g. Name, Size, ContentType) to leave out ContentBytes.
 func (s *AttachmentsService) List(ctx context.Context, opts *ListOptions) iter.Seq2[Attachment, error] {
 	return func(yield func(Attachment, error) bool) {
-		p, err := s.path()
+		p, err := s.path(ctx)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -60,7 +70,7 @@ func (s *AttachmentsService) List(ctx context.Context, opts *ListOptions) iter.S
 // attachment includes its content (base64 ContentBytes) in memory; use
 // Content to stream it instead.
 func (s *AttachmentsService) Get(ctx context.Context, id string, opts *GetOptions) (Attachment, error) {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +89,7 @@ func (s *AttachmentsService) Get(ctx context.Context, id string, opts *GetOption
 // Outlook v2.0 has no upload sessions: content travels base64 inline, and
 // clients report a practical ceiling of about 4 MB per request (unverified).
 func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment, error) {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +120,7 @@ func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment,
 // $select so the content is not echoed back. Because the body is a stream,
 // the request is sent once and never retried.
 func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType string, content io.Reader) (*FileAttachment, error) {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +174,7 @@ func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType stri
 // Delete removes an attachment: DELETE
 // {root}/messages/{message_id}/attachments/{attachment_id} (204).
 func (s *AttachmentsService) Delete(ctx context.Context, id string) error {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return err
 	}
@@ -181,7 +191,7 @@ func (s *AttachmentsService) Delete(ctx context.Context, id string) error {
 // held whole in memory. It fails with ErrNotFileAttachment for item and
 // reference attachments. The caller closes the reader.
 func (s *AttachmentsService) Content(ctx context.Context, id string) (io.ReadCloser, error) {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -469,6 +469,11 @@ func (mb *Mailbox) request(c *call) (*transport.Request, error) {
 	}
 	graph := mb.c.graph
 	path, query := c.rel, c.query
+	if graph && c.shape == graphwire.Entity && strings.HasPrefix(path, todoLists+"/") {
+		// Bodies under a To Do list are To Do's (task attachments are
+		// taskFileAttachments).
+		c.shape = graphwire.TodoTask
+	}
 	if !strings.HasPrefix(path, "https://") && !strings.HasPrefix(path, "http://") {
 		if graph {
 			path, query = graphwire.Path(path), graphwire.Query(query)

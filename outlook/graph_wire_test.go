@@ -330,6 +330,23 @@ func TestGraphMailWire(t *testing.T) {
 				assert.Equal(t, "megan@contoso.com", tips[0].EmailAddress.Address)
 				assert.Equal(t, "Out", tips[0].AutomaticReplies.Message)
 			}},
+		{name: "supported languages and time zones", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				if _, err := mb.Mail().Settings().SupportedLanguages(ctx); err != nil {
+					return nil, err
+				}
+				return mb.Mail().Settings().SupportedTimeZones(ctx, outlook.TimeZoneStandardIana)
+			},
+			reqs: []graphReq{
+				{method: "GET", path: graphMe + "/outlook/supportedLanguages", resp: `{"value":[{"locale":"de-DE","displayName":"Deutsch (Deutschland)"}]}`},
+				{method: "GET", path: graphMe + "/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Iana')",
+					resp: `{"value":[{"alias":"Etc/GMT","displayName":"Etc/GMT"}]}`},
+			},
+			check: func(t *testing.T, got any) {
+				zs := got.([]outlook.TimeZoneInformation)
+				require.Len(t, zs, 1)
+				assert.Equal(t, "Etc/GMT", zs[0].Alias)
+			}},
 		{name: "count", call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
 			return mb.Mail().Messages().Count(ctx, "IsRead eq false")
 		},
@@ -830,6 +847,27 @@ func TestGraphTodoWire(t *testing.T) {
 			reqs: []graphReq{{method: "GET", path: graphUser + "/todo/lists/L1/tasks/delta", prefer: []string{},
 				resp: `{"value":[{"id":"t1","title":"x"},{"id":"t9","@removed":{"reason":"deleted"}}],"@odata.deltaLink":"https://graph.microsoft.com/v1.0/users/adele@contoso.com/todo/lists/L1/tasks/delta?$deltatoken=Q"}`}},
 			check: func(t *testing.T, got any) { assert.Equal(t, 2, got) }},
+		{name: "task attachments are taskFileAttachments", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return mb.Tasks().Attachments("t/2").Add(ctx, &outlook.FileAttachment{
+					AttachmentBase: outlook.AttachmentBase{Name: "receipt.txt", ContentType: "text/plain"}, ContentBytes: []byte("42 EUR")})
+			},
+			reqs: []graphReq{
+				{method: "GET", path: graphMe + "/todo/lists", resp: lists},
+				{method: "GET", path: graphMe + "/todo/lists/L1/tasks/t%2F2", query: "$select=id", status: 404,
+					resp: `{"error":{"code":"ErrorItemNotFound","message":"Not found."}}`},
+				{method: "GET", path: graphMe + "/todo/lists", resp: lists},
+				{method: "GET", path: graphMe + "/todo/lists/L%2F2/tasks/t%2F2", query: "$select=id", resp: `{"id":"t/2"}`},
+				{method: "POST", path: graphMe + "/todo/lists/L%2F2/tasks/t%2F2/attachments", status: 201,
+					body: `{"@odata.type":"#microsoft.graph.taskFileAttachment","name":"receipt.txt","contentType":"text/plain","contentBytes":"NDIgRVVS"}`,
+					resp: `{"@odata.type":"#microsoft.graph.taskFileAttachment","id":"a1","name":"receipt.txt","contentType":"text/plain","size":6,"contentBytes":"NDIgRVVS","lastModifiedDateTime":"2026-12-01T10:00:00Z"}`},
+			},
+			check: func(t *testing.T, got any) {
+				a, ok := got.(*outlook.FileAttachment)
+				require.True(t, ok, "%T", got)
+				assert.Equal(t, "receipt.txt", a.Name)
+				assert.Equal(t, []byte("42 EUR"), a.ContentBytes)
+			}},
 		{name: "no equivalent is an error",
 			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
 				return mb.Tasks().InFolder("L1").Create(ctx, &outlook.Task{Subject: "x", Sensitivity: outlook.SensitivityPrivate})

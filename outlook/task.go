@@ -25,10 +25,12 @@ const WellKnownTaskFolder = "Tasks"
 // folders are To Do lists ({root}/todo/lists; Name is the list's
 // displayName, IsDefaultFolder its wellknownListName "defaultList") and a
 // task lives in a list ({root}/todo/lists/{list_id}/tasks/{task_id};
-// Subject is the todoTask's title). The unscoped service addresses the
-// default list — except List, which reads every list and sets each task's
-// ParentFolderID to its list — and InFolder(listID) another list
-// (WellKnownTaskFolder names the default list). To Do has no equivalent for
+// Subject is the todoTask's title). InFolder(listID) addresses one list
+// (WellKnownTaskFolder names the default list). The unscoped service creates
+// and pages (ListPages, Delta) in the default list; its List reads every
+// list and sets each task's ParentFolderID to its list, and its Get, Update,
+// Delete and Complete find a task in any list (the default list first, then
+// the others: address the list with InFolder to save those requests). To Do has no equivalent for
 // a task's Sensitivity, Owner, AssignedTo and extended properties (setting
 // them is an error; open extensions work), none for ChangeKey (use
 // ODataETag) and no task groups (ErrNoTaskGroups). Complete sets the status
@@ -110,11 +112,12 @@ func (s *TasksService) Get(ctx context.Context, id string, opts *GetOptions) (*T
 		return nil, err
 	}
 	if s.mb.c.graph {
-		p, err := s.todoTask(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return getEntity[Task](ctx, s.mb, p, opts)
+		var t *Task
+		err := s.todoOnTask(ctx, id, func(p string) (err error) {
+			t, err = getEntity[Task](ctx, s.mb, p, opts)
+			return err
+		})
+		return t, err
 	}
 	return getEntity[Task](ctx, s.mb, taskItem(id), opts)
 }
@@ -164,11 +167,12 @@ func (s *TasksService) Update(ctx context.Context, id string, u *TaskUpdate) (*T
 		if err := todoUpdateUnsupported(u); err != nil {
 			return nil, err
 		}
-		p, err := s.todoTask(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return updateEntity[Task](ctx, s.mb, p, u)
+		var t *Task
+		err := s.todoOnTask(ctx, id, func(p string) (err error) {
+			t, err = updateEntity[Task](ctx, s.mb, p, u)
+			return err
+		})
+		return t, err
 	}
 	return updateEntity[Task](ctx, s.mb, taskItem(id), u)
 }
@@ -179,11 +183,7 @@ func (s *TasksService) Delete(ctx context.Context, id string) error {
 		return err
 	}
 	if s.mb.c.graph {
-		p, err := s.todoTask(ctx, id)
-		if err != nil {
-			return err
-		}
-		return deleteEntity(ctx, s.mb, p)
+		return s.todoOnTask(ctx, id, func(p string) error { return deleteEntity(ctx, s.mb, p) })
 	}
 	return deleteEntity(ctx, s.mb, taskItem(id))
 }
@@ -247,7 +247,13 @@ func (s *TasksService) Delta(ctx context.Context, state *DeltaState, opts *Delta
 // service model's Task.Attachments navigation property ("M ?"): it is not
 // documented for v2.0.
 func (s *TasksService) Attachments(taskID string) *AttachmentsService {
-	return &AttachmentsService{mb: s.mb, parent: taskItem(taskID), parentID: taskID}
+	a := &AttachmentsService{mb: s.mb, parent: taskItem(taskID), parentID: taskID}
+	if s.mb.c.graph {
+		// To Do: {root}/todo/lists/{list_id}/tasks/{task_id}/attachments
+		// (file attachments only: taskFileAttachment).
+		a.locate = func(ctx context.Context) (string, error) { return s.todoLocate(ctx, taskID) }
+	}
+	return a
 }
 
 // TaskFoldersService manages task folders: {root}/taskfolders (the default

@@ -14,6 +14,8 @@ import (
 	"iter"
 	"net/http"
 	"strings"
+
+	"github.com/office365-go/office365"
 )
 
 // ErrNoTaskGroups is returned by the task group calls of a client built
@@ -79,6 +81,72 @@ func (s *TasksService) todoTask(ctx context.Context, id string) (string, error) 
 		return "", err
 	}
 	return p + "/" + seg(id), nil
+}
+
+// todoLocate returns the path of task id: in the scoped list, or (on the
+// unscoped service) in whichever list holds it.
+func (s *TasksService) todoLocate(ctx context.Context, id string) (string, error) {
+	p, err := s.todoTask(ctx, id)
+	if err != nil || s.folder != "" {
+		return p, err
+	}
+	err = s.todoProbe(ctx, p)
+	if err == nil || !office365.IsNotFound(err) {
+		return p, err
+	}
+	return s.todoFind(ctx, id, err)
+}
+
+// todoOnTask runs op on the path of task id. A service scoped to a list
+// (InFolder) addresses that list. The unscoped service, like v2.0's
+// {root}/tasks/{id}, reaches a task in any list: it tries the default list
+// first and, when the task is not there (404), finds the list that holds
+// it and runs op there (a 404 had no effect, so nothing runs twice).
+func (s *TasksService) todoOnTask(ctx context.Context, id string, op func(path string) error) error {
+	p, err := s.todoTask(ctx, id)
+	if err != nil {
+		return err
+	}
+	err = op(p)
+	if err == nil || s.folder != "" || !office365.IsNotFound(err) {
+		return err
+	}
+	p, err = s.todoFind(ctx, id, err)
+	if err != nil {
+		return err
+	}
+	return op(p)
+}
+
+// todoProbe checks that the task at path exists.
+func (s *TasksService) todoProbe(ctx context.Context, path string) error {
+	_, err := s.mb.doJSON(ctx, &call{method: http.MethodGet, rel: path, query: "$select=id", kind: kindRead}, nil)
+	return err
+}
+
+// todoFind returns the path of task id in a list other than the default
+// one, or notFound when no list holds it.
+func (s *TasksService) todoFind(ctx context.Context, id string, notFound error) (string, error) {
+	def, err := s.mb.defaultTodoList(ctx)
+	if err != nil {
+		return "", err
+	}
+	for l, err := range listEntities[TaskFolder](ctx, s.mb, todoLists, nil) {
+		if err != nil {
+			return "", err
+		}
+		if l.ID == def {
+			continue
+		}
+		p := todoLists + "/" + seg(l.ID) + "/tasks/" + seg(id)
+		switch err := s.todoProbe(ctx, p); {
+		case err == nil:
+			return p, nil
+		case !office365.IsNotFound(err):
+			return "", err
+		}
+	}
+	return "", notFound
 }
 
 // todoList lists the tasks of one list (ParentFolderID set to the list),
@@ -173,11 +241,11 @@ func (s *TasksService) todoCreate(ctx context.Context, t *Task) (*Task, error) {
 // no complete action). The service creates the next occurrence of a
 // recurring task by itself; only the completed task is returned.
 func (s *TasksService) todoComplete(ctx context.Context, id string) ([]Task, error) {
-	p, err := s.todoTask(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	t, err := updateEntity[Task](ctx, s.mb, p, &TaskUpdate{Status: Set(TaskCompleted)})
+	var t *Task
+	err := s.todoOnTask(ctx, id, func(p string) (err error) {
+		t, err = updateEntity[Task](ctx, s.mb, p, &TaskUpdate{Status: Set(TaskCompleted)})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -93,8 +93,8 @@ func TestPath(t *testing.T) {
 		"InferenceClassification/Overrides('x')":                                                "inferenceClassification/overrides('x')",
 		"messages('a')/extensions('Microsoft.OutlookServices.OpenTypeExtension.Com.X')":         "messages('a')/extensions('microsoft.graph.openTypeExtension.Com.X')",
 		"ReminderView(StartDateTime='2017-06-05T10:00:00Z',EndDateTime='2017-06-06T10:00:00Z')": "reminderView(startDateTime='2017-06-05T10:00:00Z',endDateTime='2017-06-06T10:00:00Z')",
-		"SupportedLanguages":                                                                    "outlook/supportedLanguages()",
-		"SupportedTimeZones(TimeZoneStandard=Microsoft.OutlookServices.TimeZoneStandard'Iana')": "outlook/supportedTimeZones(timeZoneStandard=microsoft.graph.timeZoneStandard'iana')",
+		"SupportedLanguages":                                                                    "outlook/supportedLanguages",
+		"SupportedTimeZones(TimeZoneStandard=Microsoft.OutlookServices.TimeZoneStandard'Iana')": "outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Iana')",
 		"calendarview?StartDateTime=2017-01-01T00:00:00Z&$select=Subject":                       "calendarView?startDateTime=2017-01-01T00:00:00Z&$select=subject",
 		"Inbox": "Inbox",
 	} {

@@ -379,6 +379,9 @@ func (r *rewriter) writeString(s []byte, f frame) {
 		case f.key == "@odata.type":
 			if r.dir == ToGraph {
 				out = TypeToGraph(out)
+				if r.shape == TodoTask && out == "#"+graphNS+"fileAttachment" {
+					out = "#" + graphNS + "taskFileAttachment" // To Do's file attachment
+				}
 			} else {
 				out = TypeFromGraph(out)
 			}

@@ -45,6 +45,7 @@ var renamedTypes = map[string]string{
 // renamedTypesBack is renamedTypes keyed by the lower-cased Graph name.
 var renamedTypesBack = map[string]string{
 	"outlookgeocoordinates": "GeoCoordinates",
+	"taskfileattachment":    "FileAttachment", // To Do's file attachment
 }
 
 // enumProps are the (lower-cased) properties whose values are enumeration
@@ -60,7 +61,7 @@ var enumProps = map[string]bool{
 	"meetingmessagetype": true, "meetingrequesttype": true, "messageactionflag": true,
 	"organizeravailability": true, "permission": true, "providertype": true, "recipientscope": true,
 	"response": true, "sensitivity": true, "showas": true, "status": true, "type": true,
-	"uniqueidtype": true, "mailtipsoptions": true, "wellknownlistname": true,
+	"uniqueidtype": true, "mailtipsoptions": true, "wellknownlistname": true, "emptysuggestionsreason": true,
 }
 
 // enumAcronyms are enumeration members written in capitals on v2.0, keyed
@@ -87,7 +88,7 @@ func init() {
 		segments[strings.ToLower(s)] = s
 	}
 	// v2.0 names whose Graph equivalent lives elsewhere.
-	segments["supportedlanguages"] = "outlook/supportedLanguages()"
+	segments["supportedlanguages"] = "outlook/supportedLanguages"
 	segments["supportedtimezones"] = "outlook/supportedTimeZones"
 }
 

@@ -50,25 +50,32 @@ func segment(s string) string {
 	for i, kv := range parts {
 		k, v, ok := strings.Cut(kv, "=")
 		if ok {
-			parts[i] = lowerFirst(k) + "=" + nsToGraph(v)
+			if p, ok := functionParams[strings.ToLower(k)]; ok {
+				k = p
+			} else {
+				k = lowerFirst(k)
+			}
+			parts[i] = k + "=" + nsToGraph(v)
 		}
 	}
 	return strings.TrimSuffix(g, "()") + "(" + strings.Join(parts, ",") + ")"
 }
 
-// nsToGraph translates a qualified enum literal of a function parameter:
-// Microsoft.OutlookServices.TimeZoneStandard'Iana' →
-// microsoft.graph.timeZoneStandard'iana'.
+// functionParams are the function parameters Graph's documentation spells
+// in PascalCase, keyed by their lower-cased name; the others are
+// camelCased.
+var functionParams = map[string]string{"timezonestandard": "TimeZoneStandard"}
+
+// nsToGraph translates the type of a qualified enum literal of a function
+// parameter: Microsoft.OutlookServices.TimeZoneStandard'Iana' →
+// microsoft.graph.timeZoneStandard'Iana' (the member as Graph's
+// documentation writes it).
 func nsToGraph(v string) string {
 	typ, lit, ok := strings.Cut(v, "'")
 	if !ok || !strings.HasPrefix(typ, outlookNS) {
 		return v
 	}
-	lit = strings.TrimSuffix(lit, "'")
-	if e, ok := EnumToGraph(lit); ok {
-		lit = e
-	}
-	return TypeToGraph(typ) + "'" + lit + "'"
+	return TypeToGraph(typ) + "'" + lit
 }
 
 func replaceExtIDs(s string) string {
