@@ -2,8 +2,11 @@ package outlook_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +20,7 @@ import (
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
 	"github.com/office365-go/office365/outlook"
+	"github.com/office365-go/office365/outlook/internal/graphwire"
 )
 
 // Wire tests of the Graph dialect (office365.WithGraph): each case pins the
@@ -879,4 +883,95 @@ func TestGraphTodoWire(t *testing.T) {
 			},
 			wantErr: "task groups have no equivalent"},
 	})
+}
+
+// Real-shaped Graph payloads (the Graph documentation's samples, in
+// testdata/graph) decode into the typed models with no field lost: every
+// property they carry comes back, with the same value, when the model is
+// encoded again in Graph's spelling. The few keys listed per payload are
+// Graph-only instance annotations the models do not hold.
+func TestGraphPayloadsDecodeWithoutLoss(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file   string
+		get    func(ctx context.Context, mb *outlook.Mailbox) (any, error)
+		ignore []string
+	}{
+		{"message.json", func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+			return mb.Mail().Messages().Get(ctx, "x", nil)
+		}, []string{"@odata.context"}},
+		{"event.json", func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+			return mb.Calendar().Events().Get(ctx, "x", nil)
+		}, []string{"@odata.context", "calendar@odata.associationLink", "calendar@odata.navigationLink"}},
+		{"contact.json", func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+			return mb.Contacts().Get(ctx, "x", nil)
+		}, []string{"@odata.context"}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			t.Parallel()
+			payload, err := os.ReadFile("testdata/graph/" + tc.file)
+			require.NoError(t, err)
+			mt := httpmock.NewMockTransport()
+			mt.RegisterNoResponder(httpmock.NewBytesResponder(200, payload))
+			got, err := tc.get(context.Background(), graphClient(t, mt).Me())
+			require.NoError(t, err)
+			again, err := json.Marshal(got)
+			require.NoError(t, err)
+			again, err = graphwire.Rewrite(nil, again, graphwire.ToGraph, graphwire.Entity)
+			require.NoError(t, err)
+			var want, have map[string]any
+			require.NoError(t, json.Unmarshal(payload, &want))
+			require.NoError(t, json.Unmarshal(again, &have))
+			for _, k := range tc.ignore {
+				require.Contains(t, want, k)
+				delete(want, k)
+			}
+			assertSubset(t, "", want, have)
+		})
+	}
+}
+
+// assertSubset checks that every non-empty value of want is in have.
+func assertSubset(t *testing.T, path string, want, have any) {
+	t.Helper()
+	switch w := want.(type) {
+	case map[string]any:
+		h, ok := have.(map[string]any)
+		if !assert.True(t, ok, "%s: %v is not an object", path, have) {
+			return
+		}
+		for k, v := range w {
+			if isEmptyJSON(v) {
+				continue
+			}
+			assert.Contains(t, h, k, "%s/%s lost", path, k)
+			assertSubset(t, path+"/"+k, v, h[k])
+		}
+	case []any:
+		h, ok := have.([]any)
+		if !assert.True(t, ok, "%s: %v is not an array", path, have) || !assert.Len(t, h, len(w), path) {
+			return
+		}
+		for i := range w {
+			assertSubset(t, fmt.Sprintf("%s/%d", path, i), w[i], h[i])
+		}
+	default:
+		assert.Equal(t, want, have, path)
+	}
+}
+
+// isEmptyJSON reports null, "", [] and {}: values the models leave out
+// when they encode (omitempty), with the same meaning.
+func isEmptyJSON(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
 }
