@@ -88,6 +88,12 @@ func (s *AttachmentsService) Get(ctx context.Context, id string, opts *GetOption
 // from its Go type): POST {root}/messages/{message_id}/attachments (201).
 // Outlook v2.0 has no upload sessions: content travels base64 inline, and
 // clients report a practical ceiling of about 4 MB per request (unverified).
+//
+// On Graph (office365.WithGraph) this request takes files under 3 MB
+// (larger ones need Graph's upload sessions, which this package does not
+// use); Graph v1.0's referenceAttachment has none of ReferenceAttachment's
+// properties, so adding one is an error, and To Do tasks take file
+// attachments only.
 func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment, error) {
 	p, err := s.path(ctx)
 	if err != nil {
@@ -102,6 +108,17 @@ func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment,
 		}
 	case *UnknownAttachment:
 		return nil, fmt.Errorf("outlook: cannot add an attachment of unknown type %q", v.ODataType)
+	}
+	if s.mb.c.graph {
+		switch a.(type) {
+		case *ReferenceAttachment:
+			return nil, errors.New("outlook: Graph v1.0 cannot create reference attachments (its referenceAttachment has no SourceUrl, ProviderType or Permission)")
+		case *FileAttachment:
+		default:
+			if s.locate != nil {
+				return nil, errors.New("outlook: To Do tasks (Graph) take file attachments only")
+			}
+		}
 	}
 	if a.Common().Name == "" {
 		return nil, errors.New("outlook: an attachment needs a Name")

@@ -975,3 +975,49 @@ func isEmptyJSON(v any) bool {
 	}
 	return false
 }
+
+func TestGraphAttachmentKinds(t *testing.T) {
+	t.Parallel()
+	runGraphWire(t, []graphCase{
+		{name: "item attachment", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				a, err := outlook.NewEventItemAttachment("Holiday event",
+					&outlook.Event{Subject: "Holiday", Start: dt("2026-12-24T00:00:00", "UTC"), End: dt("2026-12-25T00:00:00", "UTC")})
+				if err != nil {
+					return nil, err
+				}
+				return mb.Mail().Messages().Attachments("m1").Add(ctx, a)
+			},
+			reqs: []graphReq{{method: "POST", path: graphMe + "/messages/m1/attachments", status: 201,
+				body: `{"@odata.type":"#microsoft.graph.itemAttachment","name":"Holiday event","item":{"@odata.type":"#microsoft.graph.event","subject":"Holiday",
+				"start":{"dateTime":"2026-12-24T00:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-25T00:00:00","timeZone":"UTC"}}}`,
+				resp: `{"@odata.type":"#microsoft.graph.itemAttachment","id":"a1","name":"Holiday event","contentType":null,"size":3840,"isInline":false}`}},
+			check: func(t *testing.T, got any) {
+				a, ok := got.(*outlook.ItemAttachment)
+				require.True(t, ok, "%T", got)
+				assert.Equal(t, "a1", a.ID)
+			}},
+		{name: "reference attachment is refused", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return mb.Mail().Messages().Attachments("m1").Add(ctx, &outlook.ReferenceAttachment{
+					AttachmentBase: outlook.AttachmentBase{Name: "Plan"}, SourceURL: "https://contoso.sharepoint.com/plan.docx"})
+			},
+			wantErr: "cannot create reference attachments"},
+		{name: "list decodes every kind", me: true,
+			call: func(ctx context.Context, mb *outlook.Mailbox) (any, error) {
+				return collect2(mb.Mail().Messages().Attachments("m1").List(ctx, nil))
+			},
+			reqs: []graphReq{{method: "GET", path: graphMe + "/messages/m1/attachments",
+				resp: `{"value":[{"@odata.type":"#microsoft.graph.fileAttachment","id":"a1","name":"a.txt","contentType":"text/plain","size":2,"contentBytes":"aGk="},
+				{"@odata.type":"#microsoft.graph.itemAttachment","id":"a2","name":"Fwd","size":10},
+				{"@odata.type":"#microsoft.graph.referenceAttachment","id":"a3","name":"Plan","size":0}]}`}},
+			check: func(t *testing.T, got any) {
+				as := got.([]outlook.Attachment)
+				require.Len(t, as, 3)
+				assert.IsType(t, &outlook.FileAttachment{}, as[0])
+				assert.Equal(t, []byte("hi"), as[0].(*outlook.FileAttachment).ContentBytes)
+				assert.IsType(t, &outlook.ItemAttachment{}, as[1])
+				assert.IsType(t, &outlook.ReferenceAttachment{}, as[2])
+			}},
+	})
+}
