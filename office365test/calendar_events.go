@@ -778,7 +778,10 @@ func (u *MailboxUser) deleteOneLocked(ev *Record) {
 
 // respondLocked records the mailbox owner's response to a meeting and
 // reports it to the organizer.
-func (u *MailboxUser) respondLocked(ev *Record, response, comment string, send bool) *Reply {
+// respondLocked answers a meeting request; proposed, when not nil, is the
+// attendee's proposed new time ({Start, End}), shown on the organizer's
+// attendee entry.
+func (u *MailboxUser) respondLocked(ev *Record, response, comment string, send bool, proposed map[string]any) *Reply {
 	if ev.Doc["IsOrganizer"] == true {
 		return ErrorReply(http.StatusBadRequest, "ErrorInvalidRequest",
 			"Your request can't be completed. You can't respond to this meeting because you're the meeting organizer.")
@@ -820,6 +823,11 @@ func (u *MailboxUser) respondLocked(ev *Record, response, comment string, send b
 		for _, a := range asList(oe.Doc["Attendees"]) {
 			if strings.EqualFold(recipientAddress(a), u.UPN) {
 				asMap(a)["Status"] = map[string]any{"Response": response, "Time": now}
+				if proposed != nil {
+					asMap(a)["ProposedNewTime"] = proposed
+				} else {
+					delete(asMap(a), "ProposedNewTime")
+				}
 			}
 		}
 		org.touchLocked(oe, oprev)
@@ -978,8 +986,21 @@ func (m *Mailbox) registerEvents() {
 				return rep
 			}
 			comment, send := "", true
+			var proposed map[string]any
 			for k, v := range body {
 				switch k {
+				case "ProposedNewTime":
+					if response == "Accepted" {
+						return ErrorReply(http.StatusBadRequest, "RequestBodyRead", "The parameter '"+k+"' in the request payload is not a valid parameter for the operation.")
+					}
+					if v == nil {
+						continue
+					}
+					slot := asMap(v)
+					if slot == nil || !isDTTZ(slot["Start"]) || !isDTTZ(slot["End"]) {
+						return invalidValue(k)
+					}
+					proposed = map[string]any{"Start": slot["Start"], "End": slot["End"]}
 				case "Comment":
 					s, ok := v.(string)
 					if !ok && v != nil {
@@ -999,9 +1020,9 @@ func (m *Mailbox) registerEvents() {
 				}
 			}
 			if ev.Doc["IsOrganizer"] == true {
-				return u.respondLocked(ev, response, comment, send)
+				return u.respondLocked(ev, response, comment, send, proposed)
 			}
-			if rep := u.respondLocked(stored(u, ev, master), response, comment, send); rep != nil {
+			if rep := u.respondLocked(stored(u, ev, master), response, comment, send, proposed); rep != nil {
 				return rep
 			}
 			return EmptyReply(http.StatusAccepted)

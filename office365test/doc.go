@@ -85,6 +85,24 @@
 // to the user context, with the store's lock, routing and error
 // conventions.
 //
+// # Mailbox: Microsoft Graph
+//
+// The mailbox's state lives in one protocol-free store
+// (internal/mailstore) with front ends over it: the Outlook REST API above
+// and Microsoft Graph v1.0 (GraphMail, internal/graphmail), which Start
+// mounts at /v1.0/: me and users/{id | userPrincipalName} for mail,
+// calendar, contacts, photos, extended properties, open extensions,
+// mailbox settings and Microsoft To Do (served from the mailbox's task
+// folders and tasks), the delta functions (410 syncStateNotFound for an
+// unknown token), JSON batching at /v1.0/$batch (each request through
+// ServeInProcess, dependsOn, 424 for a failed dependency) and change
+// notifications at /v1.0/subscriptions (validation handshake, basic
+// notifications with clientState, lifecycle notifications). Graph answers
+// in Graph's spelling (camelCase, #microsoft.graph.* types, camelCase
+// enumeration members) with Graph's error bodies; a change made through
+// either API is visible through the other and reaches both APIs'
+// notifications.
+//
 // # Identity
 //
 // Entra is a fake Microsoft identity platform (token, device-code and

@@ -3,6 +3,7 @@ package office365test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -108,7 +109,24 @@ func (g *GraphMail) Close() { g.fe.Close() }
 // graphStore is the mailbox as the Graph front end sees it.
 type graphStore struct{ m *Mailbox }
 
-func (s graphStore) Handler() http.Handler { return s.m.Handler() }
+func (s graphStore) Serve(r *http.Request) graphmail.Answer {
+	rec := httptest.NewRecorder()
+	rep := s.m.serve(rec, r)
+	switch {
+	case rep == nil: // a streaming route wrote its answer
+		return graphmail.Answer{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	case rep.JSON != nil:
+		return graphmail.Answer{Status: rep.Status, Header: rep.Header, JSON: rep.JSON}
+	}
+	h := rep.Header.Clone()
+	if rep.ContentType != "" {
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("Content-Type", rep.ContentType)
+	}
+	return graphmail.Answer{Status: rep.Status, Header: h, Body: rep.Raw}
+}
 
 func (s graphStore) Subscribe(fn func(graphmail.Change)) func() {
 	return s.m.Subscribe(func(c Change) {
@@ -134,7 +152,7 @@ func (s graphStore) User(key, token string) (graphmail.User, bool) {
 		return graphmail.User{}, false
 	}
 	oid, _, _ := strings.Cut(u.ID, "@")
-	return graphmail.User{UPN: u.UPN, ID: oid, StoreID: u.ID}, true
+	return graphmail.User{UPN: u.UPN, ID: oid, StoreID: u.ID, DisplayName: u.DisplayName}, true
 }
 
 func (s graphStore) FolderID(user, key string) string {

@@ -144,6 +144,12 @@ func TestGraphMailShapes(t *testing.T) {
 	assert.NotEmpty(t, inner["request-id"])
 	assert.NotEmpty(t, inner["date"])
 
+	me := f.get(t, "/v1.0/me")
+	assert.Equal(t, oid, me["id"])
+	assert.Equal(t, "adele.vance@contoso.com", me["userPrincipalName"])
+	assert.Equal(t, "Adele Vance", me["displayName"])
+	assert.Equal(t, "Alex Wilber", f.get(t, "/v1.0/users/alex.wilber@contoso.com")["displayName"])
+
 	st, eb, _ = f.do(t, "GET", "/v1.0/users/nobody@contoso.com/messages", "")
 	assert.Equal(t, http.StatusNotFound, st)
 	code, _ = graphErr(t, eb)
@@ -348,8 +354,26 @@ func TestGraphCalendarContactsPhoto(t *testing.T) {
 	require.Equal(t, http.StatusOK, st)
 	att := org["Attendees"].([]any)[0].(map[string]any)
 	assert.Equal(t, "Accepted", att["Status"].(map[string]any)["Response"])
-	g := f.get(t, "/v1.0/me/events/"+esc(id)+"?$select=attendees")
+	g := f.get(t, "/v1.0/me/events/"+esc(id)+"?$select=attendees,recurrence")
 	assert.Equal(t, "accepted", g["attendees"].([]any)[0].(map[string]any)["status"].(map[string]any)["response"])
+	assert.Equal(t, []any{"monday"}, g["recurrence"].(map[string]any)["pattern"].(map[string]any)["daysOfWeek"])
+	// Answering in Graph's spelling leaves the store's documents alone.
+	st, org, _ = f.do(t, "GET", "/api/v2.0/me/events/"+esc(id), "")
+	require.Equal(t, http.StatusOK, st)
+	assert.Equal(t, []any{"Monday"}, org["Recurrence"].(map[string]any)["Pattern"].(map[string]any)["DaysOfWeek"])
+	assert.Equal(t, "Weekly", org["Recurrence"].(map[string]any)["Pattern"].(map[string]any)["Type"])
+
+	// A counter-proposal reaches the organizer's attendee entry.
+	alexID := esc(alexEvents[0]["id"].(string))
+	st, _, _ = f.do(t, "POST", "/v1.0/users/alex.wilber@contoso.com/events/"+alexID+"/accept", `{"proposedNewTime":{}}`)
+	assert.Equal(t, http.StatusBadRequest, st, "accept takes no proposal")
+	st, body, _ := f.do(t, "POST", "/v1.0/users/alex.wilber@contoso.com/events/"+alexID+"/tentativelyAccept", `{"comment":"later?",
+		"proposedNewTime":{"start":{"dateTime":"2026-12-07T19:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-07T19:30:00","timeZone":"UTC"}}}`)
+	require.Equal(t, http.StatusAccepted, st, body)
+	g = f.get(t, "/v1.0/me/events/"+esc(id)+"?$select=attendees")
+	a0 := g["attendees"].([]any)[0].(map[string]any)
+	assert.Equal(t, "tentativelyAccepted", a0["status"].(map[string]any)["response"])
+	assert.Equal(t, "2026-12-07T19:00:00", a0["proposedNewTime"].(map[string]any)["start"].(map[string]any)["dateTime"])
 
 	rem := f.get(t, "/v1.0/me/reminderView(startDateTime='2026-12-01T00:00:00.0000000',endDateTime='2026-12-31T00:00:00.0000000')")
 	assert.Len(t, values(rem), 3)
@@ -462,6 +486,14 @@ func TestGraphTodo(t *testing.T) {
 	require.Equal(t, http.StatusOK, st)
 	assert.Equal(t, "Buy milk", v2["Subject"])
 	assert.Equal(t, "High", v2["Importance"])
+
+	st, att, _ := f.do(t, "POST", "/v1.0/me/todo/lists/"+esc(lid)+"/tasks/"+esc(tid)+"/attachments",
+		`{"@odata.type":"#microsoft.graph.taskFileAttachment","name":"receipt.txt","contentType":"text/plain","contentBytes":"NDIgRVVS"}`)
+	require.Equal(t, http.StatusCreated, st, att)
+	assert.Equal(t, "#microsoft.graph.taskFileAttachment", att["@odata.type"])
+	assert.Equal(t, "receipt.txt", att["name"])
+	assert.NotContains(t, att, "isInline")
+	assert.Len(t, values(f.get(t, "/v1.0/me/todo/lists/"+esc(lid)+"/tasks/"+esc(tid)+"/attachments")), 1)
 
 	st, done, _ := f.do(t, "PATCH", "/v1.0/me/todo/lists/"+esc(lid)+"/tasks/"+esc(tid), `{"status":"completed"}`)
 	require.Equal(t, http.StatusOK, st, done)
@@ -726,4 +758,87 @@ func squarePNG(t *testing.T, size int) []byte {
 	var b bytes.Buffer
 	require.NoError(t, png.Encode(&b, img))
 	return b.Bytes()
+}
+
+func TestGraphSubscriptionResources(t *testing.T) {
+	t.Parallel()
+	f := newGraphFake(t)
+	rc := newReceiver(t)
+	exp := f.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+	lid := values(f.get(t, "/v1.0/me/todo/lists"))[0]["id"].(string)
+	subs := map[string]string{}
+	for _, res := range []string{"me/events", "users/adele.vance@contoso.com/contacts", "me/todo/lists('" + lid + "')/tasks"} {
+		st, sub, _ := f.do(t, "POST", "/v1.0/subscriptions", `{"changeType":"created","notificationUrl":"`+rc.srv.URL+`",
+			"resource":"`+res+`","expirationDateTime":"`+exp+`","clientState":"s"}`)
+		require.Equal(t, http.StatusCreated, st, sub)
+		subs[sub["id"].(string)] = res
+	}
+	st, list, _ := f.do(t, "GET", "/v1.0/subscriptions", "")
+	require.Equal(t, http.StatusOK, st)
+	assert.Len(t, values(list), 3)
+
+	for _, c := range []struct{ path, body string }{
+		{"/v1.0/me/events", `{"subject":"E","start":{"dateTime":"2026-12-09T10:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-09T11:00:00","timeZone":"UTC"}}`},
+		{"/api/v2.0/me/contacts", `{"GivenName":"C"}`},
+		{"/v1.0/me/todo/lists/" + esc(lid) + "/tasks", `{"title":"T"}`},
+	} {
+		st, body, _ := f.do(t, "POST", c.path, c.body)
+		require.Equal(t, http.StatusCreated, st, body)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, f.Graph.Wait(ctx))
+	types := map[string]string{}
+	for _, n := range rc.notes() {
+		types[subs[n["subscriptionId"].(string)]] = n["resourceData"].(map[string]any)["@odata.type"].(string)
+		assert.Equal(t, "created", n["changeType"])
+	}
+	assert.Equal(t, map[string]string{
+		"me/events":                              "#Microsoft.Graph.Event",
+		"users/adele.vance@contoso.com/contacts": "#Microsoft.Graph.Contact",
+		"me/todo/lists('" + lid + "')/tasks":     "#Microsoft.Graph.todoTask",
+	}, types)
+}
+
+// Close does not wait for a receiver that hangs.
+func TestGraphCloseWithHungReceiver(t *testing.T) {
+	t.Parallel()
+	f := office365test.Start(nil)
+	defer f.Server.Close()
+	release := make(chan struct{})
+	hung := make(chan struct{}, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := r.URL.Query().Get("validationToken"); tok != "" {
+			_, _ = io.WriteString(w, tok)
+			return
+		}
+		select {
+		case hung <- struct{}{}:
+		default:
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hook.Close()
+	defer close(release)
+	gf := &graphFake{f}
+	exp := f.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	st, body, _ := gf.do(t, "POST", "/v1.0/subscriptions", `{"changeType":"created","notificationUrl":"`+hook.URL+`","resource":"me/messages","expirationDateTime":"`+exp+`"}`)
+	require.Equal(t, http.StatusCreated, st, body)
+	f.Mailbox.Me().SeedMessages("Inbox", office365test.SeedMessage{Subject: "x", From: "alex.wilber@contoso.com"})
+	<-hung
+	done := make(chan struct{})
+	go func() {
+		f.Push.Close()
+		f.Graph.Close()
+		f.Streaming.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close waited for the hung receiver")
+	}
 }

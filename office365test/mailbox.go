@@ -606,15 +606,23 @@ func splitSegments(escaped string) ([]string, error) {
 }
 
 func (m *Mailbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if rep := m.serve(w, r); rep != nil {
+		rep.write(w)
+	}
+}
+
+// serve runs r through the mailbox's routing and answers with a Reply
+// (not yet written), or, for a streaming route, writes the response to w
+// itself and returns nil. The Outlook front end writes the Reply; the
+// Graph front end translates it first.
+func (m *Mailbox) serve(w http.ResponseWriter, r *http.Request) *Reply {
 	segs, err := splitSegments(r.URL.EscapedPath())
 	if err != nil || len(segs) < 2 || !strings.EqualFold(segs[0], "api") {
-		WriteError(w, http.StatusBadRequest, "ErrorInvalidUrl", "The URL is malformed.")
-		return
+		return ErrorReply(http.StatusBadRequest, "ErrorInvalidUrl", "The URL is malformed.")
 	}
 	version := strings.ToLower(segs[1])
 	if version != "v1.0" && version != "v2.0" && version != "beta" {
-		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "Unknown API version '"+segs[1]+"'.")
-		return
+		return ErrorReply(http.StatusNotFound, "ErrorInvalidUrl", "Unknown API version '"+segs[1]+"'.")
 	}
 	rest := segs[2:]
 	scheme := "http"
@@ -631,8 +639,7 @@ func (m *Mailbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			rq.query[strings.ToLower(k)] = v[0]
 		}
 	} else {
-		WriteError(w, http.StatusBadRequest, "ErrorInvalidUrlQuery", "The query string is malformed: "+err.Error())
-		return
+		return ErrorReply(http.StatusBadRequest, "ErrorInvalidUrlQuery", "The query string is malformed: "+err.Error())
 	}
 
 	m.mu.Lock()
@@ -654,42 +661,37 @@ func (m *Mailbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rq.ctxRef = rq.userRef
 	default:
 		m.mu.Unlock()
-		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "Resource not found for the segment '"+strings.Join(rest, "/")+"'.")
-		return
+		return ErrorReply(http.StatusNotFound, "ErrorInvalidUrl", "Resource not found for the segment '"+strings.Join(rest, "/")+"'.")
 	}
 	if user == nil {
 		m.mu.Unlock()
-		WriteError(w, http.StatusNotFound, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.")
-		return
+		return ErrorReply(http.StatusNotFound, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.")
 	}
 	if user.su.RESTCode != "" {
 		code := user.su.RESTCode
 		m.mu.Unlock()
-		WriteError(w, http.StatusNotFound, code, "REST API is not yet supported for this mailbox.")
-		return
+		return ErrorReply(http.StatusNotFound, code, "REST API is not yet supported for this mailbox.")
 	}
 	rq.User, rq.Segments = user, rest
 	route, params, methodOK := m.matchLocked(r.Method, rest, version)
 	if route == nil {
 		m.mu.Unlock()
 		if methodOK {
-			WriteError(w, http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The HTTP method '"+r.Method+"' is not supported for this resource.")
-			return
+			return ErrorReply(http.StatusMethodNotAllowed, "ErrorInvalidRequest", "The HTTP method '"+r.Method+"' is not supported for this resource.")
 		}
-		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "Resource not found for the segment '"+strings.Join(rest, "/")+"'.")
-		return
+		return ErrorReply(http.StatusNotFound, "ErrorInvalidUrl", "Resource not found for the segment '"+strings.Join(rest, "/")+"'.")
 	}
 	rq.params = params
 	if route.stream != nil {
 		m.mu.Unlock()
 		route.stream(w, rq)
 		m.flush()
-		return
+		return nil
 	}
 	rep := m.handlerLocked(route)(rq)
 	m.mu.Unlock()
 	m.flush()
-	rep.write(w)
+	return rep
 }
 
 func userIDOrEmpty(u *MailboxUser) string {

@@ -1,22 +1,38 @@
 package graphmail
 
 import (
+	"encoding/json"
+	"regexp"
 	"strings"
 )
 
-// toGraph rewrites a store document (decoded JSON) in Graph's spelling, in
-// place where it can, and returns it.
+// toGraph returns a store document (JSON-shaped Go values) in Graph's
+// spelling. It never modifies x, which may belong to the store.
 func (v *vocabulary) toGraph(x any) any {
 	switch t := x.(type) {
+	case nil, string, bool, float64, int, int64, uint64, json.Number:
+		return x
 	case map[string]any:
 		return v.mapToGraph(t)
 	case []any:
+		out := make([]any, len(t))
 		for i, e := range t {
-			t[i] = v.toGraph(e)
+			out[i] = v.toGraph(e)
 		}
-		return t
+		return out
+	case []map[string]any, []string:
+		return v.toGraph(plainList(t))
 	}
-	return x
+	// Other Go values: as JSON would see them.
+	b, err := json.Marshal(x)
+	if err != nil {
+		return x
+	}
+	var y any
+	if json.Unmarshal(b, &y) != nil {
+		return x
+	}
+	return v.toGraph(y)
 }
 
 func isOpenExtension(m map[string]any) bool {
@@ -27,6 +43,10 @@ func isOpenExtension(m map[string]any) bool {
 func (v *vocabulary) mapToGraph(m map[string]any) map[string]any {
 	out := make(map[string]any, len(m)+1)
 	ext := isOpenExtension(m)
+	var typeDrop map[string]bool
+	if t, ok := m["@odata.type"].(string); ok {
+		typeDrop = typeDrops[strings.TrimPrefix(strings.TrimPrefix(v.typeToGraph(t), "#"), graphNS)]
+	}
 	for k, val := range m {
 		switch {
 		case k == "@odata.type":
@@ -38,13 +58,14 @@ func (v *vocabulary) mapToGraph(m map[string]any) map[string]any {
 		case strings.HasPrefix(k, "@"):
 			out[k] = val
 			continue
-		case v.drop[k]:
+		case v.drop[k], typeDrop[k]:
 			continue
 		}
 		if ext && k != "Id" && k != "ExtensionName" {
 			out[k] = val // an extension's own properties are the caller's names
 			continue
 		}
+		val = plainList(val)
 		name, ok := v.renameOut[k]
 		if !ok {
 			name, ok = baseVocabulary.renameOut[k]
@@ -62,12 +83,14 @@ func (v *vocabulary) mapToGraph(m map[string]any) map[string]any {
 			}
 		case []any:
 			if enumProperties[k] {
+				list := make([]any, len(s))
 				for i, e := range s {
+					list[i] = e
 					if es, ok := e.(string); ok {
-						s[i] = enumValueToGraph(k, es)
+						list[i] = enumValueToGraph(k, es)
 					}
 				}
-				val = s
+				val = list
 			} else {
 				val = v.toGraph(s)
 			}
@@ -164,11 +187,27 @@ func (v *vocabulary) mapFromGraph(m map[string]any, parent string) map[string]an
 	return out
 }
 
-// Query expressions ($select, $filter, $orderby, $expand) name properties;
-// the store compares names case-insensitively, so only renamed ones change.
+// Query expressions ($select, $filter, $orderby, $expand) name properties
+// in Graph's spelling; queryFromGraph writes them in the store's (renamed
+// ones by the table, the rest PascalCase), leaving keywords, functions,
+// lambda variables, option names and literals alone.
+
+// queryKeywords are the lower-case words of OData expressions.
+var queryKeywords = map[string]bool{
+	"eq": true, "ne": true, "gt": true, "ge": true, "lt": true, "le": true, "and": true, "or": true, "not": true,
+	"has": true, "in": true, "add": true, "sub": true, "mul": true, "div": true, "mod": true,
+	"true": true, "false": true, "null": true, "asc": true, "desc": true, "any": true, "all": true,
+}
+
+var reLambda = regexp.MustCompile(`(?i)\b(?:any|all)\(\s*([A-Za-z_]\w*)\s*:`)
 
 // queryFromGraph rewrites the identifiers of a query option's expression.
 func (v *vocabulary) queryFromGraph(option, expr string) string {
+	vars := map[string]bool{}
+	for _, m := range reLambda.FindAllStringSubmatch(expr, -1) {
+		vars[m[1]] = true
+	}
+	lowerExpr := strings.ToLower(expr)
 	var b strings.Builder
 	extExpand := 0 // depth inside singleValueExtendedProperties( … )
 	depth := 0
@@ -198,16 +237,27 @@ func (v *vocabulary) queryFromGraph(option, expr string) string {
 				j++
 			}
 			word := expr[i:j]
-			prevSlash := i > 0 && expr[i-1] == '/'
-			switch {
-			case strings.EqualFold(word, "id") && (extExpand > 0 && depth >= extExpand || prevSlash && strings.Contains(strings.ToLower(expr), "extendedproperties")):
-				word = "PropertyId"
-			case v.renameIn[strings.ToLower(word)] != "" && !strings.EqualFold(word, "id"):
-				word = v.renameIn[strings.ToLower(word)]
-			case baseVocabulary.renameIn[strings.ToLower(word)] != "" && !strings.EqualFold(word, "id"):
-				word = baseVocabulary.renameIn[strings.ToLower(word)]
+			prev := byte(0)
+			if i > 0 {
+				prev = expr[i-1]
 			}
-			if option == "$expand" && strings.HasSuffix(strings.ToLower(expr[i:j]), "valueextendedproperties") && j < len(expr) && expr[j] == '(' {
+			call := j < len(expr) && expr[j] == '('
+			lw := strings.ToLower(word)
+			switch {
+			case prev == '$' || prev >= '0' && prev <= '9' || vars[word] || queryKeywords[lw] && prev != '/':
+				// an option name, part of a literal, a lambda variable or a keyword
+			case call && (option == "$filter" || option == "$orderby"):
+				// a function
+			case lw == "id" && (extExpand > 0 && depth >= extExpand || prev == '/' && strings.Contains(lowerExpr, "extendedproperties")):
+				word = "PropertyId"
+			case v.renameIn[lw] != "" && lw != "id":
+				word = v.renameIn[lw]
+			case baseVocabulary.renameIn[lw] != "" && lw != "id":
+				word = baseVocabulary.renameIn[lw]
+			default:
+				word = upperFirst(word)
+			}
+			if option == "$expand" && strings.HasSuffix(lw, "valueextendedproperties") && call {
 				extExpand = depth + 1
 			}
 			b.WriteString(word)
@@ -233,3 +283,22 @@ func (v *vocabulary) queryFromGraph(option, expr string) string {
 
 func isIdentStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
 func isIdentPart(c byte) bool  { return isIdentStart(c) || c >= '0' && c <= '9' }
+
+// plainList returns typed lists as []any (a copy), other values as they are.
+func plainList(x any) any {
+	switch t := x.(type) {
+	case []string:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = e
+		}
+		return out
+	case []map[string]any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = e
+		}
+		return out
+	}
+	return x
+}

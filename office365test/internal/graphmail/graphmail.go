@@ -34,6 +34,7 @@ type User struct {
 	// UPN is the user principal name; ID the Graph id (object id) and
 	// StoreID the store's "{object id}@{tenant id}".
 	UPN, ID, StoreID string
+	DisplayName      string
 }
 
 // Change is one mutation of the mailbox, as the change feed reports it.
@@ -53,11 +54,21 @@ type Change struct {
 	Source any
 }
 
+// Answer is the mailbox's answer to one operation.
+type Answer struct {
+	Status int
+	Header http.Header
+	// JSON is a JSON body as JSON-shaped Go values (maps, slices, scalars),
+	// which the front end must not modify; nil for other bodies (Body).
+	JSON any
+	Body []byte
+}
+
 // Store is what the front end needs from the mailbox.
 type Store interface {
-	// Handler serves the mailbox's operations in the store's vocabulary at
-	// /api/{version}/{me | users/{key}}/…, as the Outlook front end does.
-	Handler() http.Handler
+	// Serve runs one of the mailbox's operations, addressed and spelt in
+	// the store's vocabulary: /api/{version}/{me | users/{key}}/….
+	Serve(r *http.Request) Answer
 	// Subscribe calls fn for every change, in order; the returned function
 	// unsubscribes.
 	Subscribe(fn func(Change)) (unsubscribe func())
@@ -208,7 +219,7 @@ var (
 // name, (args).
 func splitSegments(escaped string) ([]string, error) {
 	var out []string
-	for _, raw := range strings.Split(strings.Trim(escaped, "/"), "/") {
+	for _, raw := range splitPath(strings.Trim(escaped, "/")) {
 		if raw == "" {
 			continue
 		}
@@ -227,6 +238,25 @@ func splitSegments(escaped string) ([]string, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// splitPath splits a path at the slashes outside quoted keys, so
+// "messages('A/B')" stays one segment.
+func splitPath(p string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '\'':
+			quoted = !quoted
+		case '/':
+			if !quoted {
+				out = append(out, p[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, p[start:])
 }
 
 // joinSegments escapes segments into a path, gluing function arguments
@@ -248,15 +278,8 @@ func eq(a, b string) bool { return strings.EqualFold(a, b) }
 
 // ---------------------------------------------------------------- exchange
 
-// storeReply is the mailbox's answer to one translated request.
-type storeReply struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// call runs a request on the store's handler.
-func (f *FrontEnd) call(r *http.Request, method, path string, query url.Values, header http.Header, body []byte) storeReply {
+// call runs a request on the store.
+func (f *FrontEnd) call(r *http.Request, method, path string, query url.Values, header http.Header, body []byte) Answer {
 	u := &url.URL{Path: mustUnescape(path), RawPath: path, RawQuery: query.Encode()}
 	req := httptest.NewRequestWithContext(r.Context(), method, u.String(), bytes.NewReader(body))
 	req.Host = r.Host
@@ -265,9 +288,11 @@ func (f *FrontEnd) call(r *http.Request, method, path string, query url.Values, 
 	if body == nil {
 		req.Body = http.NoBody
 	}
-	rec := httptest.NewRecorder()
-	f.store.Handler().ServeHTTP(rec, req)
-	return storeReply{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+	ans := f.store.Serve(req)
+	if ans.Header == nil {
+		ans.Header = http.Header{}
+	}
+	return ans
 }
 
 func mustUnescape(p string) string {

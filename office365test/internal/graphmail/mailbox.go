@@ -58,22 +58,28 @@ func (f *FrontEnd) serveMailbox(w http.ResponseWriter, r *http.Request, segs []s
 	if a := r.Header.Get("Authorization"); len(a) > 7 {
 		token = a[7:]
 	}
+	var user User
 	switch {
 	case eq(segs[0], "me"):
-		if _, ok := f.store.User("me", token); !ok {
+		u, ok := f.store.User("me", token)
+		if !ok {
 			f.writeError(w, r, http.StatusNotFound, "ErrorInvalidUser", "The requested user 'me' is invalid.")
 			return
 		}
-		rq.user, segs = "me", segs[1:]
+		user, rq.user, segs = u, "me", segs[1:]
 	case len(segs) >= 2:
 		u, ok := f.store.User(segs[1], token)
 		if !ok {
 			f.writeError(w, r, http.StatusNotFound, "ErrorInvalidUser", "The requested user '"+segs[1]+"' is invalid.")
 			return
 		}
-		rq.user, segs = "users/"+url.PathEscape(u.StoreID), segs[2:]
+		user, rq.user, segs = u, "users/"+url.PathEscape(u.StoreID), segs[2:]
 	default:
 		f.writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment 'users'.")
+		return
+	}
+	if len(segs) == 0 {
+		f.serveUser(w, r, user)
 		return
 	}
 
@@ -166,28 +172,19 @@ func isJSON(contentType string, body []byte) bool {
 }
 
 // reply writes the store's answer in Graph's shape.
-func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
+func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep Answer) {
 	r := rq.r
-	ct := rep.header.Get("Content-Type")
-	if !strings.Contains(strings.ToLower(ct), "json") || len(bytes.TrimSpace(rep.body)) == 0 {
-		copyHeader(w.Header(), rep.header)
-		w.WriteHeader(rep.status)
-		_, _ = w.Write(rep.body)
+	doc, ok := asObject(rep.JSON)
+	if !ok {
+		copyHeader(w.Header(), rep.Header)
+		w.WriteHeader(rep.Status)
+		_, _ = w.Write(rep.Body)
 		return
 	}
-	var doc map[string]any
-	dec := json.NewDecoder(bytes.NewReader(rep.body))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		copyHeader(w.Header(), rep.header)
-		w.WriteHeader(rep.status)
-		_, _ = w.Write(rep.body)
-		return
-	}
-	if e, ok := doc["error"].(map[string]any); ok && rep.status >= 400 {
+	if e, ok := doc["error"].(map[string]any); ok && rep.Status >= 400 {
 		code, _ := e["code"].(string)
 		msg, _ := e["message"].(string)
-		status := rep.status
+		status := rep.Status
 		if code == "ErrorInvalidSyncStateData" {
 			// Graph answers a delta or skip token it no longer (or never)
 			// knew with 410 Gone: start a new round.
@@ -195,7 +192,7 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
 			w.Header().Set("Location", f.restartLink(r))
 		}
 		for _, k := range []string{"Retry-After", "WWW-Authenticate"} {
-			if v := rep.header.Get(k); v != "" {
+			if v := rep.Header.Get(k); v != "" {
 				w.Header().Set(k, v)
 			}
 		}
@@ -203,14 +200,19 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
 		return
 	}
 	if rq.todo {
-		todoToGraph(doc)
+		doc = todoToGraph(doc)
 	}
 	out := rq.vocab.toGraph(doc).(map[string]any)
 	if rq.delta != "" {
 		markRemoved(out, rq.delta)
 	}
 	f.fixLinks(out, r)
-	for k, vs := range rep.header {
+	if rq.todo {
+		if _, ok := out["@odata.context"]; ok {
+			out["@odata.context"] = todoContext(r, rep.Status == http.StatusCreated || out["value"] == nil)
+		}
+	}
+	for k, vs := range rep.Header {
 		switch strings.ToLower(k) {
 		case "content-length", "content-type", "odata-version":
 			continue
@@ -230,7 +232,27 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep storeReply) {
 			w.Header().Add(k, v)
 		}
 	}
-	writeJSON(w, rep.status, out)
+	writeJSON(w, rep.Status, out)
+}
+
+// asObject returns a JSON object body as a map (decoding values of other
+// Go types through JSON).
+func asObject(v any) (map[string]any, bool) {
+	switch x := v.(type) {
+	case nil:
+		return nil, false
+	case map[string]any:
+		return x, true
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, false
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return nil, false
+	}
+	return m, true
 }
 
 func copyHeader(dst, src http.Header) {
@@ -333,6 +355,8 @@ func contextSegment(p string) string {
 	switch {
 	case eq(name, "TaskFolders"):
 		name = "todo/lists"
+	case strings.Contains(strings.ToLower(name), "outlookservices."):
+		name = baseVocabulary.typeToGraph(name)
 	case eq(name, "Collection"):
 		name = "Collection"
 		rest = "(" + baseVocabulary.typeToGraph(strings.TrimSuffix(strings.TrimPrefix(rest, "("), ")")) + ")"
@@ -413,3 +437,27 @@ var readableEscape = func() func(string) string {
 	r := strings.NewReplacer("%24", "$", "%2C", ",", "%27", "'")
 	return func(s string) string { return r.Replace(url.QueryEscape(s)) }
 }()
+
+// serveUser answers GET /me and /users/{id}: the user resource (the
+// properties a mailbox knows).
+func (f *FrontEnd) serveUser(w http.ResponseWriter, r *http.Request, u User) {
+	if r.Method != http.MethodGet {
+		f.writeError(w, r, http.StatusMethodNotAllowed, "BadRequest", "The HTTP method '"+r.Method+"' is not supported for this resource.")
+		return
+	}
+	given, sur, _ := strings.Cut(u.DisplayName, " ")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"@odata.context":    requestBase(r) + "/v1.0/$metadata#users/$entity",
+		"id":                u.ID,
+		"displayName":       u.DisplayName,
+		"givenName":         nullable(given),
+		"surname":           nullable(sur),
+		"mail":              u.UPN,
+		"userPrincipalName": u.UPN,
+		"businessPhones":    []any{},
+		"jobTitle":          nil,
+		"mobilePhone":       nil,
+		"officeLocation":    nil,
+		"preferredLanguage": nil,
+	})
+}

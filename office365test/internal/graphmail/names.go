@@ -21,6 +21,14 @@ type vocabulary struct {
 	types map[string]string
 }
 
+// typeDrops are properties a Graph v1.0 type does not have although the
+// store keeps them (by the Graph type name).
+var typeDrops = map[string]map[string]bool{
+	"referenceAttachment": {"SourceUrl": true, "ProviderType": true, "ThumbnailUrl": true, "PreviewUrl": true,
+		"Permission": true, "IsFolder": true},
+	"taskFileAttachment": {"ContentId": true, "ContentLocation": true, "IsInline": true},
+}
+
 var baseVocabulary = newVocabulary(
 	map[string]string{
 		"MobilePhone1": "mobilePhone", // contact
@@ -39,15 +47,18 @@ var baseVocabulary = newVocabulary(
 
 // todoVocabulary is To Do's: an Outlook task is a todoTask, a task folder a
 // todoTaskList.
-var todoVocabulary = newVocabulary(
-	map[string]string{
-		"Subject": "title",       // task
-		"Name":    "displayName", // task list
-	},
-	[]string{"ParentFolderId", "Owner", "AssignedTo", "Sensitivity", "ChangeKey", "ParentGroupKey",
-		"IsDefaultFolder", "SingleValueExtendedProperties", "MultiValueExtendedProperties", "StatusDescription"},
-	map[string]string{"Task": "todoTask", "TaskFolder": "todoTaskList", "FileAttachment": "taskFileAttachment"},
-)
+var todoVocabulary = func() *vocabulary {
+	v := newVocabulary(
+		map[string]string{"Subject": "title"}, // task
+		[]string{"ParentFolderId", "Owner", "AssignedTo", "Sensitivity", "ChangeKey", "ParentGroupKey",
+			"IsDefaultFolder", "SingleValueExtendedProperties", "MultiValueExtendedProperties", "StatusDescription"},
+		map[string]string{"Task": "todoTask", "TaskFolder": "todoTaskList", "FileAttachment": "taskFileAttachment"},
+	)
+	// A task list's displayName is its folder's Name (todoToGraph renames
+	// it on the way out: attachments have a Name of their own).
+	v.renameIn["displayname"] = "Name"
+	return v
+}()
 
 func newVocabulary(rename map[string]string, drop []string, types map[string]string) *vocabulary {
 	v := &vocabulary{renameOut: rename, renameIn: map[string]string{}, drop: map[string]bool{}, types: types}

@@ -35,6 +35,8 @@ const (
 
 // SubscriptionInfo describes a live subscription.
 type SubscriptionInfo struct {
+	// ID, Resource, ChangeType ("created,updated"), NotificationURL,
+	// LifecycleNotificationURL and ClientState are as created.
 	ID, Resource, ChangeType, NotificationURL, LifecycleNotificationURL, ClientState string
 	// User is the UPN of the subscribed mailbox.
 	User       string
@@ -43,6 +45,7 @@ type SubscriptionInfo struct {
 
 // Delivery is one POST the front end made to a receiver.
 type Delivery struct {
+	// SubscriptionID is the subscription notified; URL where.
 	SubscriptionID string
 	URL            string
 	// Lifecycle is true for lifecycle notifications.
@@ -51,7 +54,8 @@ type Delivery struct {
 	// Status is the receiver's answer (0 when the request failed: Err).
 	Status int
 	Err    string
-	Time   time.Time
+	// Time is when the POST was made (the front end's clock).
+	Time time.Time
 }
 
 type subscription struct {
@@ -79,10 +83,14 @@ type subscriptions struct {
 	wg    sync.WaitGroup
 	unsub func()
 	done  bool
+	// ctx ends at Close, cutting deliveries in flight short.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 func newSubscriptions(f *FrontEnd) *subscriptions {
 	s := &subscriptions{f: f, idle: make(chan struct{})}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.unsub = f.store.Subscribe(s.publish)
 	return s
 }
@@ -582,9 +590,12 @@ func (s *subscriptions) deliver(sub *subscription) {
 
 // lifecycle sends a lifecycle notification.
 func (s *subscriptions) lifecycle(sub *subscription, event string) {
+	s.mu.Lock()
+	expires := sub.Expiration // renewals change it
+	s.mu.Unlock()
 	body, _ := json.Marshal(map[string]any{"value": []any{map[string]any{
 		"subscriptionId":                 sub.ID,
-		"subscriptionExpirationDateTime": sub.Expiration.UTC().Format("2006-01-02T15:04:05.0000000Z"),
+		"subscriptionExpirationDateTime": expires.UTC().Format("2006-01-02T15:04:05.0000000Z"),
 		"tenantId":                       s.f.opts.TenantID,
 		"clientState":                    nullable(sub.ClientState),
 		"lifecycleEvent":                 event,
@@ -596,7 +607,7 @@ func (s *subscriptions) lifecycle(sub *subscription, event string) {
 func (s *subscriptions) post(subID, target string, body []byte, lifecycle bool) bool {
 	for attempt := 0; ; attempt++ {
 		d := Delivery{SubscriptionID: subID, URL: target, Lifecycle: lifecycle, Body: body, Time: s.f.opts.Now()}
-		req, err := http.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, target, bytes.NewReader(body))
 		if err == nil {
 			req.Header.Set("Content-Type", "application/json; charset=utf-8")
 			var resp *http.Response
@@ -624,7 +635,11 @@ func (s *subscriptions) post(subID, target string, body []byte, lifecycle bool) 
 		if !retry || attempt >= s.f.opts.Retries || done {
 			return false
 		}
-		time.Sleep(s.f.opts.RetryDelay)
+		select {
+		case <-time.After(s.f.opts.RetryDelay):
+		case <-s.ctx.Done():
+			return false
+		}
 	}
 }
 
@@ -714,6 +729,7 @@ func (f *FrontEnd) Close() {
 	s.mu.Lock()
 	s.done = true
 	s.mu.Unlock()
+	s.cancel()
 	s.unsub()
 	s.wg.Wait()
 }

@@ -1,9 +1,10 @@
 package graphmail
 
 import (
-	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Microsoft To Do (/todo/lists/{id}/tasks) is served from the mailbox's
@@ -40,21 +41,28 @@ func (f *FrontEnd) todoPath(rq *request, segs []string) ([]string, *errReply) {
 func (f *FrontEnd) checkTaskList(rq *request, listID, taskID string) *errReply {
 	path := "/api/v2.0/" + rq.user + joinSegments([]string{"tasks", taskID})
 	rep := f.call(rq.r, http.MethodGet, path, url.Values{"$select": {"ParentFolderId"}}, rq.r.Header.Clone(), nil)
-	if rep.status != http.StatusOK {
+	doc, ok := asObject(rep.JSON)
+	if rep.Status != http.StatusOK || !ok {
 		return nil // the store answers for a task that does not exist
 	}
-	var doc struct{ ParentFolderId string }
-	if json.Unmarshal(rep.body, &doc) == nil && doc.ParentFolderId != listID {
+	if parent, _ := doc["ParentFolderId"].(string); parent != listID {
 		return &errReply{http.StatusNotFound, "ErrorItemNotFound", "The specified object was not found in the store."}
 	}
 	return nil
 }
 
 // todoToGraph adds To Do's properties to the store's task folders and
-// tasks, before the vocabulary renames and drops the rest.
-func todoToGraph(doc map[string]any) {
-	fix := func(m map[string]any) {
+// tasks, before the vocabulary renames and drops the rest. It returns a
+// copy: doc belongs to the store.
+func todoToGraph(doc map[string]any) map[string]any {
+	doc = maps.Clone(doc)
+	fix := func(m map[string]any) map[string]any {
+		m = maps.Clone(m)
 		if def, ok := m["IsDefaultFolder"].(bool); ok {
+			if name, ok := m["Name"]; ok {
+				delete(m, "Name")
+				m["DisplayName"] = name
+			}
 			m["WellknownListName"] = "None"
 			if def {
 				m["WellknownListName"] = "DefaultList"
@@ -66,14 +74,46 @@ func todoToGraph(doc map[string]any) {
 				m["BodyLastModifiedDateTime"] = lm
 			}
 		}
+		return m
 	}
 	if list, ok := doc["value"].([]any); ok {
-		for _, e := range list {
+		out := make([]any, len(list))
+		for i, e := range list {
+			out[i] = e
 			if m, ok := e.(map[string]any); ok {
-				fix(m)
+				out[i] = fix(m)
 			}
 		}
-		return
+		doc["value"] = out
+		return doc
 	}
-	fix(doc)
+	return fix(doc)
+}
+
+// todoContext is the @odata.context of a To Do answer, from the Graph path
+// it answers: "#users('…')/todo/lists('…')/tasks/$entity".
+func todoContext(r *http.Request, entity bool) string {
+	segs, _ := splitSegments(r.URL.EscapedPath())
+	var parts []string
+	for i := 1; i < len(segs); i++ { // after "v1.0"
+		s := segs[i]
+		switch {
+		case eq(s, "delta"):
+			parts = append(parts, "$delta")
+			entity = false
+			continue
+		case i > 1 && (eq(segs[i-1], "users") || eq(segs[i-1], "lists") || eq(segs[i-1], "tasks")):
+			parts[len(parts)-1] += "('" + strings.ReplaceAll(s, "'", "''") + "')"
+			continue
+		}
+		parts = append(parts, s)
+	}
+	if entity {
+		last := parts[len(parts)-1]
+		if strings.HasSuffix(last, "')") { // one item: its collection's $entity
+			parts[len(parts)-1] = last[:strings.Index(last, "('")]
+		}
+		parts = append(parts, "$entity")
+	}
+	return requestBase(r) + "/v1.0/$metadata#" + strings.Join(parts, "/")
 }
