@@ -45,7 +45,14 @@ func TestPushEndToEnd(t *testing.T) {
 		ctx := context.Background()
 		// Graph's validation request carries no ClientState (each
 		// notification does).
-		rcv, err := outlook.NewReceiver(outlook.ReceiverOptions{ClientState: "s3cr3t", QueueSize: 1, AllowValidationWithoutClientState: dia.graph})
+		// The v2.0 fake sends one notification per request, so a queue of
+		// one overflows and the fake must retry; Graph's may send several
+		// in one request, which a queue of one could never take (413).
+		queue := 1
+		if dia.graph {
+			queue = 16
+		}
+		rcv, err := outlook.NewReceiver(outlook.ReceiverOptions{ClientState: "s3cr3t", QueueSize: queue, AllowValidationWithoutClientState: dia.graph})
 		require.NoError(t, err)
 		hook := httptest.NewServer(rcv)
 		t.Cleanup(hook.Close)
@@ -70,8 +77,10 @@ func TestPushEndToEnd(t *testing.T) {
 			require.NoError(t, c.User(megan).Mail().SendMail(ctx, &outlook.Message{Subject: "push " + string(rune('A'+i)),
 				Body: outlook.TextBody("x"), ToRecipients: outlook.Recipients(adele)}, false))
 		}
-		require.Eventually(t, func() bool { return rcv.Stats().Overloaded > 0 }, 10*time.Second, time.Millisecond,
-			"the fake hits the full queue")
+		if !dia.graph {
+			require.Eventually(t, func() bool { return rcv.Stats().Overloaded > 0 }, 10*time.Second, time.Millisecond,
+				"the fake hits the full queue")
+		}
 		notes := receive(t, rcv, 3)
 		var got []string
 		for i, n := range notes {
