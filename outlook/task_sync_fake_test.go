@@ -110,10 +110,6 @@ func TestTaskFoldersFakeDelta(t *testing.T) {
 func TestTaskAttachmentsFake(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, dia dialect) {
-		if dia.graph {
-			// TestGraphTodoWire pins To Do's attachment requests.
-			t.Skip("the fake's To Do front end names a taskFileAttachment's name displayName (Graph: name)")
-		}
 		_, _, c := pimFake(t, dia)
 		ctx := context.Background()
 		tasks := c.Me().Tasks()
