@@ -94,7 +94,8 @@ func WithMaxPageSize(n int) office365.Option { return WithPrefer(Prefer{MaxPageS
 
 // WithSignedInUser gives the signed-in user's SMTP address, so requests to
 // Me() carry X-AnchorMailbox like those to User(upn). Without it, Me()
-// requests are sent without the routing hint.
+// requests are sent without the routing hint. Graph (office365.WithGraph)
+// takes no routing hint: there it has no effect.
 func WithSignedInUser(address string) office365.Option {
 	return func(c *office365.Config) error {
 		if err := validAnchor(address); err != nil {
@@ -107,7 +108,7 @@ func WithSignedInUser(address string) office365.Option {
 
 // WithMailboxConcurrency limits how many requests the client has in flight
 // per mailbox (per X-AnchorMailbox; all Me() requests without an anchor
-// share one limit). The default is DefaultMailboxConcurrency, the limit the
+// share one limit; on Graph, per me or users/{user} path). The default is DefaultMailboxConcurrency, the limit the
 // service enforces before answering 429 ApplicationThrottled; 0 removes the
 // limit.
 func WithMailboxConcurrency(n int) office365.Option {
