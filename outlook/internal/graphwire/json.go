@@ -98,14 +98,25 @@ type rewriter struct {
 	depth int
 }
 
+// keyKind says what the value of a property is, as far as the
+// translation cares.
+type keyKind uint8
+
+const (
+	kindOther     keyKind = iota
+	kindODataType         // "@odata.type": a type name
+	kindID                // "id": maybe an open extension id
+	kindEnum              // an enumeration member (enumProps)
+)
+
 // frame is the context of one value.
 type frame struct {
-	key     string // lower-cased v2.0 name of the property holding the value
-	root    bool   // the document's top level
-	top     bool   // a top-level entity: the document or an item of its "value"
-	ext     bool   // objects here are open extensions
-	extProp bool   // objects here are extended properties
-	opaque  bool   // copy verbatim
+	kind    keyKind
+	root    bool // the document's top level
+	top     bool // a top-level entity: the document or an item of its "value"
+	ext     bool // objects here are open extensions
+	extProp bool // objects here are extended properties
+	opaque  bool // copy verbatim
 }
 
 func (r *rewriter) ws() {
@@ -252,95 +263,174 @@ func (r *rewriter) object(f frame) error {
 			return fmt.Errorf("graphwire: expected ':' at offset %d", r.pos)
 		}
 		r.pos++
-		if f.top && r.dir == FromGraph && r.shape == TodoList && strings.EqualFold(string(raw), "wellknownListName") {
+		if f.top && r.dir == FromGraph && r.shape == TodoList && bytes.EqualFold(raw, []byte("wellknownListName")) {
 			if err := r.wellKnownList(); err != nil {
 				return err
 			}
 			continue
 		}
-		name, child := r.member(string(raw), f)
-		r.out = append(r.out, '"')
-		r.out = append(r.out, name...)
-		r.out = append(r.out, '"', ':')
+		child := r.member(raw, f)
+		r.out = append(r.out, ':')
 		if err := r.value(child); err != nil {
 			return err
 		}
 	}
 }
 
-// member returns the translated name of property key of an object in
-// frame f, and the frame of its value.
-func (r *rewriter) member(key string, f frame) (string, frame) {
-	if f.opaque || strings.IndexByte(key, '\\') >= 0 {
-		return key, frame{opaque: true}
+// member writes the translated name of property raw of an object in frame
+// f (quoted) and returns the frame of its value. The common path allocates
+// nothing: names are compared through a lower-cased copy on the stack and
+// written with their first letter's case changed.
+func (r *rewriter) member(raw []byte, f frame) frame {
+	if f.opaque || len(raw) == 0 || bytes.IndexByte(raw, '\\') >= 0 {
+		r.quoted(raw)
+		return frame{opaque: true}
 	}
-	if strings.HasPrefix(key, "@") {
-		return key, frame{key: strings.ToLower(key)}
+	if raw[0] == '@' {
+		r.quoted(raw)
+		if bytes.EqualFold(raw, []byte("@odata.type")) {
+			return frame{kind: kindODataType}
+		}
+		return frame{}
 	}
-	lk := strings.ToLower(key)
+	var buf [64]byte
+	lower := append(buf[:0], raw...)
+	for i, c := range lower {
+		if c >= 'A' && c <= 'Z' {
+			lower[i] = c + 'a' - 'A'
+		}
+	}
+	base, annot := lower, []byte(nil)
+	if at := bytes.IndexByte(lower, '@'); at >= 0 {
+		base, annot = lower[:at], raw[at:]
+	}
 	switch {
 	case f.ext:
 		// An open extension: only its own properties are translated.
-		switch lk {
-		case "id", "extensionname":
-			return r.caseOf(key), frame{key: lk}
+		switch string(lower) {
+		case "id":
+			r.cased(raw)
+			return frame{kind: kindID}
+		case "extensionname":
+			r.cased(raw)
+			return frame{}
 		case "value":
 			if f.root {
 				// The envelope of a collection of extensions.
-				return key, frame{key: lk, ext: true}
+				r.quoted(raw)
+				return frame{ext: true}
 			}
 		}
-		return key, frame{opaque: true}
+		r.quoted(raw)
+		return frame{opaque: true}
 	case f.extProp:
 		switch {
-		case r.dir == ToGraph && lk == "propertyid":
-			return "id", frame{key: "propertyid"}
-		case r.dir == FromGraph && lk == "id":
-			return "PropertyId", frame{key: "propertyid"}
-		case lk == "value":
-			return r.caseOf(key), frame{opaque: true}
+		case r.dir == ToGraph && string(lower) == "propertyid":
+			r.quotedString("id")
+			return frame{}
+		case r.dir == FromGraph && string(lower) == "id":
+			r.quotedString("PropertyId")
+			return frame{}
+		case string(lower) == "value":
+			r.cased(raw)
+			return frame{opaque: true}
 		}
 	}
-	var name, v2 string
-	renamed, ok := "", false
-	if f.top {
-		if r.dir == ToGraph {
-			renamed, ok = topRenames[r.shape][lk]
-		} else {
-			renamed, ok = topRenamesBack[r.shape][lk]
-		}
-	}
-	switch {
-	case f.root && lk == "value":
+	if f.root && string(lower) == "value" {
 		// The collection envelope: the same in both dialects; its items
 		// are top-level entities.
-		return key, frame{key: lk, top: true}
-	case ok:
-		name, v2 = renamed, strings.ToLower(renamed)
-		if r.dir == ToGraph {
-			v2 = lk
-		}
-	case r.dir == ToGraph:
-		name, v2 = PropertyToGraph(key), lk
-	default:
-		name = PropertyFromGraph(key)
-		v2 = strings.ToLower(name)
+		r.quoted(raw)
+		return frame{top: true}
 	}
-	child := frame{key: v2}
-	switch v2 {
+	renames := renamedProps
+	if r.dir == FromGraph {
+		renames = renamedPropsBack
+	}
+	name, ok := renames[string(base)]
+	if f.top && !ok {
+		if r.dir == ToGraph {
+			name, ok = topRenames[r.shape][string(base)]
+		} else {
+			name, ok = topRenamesBack[r.shape][string(base)]
+		}
+	}
+	if ok {
+		r.out = append(r.out, '"')
+		r.out = append(r.out, name...)
+		r.out = append(r.out, annot...)
+		r.out = append(r.out, '"')
+	} else {
+		r.cased(raw)
+	}
+	var child frame
+	switch string(lower) {
+	case "id":
+		child.kind = kindID
 	case "extensions":
 		child.ext = true
 	case "singlevalueextendedproperties", "multivalueextendedproperties":
 		child.extProp = true
+	default:
+		if enumProps[string(lower)] {
+			child.kind = kindEnum
+		}
 	}
-	return name, child
+	return child
 }
 
-func (r *rewriter) caseOf(key string) string {
-	if r.dir == ToGraph {
-		return lowerFirst(key)
+// quoted writes a property name as it is.
+func (r *rewriter) quoted(raw []byte) {
+	r.out = append(r.out, '"')
+	r.out = append(r.out, raw...)
+	r.out = append(r.out, '"')
+}
+
+func (r *rewriter) quotedString(name string) {
+	r.out = append(r.out, '"')
+	r.out = append(r.out, name...)
+	r.out = append(r.out, '"')
+}
+
+// cased writes a property name in the direction's case: the first letter
+// lower-cased for Graph (a name in capitals only, all of it), upper-cased
+// for v2.0. An annotation suffix ("@odata.type") is kept as it is.
+func (r *rewriter) cased(raw []byte) {
+	start := len(r.out)
+	r.out = append(r.out, '"')
+	r.out = append(r.out, raw...)
+	r.out = append(r.out, '"')
+	name := r.out[start+1 : len(r.out)-1]
+	if at := bytes.IndexByte(name, '@'); at >= 0 {
+		name = name[:at]
 	}
-	return upperFirst(key)
+	if len(name) == 0 {
+		return
+	}
+	if r.dir == FromGraph {
+		if c := name[0]; c >= 'a' && c <= 'z' {
+			name[0] = c - 'a' + 'A'
+		}
+		return
+	}
+	if c := name[0]; c < 'A' || c > 'Z' {
+		return
+	}
+	if len(name) > 1 && isUpperWordBytes(name) {
+		for i, c := range name {
+			name[i] = c + 'a' - 'A'
+		}
+		return
+	}
+	name[0] += 'a' - 'A'
+}
+
+func isUpperWordBytes(b []byte) bool {
+	for _, c := range b {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // wellKnownList translates a todoTaskList's "wellknownListName" into the
@@ -373,33 +463,69 @@ func (r *rewriter) wellKnownList() error {
 // when frame f says its value is a type name, an extension id or an
 // enumeration member.
 func (r *rewriter) writeString(s []byte, f frame) {
-	out := string(s)
-	if !f.opaque && bytes.IndexByte(s, '\\') < 0 {
-		switch {
-		case f.key == "@odata.type":
-			if r.dir == ToGraph {
-				out = TypeToGraph(out)
-				if r.shape == TodoTask && out == "#"+graphNS+"fileAttachment" {
-					out = "#" + graphNS + "taskFileAttachment" // To Do's file attachment
-				}
-			} else {
-				out = TypeFromGraph(out)
+	if f.opaque || f.kind == kindOther || bytes.IndexByte(s, '\\') >= 0 {
+		r.quoted(s)
+		return
+	}
+	switch f.kind {
+	case kindODataType:
+		out := string(s)
+		if r.dir == ToGraph {
+			out = TypeToGraph(out)
+			if r.shape == TodoTask && out == "#"+graphNS+"fileAttachment" {
+				out = "#" + graphNS + "taskFileAttachment" // To Do's file attachment
 			}
-		case f.key == "id":
-			if r.dir == ToGraph {
-				out = ExtensionIDToGraph(out)
-			} else {
-				out = ExtensionIDFromGraph(out)
-			}
-		case enumProps[f.key]:
+		} else {
+			out = TypeFromGraph(out)
+		}
+		r.quotedString(out)
+	case kindID:
+		if len(s) <= len(graphExtID) || (s[0] != 'm' && s[0] != 'M') {
+			r.quoted(s) // an ordinary id
+			return
+		}
+		if r.dir == ToGraph {
+			r.quotedString(ExtensionIDToGraph(string(s)))
+		} else {
+			r.quotedString(ExtensionIDFromGraph(string(s)))
+		}
+	case kindEnum:
+		r.enum(s)
+	}
+}
+
+// enum writes an enumeration member (or a comma-separated list of them)
+// in the direction's spelling; other values are written as they are.
+func (r *rewriter) enum(s []byte) {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			// Not a single member: lists (rare) take the general path.
+			out := string(s)
 			if r.dir == ToGraph {
 				out, _ = EnumToGraph(out)
 			} else {
 				out, _ = EnumFromGraph(out)
 			}
+			r.quotedString(out)
+			return
 		}
 	}
-	r.out = append(r.out, '"')
-	r.out = append(r.out, out...)
-	r.out = append(r.out, '"')
+	if len(s) == 0 {
+		r.quoted(s)
+		return
+	}
+	if r.dir == FromGraph {
+		var buf [32]byte
+		lower := append(buf[:0], s...)
+		for i, c := range lower {
+			if c >= 'A' && c <= 'Z' {
+				lower[i] = c + 'a' - 'A'
+			}
+		}
+		if a, ok := enumAcronyms[string(lower)]; ok {
+			r.quotedString(a)
+			return
+		}
+	}
+	r.cased(s)
 }
