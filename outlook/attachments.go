@@ -11,6 +11,8 @@ import (
 	"iter"
 	"net/http"
 	"strings"
+
+	"github.com/office365-go/office365/outlook/internal/graphwire"
 )
 
 // AttachmentsService manages the attachments of one item:
@@ -18,14 +20,24 @@ import (
 // same service over {root}/events/{event_id}/attachments (same shapes).
 // Attachments cannot be updated: delete and add again.
 type AttachmentsService struct {
-	mb       *Mailbox
-	parent   string // escaped path of the owning item, e.g. "messages/{id}"
+	mb     *Mailbox
+	parent string // escaped path of the owning item, e.g. "messages/{id}"
+	// locate, when set, finds the owning item's path instead (a To Do
+	// task's list, on Graph).
+	locate   func(ctx context.Context) (string, error)
 	parentID string
 }
 
-func (s *AttachmentsService) path() (string, error) {
+func (s *AttachmentsService) path(ctx context.Context) (string, error) {
 	if s.parentID == "" {
 		return "", errors.New("outlook: empty item id for attachments")
+	}
+	if s.locate != nil {
+		p, err := s.locate(ctx)
+		if err != nil {
+			return "", err
+		}
+		return p + "/attachments", nil
 	}
 	return s.parent + "/attachments", nil
 }
@@ -35,7 +47,7 @@ func (s *AttachmentsService) path() (string, error) {
 // opts.Select (e.g. Name, Size, ContentType) to leave out ContentBytes.
 func (s *AttachmentsService) List(ctx context.Context, opts *ListOptions) iter.Seq2[Attachment, error] {
 	return func(yield func(Attachment, error) bool) {
-		p, err := s.path()
+		p, err := s.path(ctx)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -58,7 +70,7 @@ func (s *AttachmentsService) List(ctx context.Context, opts *ListOptions) iter.S
 // attachment includes its content (base64 ContentBytes) in memory; use
 // Content to stream it instead.
 func (s *AttachmentsService) Get(ctx context.Context, id string, opts *GetOptions) (Attachment, error) {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +88,14 @@ func (s *AttachmentsService) Get(ctx context.Context, id string, opts *GetOption
 // from its Go type): POST {root}/messages/{message_id}/attachments (201).
 // Outlook v2.0 has no upload sessions: content travels base64 inline, and
 // clients report a practical ceiling of about 4 MB per request.
+//
+// On Graph (office365.WithGraph) this request takes files under 3 MB
+// (larger ones need Graph's upload sessions, which this package does not
+// use); Graph v1.0's referenceAttachment has none of ReferenceAttachment's
+// properties, so adding one is an error, and To Do tasks take file
+// attachments only.
 func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment, error) {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +108,17 @@ func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment,
 		}
 	case *UnknownAttachment:
 		return nil, fmt.Errorf("outlook: cannot add an attachment of unknown type %q", v.ODataType)
+	}
+	if s.mb.c.graph {
+		switch a.(type) {
+		case *ReferenceAttachment:
+			return nil, errors.New("outlook: Graph v1.0 cannot create reference attachments (its referenceAttachment has no SourceUrl, ProviderType or Permission)")
+		case *FileAttachment:
+		default:
+			if s.locate != nil {
+				return nil, errors.New("outlook: To Do tasks (Graph) take file attachments only")
+			}
+		}
 	}
 	if a.Common().Name == "" {
 		return nil, errors.New("outlook: an attachment needs a Name")
@@ -108,7 +137,7 @@ func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment,
 // $select so the content is not echoed back. Because the body is a stream,
 // the request is sent once and never retried.
 func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType string, content io.Reader) (*FileAttachment, error) {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -118,19 +147,23 @@ func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType stri
 	if content == nil {
 		return nil, errors.New("outlook: nil attachment content")
 	}
-	head, err := json.Marshal(struct {
+	head, err := s.mb.c.encode(struct {
 		ODataType   string `json:"@odata.type"`
 		Name        string `json:"Name"`
 		ContentType string `json:"ContentType,omitempty"`
-	}{ODataTypeFileAttachment, name, contentType})
+	}{ODataTypeFileAttachment, name, contentType}, graphwire.Entity)
 	if err != nil {
 		return nil, err
+	}
+	contentBytes := `,"ContentBytes":"`
+	if s.mb.c.graph {
+		contentBytes = `,"contentBytes":"`
 	}
 	pr, pw := io.Pipe()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, err := pw.Write(append(head[:len(head)-1], `,"ContentBytes":"`...))
+		_, err := pw.Write(append(head[:len(head)-1], contentBytes...))
 		if err == nil {
 			enc := base64.NewEncoder(base64.StdEncoding, pw)
 			if _, err = io.Copy(enc, content); err == nil {
@@ -158,7 +191,7 @@ func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType stri
 // Delete removes an attachment: DELETE
 // {root}/messages/{message_id}/attachments/{attachment_id} (204).
 func (s *AttachmentsService) Delete(ctx context.Context, id string) error {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return err
 	}
@@ -175,7 +208,7 @@ func (s *AttachmentsService) Delete(ctx context.Context, id string) error {
 // held whole in memory. It fails with ErrNotFileAttachment for item and
 // reference attachments. The caller closes the reader.
 func (s *AttachmentsService) Content(ctx context.Context, id string) (io.ReadCloser, error) {
-	p, err := s.path()
+	p, err := s.path(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -210,8 +243,8 @@ func contentBytesReader(body io.Reader) (io.Reader, error) {
 			return nil, fmt.Errorf("outlook: reading attachment: %w", err)
 		}
 		key, _ := t.(string)
-		switch key {
-		case "ContentBytes":
+		switch {
+		case strings.EqualFold(key, "ContentBytes"): // Graph: contentBytes
 			br := bufio.NewReader(io.MultiReader(dec.Buffered(), body))
 			for {
 				c, err := br.ReadByte()
@@ -229,12 +262,12 @@ func contentBytesReader(body io.Reader) (io.Reader, error) {
 					return nil, fmt.Errorf("outlook: ContentBytes is not a string")
 				}
 			}
-		case "@odata.type":
+		case key == "@odata.type":
 			var typ string
 			if err := dec.Decode(&typ); err != nil {
 				return nil, fmt.Errorf("outlook: reading attachment: %w", err)
 			}
-			if !strings.EqualFold(normalizeODataType(typ), strings.ToLower(ODataTypeFileAttachment)) {
+			if !strings.EqualFold(normalizeODataType(graphwire.TypeFromGraph(typ)), strings.ToLower(ODataTypeFileAttachment)) {
 				return nil, fmt.Errorf("%w (it is %s)", ErrNotFileAttachment, typ)
 			}
 		default:

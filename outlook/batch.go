@@ -56,7 +56,10 @@ var (
 type BatchOptions struct {
 	// StopOnError lets the service stop at the first failing part (its
 	// default). By default the batch is sent with Prefer:
-	// odata.continue-on-error so every part runs. With StopOnError the parts
+	// odata.continue-on-error so every part runs. On Graph, StopOnError
+	// chains the requests with dependsOn, so they run in queue order and
+	// those after a failure are not run (424 Failed Dependency); by default
+	// they are independent and may run in any order. With StopOnError the parts
 	// the service skipped report ErrBatchPartSkipped, and when a batch of
 	// more than MaxBatchParts calls is split, the requests after a failing
 	// part are not sent.
@@ -68,9 +71,11 @@ type BatchOptions struct {
 }
 
 // Batch collects typed calls on one mailbox and sends them as $batch
-// requests: POST {root}/{user_context}/$batch (multipart/mixed). Queue calls
-// with BatchCall or Batch.Call, then Send once. A Batch is safe for
-// concurrent use; it can be sent only once.
+// requests: POST {root}/{user_context}/$batch (multipart/mixed), or on
+// Graph POST {root}/$batch with a JSON batch ({"requests": […]}, the
+// answers matched by id whatever their order). Queue calls with BatchCall
+// or Batch.Call, then Send once. A Batch is safe for concurrent use; it can
+// be sent only once.
 //
 // Operations in one batch may run in any order on the service: do not put
 // dependent calls (create, then update what was created) in one batch.
@@ -372,13 +377,26 @@ func (b *Batch) sendChunk(ctx context.Context, boundary string, group []*batchSl
 		reqs[i] = s.req
 		allGET = allGET && s.req.method == http.MethodGet
 	}
-	body := encodeBatchRequest(boundary, reqs)
-	c := &call{method: http.MethodPost, rel: "$batch", body: bytes.NewReader(body),
-		ctype: "multipart/mixed; boundary=" + boundary, idempotent: allGET, kind: kindWrite}
-	if !b.opts.StopOnError {
-		c.extra = []string{"odata.continue-on-error"}
+	var c *call
+	if b.mb.c.graph {
+		body, err := encodeGraphBatch(reqs, rootPath(b.mb.c.root), b.opts.StopOnError)
+		if err != nil {
+			for _, s := range group {
+				s.deliver(nil, err)
+			}
+			return true, err
+		}
+		c = &call{method: http.MethodPost, rel: "$batch", rooted: true, body: bytes.NewReader(body),
+			ctype: "application/json", idempotent: allGET, kind: kindWrite}
+	} else {
+		body := encodeBatchRequest(boundary, reqs)
+		c = &call{method: http.MethodPost, rel: "$batch", body: bytes.NewReader(body),
+			ctype: "multipart/mixed; boundary=" + boundary, idempotent: allGET, kind: kindWrite}
+		if !b.opts.StopOnError {
+			c.extra = []string{"odata.continue-on-error"}
+		}
 	}
-	resps, outer, err := b.roundTrip(ctx, c)
+	resps, outer, err := b.roundTrip(ctx, c, len(group))
 	if err != nil {
 		// The error already names the request (POST …/$batch) once.
 		for _, s := range group {
@@ -394,7 +412,7 @@ func (b *Batch) sendChunk(ctx context.Context, boundary string, group []*batchSl
 		return true, err
 	}
 	for i, s := range group {
-		if i >= len(resps) {
+		if i >= len(resps) || resps[i] == nil {
 			s.deliver(nil, ErrBatchPartSkipped)
 			failed = true
 			continue
@@ -415,8 +433,9 @@ func (b *Batch) sendChunk(ctx context.Context, boundary string, group []*batchSl
 }
 
 // roundTrip sends the batch POST through the mailbox and decodes the
-// multipart response; it also returns the batch response's headers.
-func (b *Batch) roundTrip(ctx context.Context, c *call) ([]*batchPartResponse, http.Header, error) {
+// response (multipart, or Graph's JSON batch of n responses); it also
+// returns the batch response's headers.
+func (b *Batch) roundTrip(ctx context.Context, c *call, n int) ([]*batchPartResponse, http.Header, error) {
 	resp, err := b.mb.do(ctx, c)
 	if err != nil {
 		return nil, nil, err
@@ -426,7 +445,12 @@ func (b *Batch) roundTrip(ctx context.Context, c *call) ([]*batchPartResponse, h
 	if err != nil {
 		return nil, nil, err
 	}
-	parts, err := decodeBatchResponse(resp.Header.Get("Content-Type"), data)
+	var parts []*batchPartResponse
+	if b.mb.c.graph {
+		parts, err = decodeGraphBatch(resp.Header.Get("Content-Type"), data, n)
+	} else {
+		parts, err = decodeBatchResponse(resp.Header.Get("Content-Type"), data)
+	}
 	if err != nil {
 		if oe, ok := err.(*office365.Error); ok {
 			oe.Excerpt = transport.ResponseExcerpt(resp, data) // scrubbed of the token the batch carried

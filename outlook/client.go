@@ -1,7 +1,9 @@
 package outlook
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/auth"
 	"github.com/office365-go/office365/internal/transport"
+	"github.com/office365-go/office365/outlook/internal/graphwire"
 )
 
 // APIVersion is an Outlook REST API version: the path segment after /api/.
@@ -40,7 +43,8 @@ type (
 	scopesKey      struct{}
 )
 
-// WithAPIVersion selects the API version (default V2). The entity types of
+// WithAPIVersion selects the API version (default V2); clients built with
+// office365.WithGraph always use Graph v1.0 and ignore it. The entity types of
 // this package follow v2.0; v1.0 names some properties differently
 // (Folder, DateTimeReceived, …), so with V1 use $select and your own types
 // where they differ.
@@ -90,7 +94,8 @@ func WithMaxPageSize(n int) office365.Option { return WithPrefer(Prefer{MaxPageS
 
 // WithSignedInUser gives the signed-in user's SMTP address, so requests to
 // Me() carry X-AnchorMailbox like those to User(upn). Without it, Me()
-// requests are sent without the routing hint.
+// requests are sent without the routing hint. Graph (office365.WithGraph)
+// takes no routing hint: there it has no effect.
 func WithSignedInUser(address string) office365.Option {
 	return func(c *office365.Config) error {
 		if err := validAnchor(address); err != nil {
@@ -103,7 +108,7 @@ func WithSignedInUser(address string) office365.Option {
 
 // WithMailboxConcurrency limits how many requests the client has in flight
 // per mailbox (per X-AnchorMailbox; all Me() requests without an anchor
-// share one limit). The default is DefaultMailboxConcurrency, the limit the
+// share one limit; on Graph, per me or users/{user} path). The default is DefaultMailboxConcurrency, the limit the
 // service enforces before answering 429 ApplicationThrottled; 0 removes the
 // limit.
 func WithMailboxConcurrency(n int) office365.Option {
@@ -143,6 +148,15 @@ func Scope(cloud office365.Cloud, permission string) string {
 	return strings.TrimRight(cloud.OutlookHost, "/") + "/" + permission
 }
 
+// GraphScope returns the full name of a Microsoft Graph permission for a
+// cloud's Graph host, for WithScopes on a client built with
+// office365.WithGraph: GraphScope(office365.CloudPublic, "Mail.Send") =
+// "https://graph.microsoft.com/Mail.Send". Tokens for the Outlook host are
+// not valid for Graph.
+func GraphScope(cloud office365.Cloud, permission string) string {
+	return strings.TrimRight(cloud.GraphHost, "/") + "/" + strings.TrimLeft(permission, "/")
+}
+
 // Client is an Outlook REST API client. It is safe for concurrent use;
 // create one per credential and share it.
 type Client struct {
@@ -153,12 +167,25 @@ type Client struct {
 	prefer   Prefer
 	signedIn string
 	limiter  *limiter
+	graph    bool // served by Microsoft Graph v1.0 (office365.WithGraph)
+	// todoDefault caches the id of each mailbox's default To Do list
+	// (mailbox path → list id), on Graph.
+	todoDefault *sync.Map
 }
 
 // New returns a client for the Outlook REST API. The service root is
 // "{Cloud.OutlookHost}/api/{version}" (or "{BaseURL}/api/{version}" with
 // office365.WithBaseURL). cred supplies tokens for the configured scopes
 // (see WithScopes).
+//
+// With office365.WithGraph the client is served by Microsoft Graph v1.0
+// instead: the root is "{Cloud.GraphHost}/v1.0" (or "{BaseURL}/v1.0"), the
+// default scope "{Cloud.GraphHost}/.default" (see GraphScope), and every
+// call keeps its typed arguments and results while the client speaks
+// Graph's paths, camelCase properties, "#microsoft.graph.*" types, JSON
+// batching, Microsoft To Do (for Tasks) and /subscriptions (for push).
+// Graph routes by the user in the path, so no X-AnchorMailbox header is
+// sent.
 func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 	if cred == nil {
 		return nil, errors.New("outlook: New: nil credential")
@@ -172,10 +199,16 @@ func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 		version = v
 	}
 	scopes := []string{Scope(cfg.Cloud, ".default")}
+	root := cfg.ServiceRoot(cfg.Cloud.OutlookHost, "/api/"+string(version))
+	betaRoot := cfg.ServiceRoot(cfg.Cloud.OutlookHost, "/api/"+string(Beta))
+	if cfg.Graph {
+		scopes = []string{cfg.GraphScope(".default")}
+		root, betaRoot = cfg.GraphRoot(), cfg.ServiceRoot(cfg.Cloud.GraphHost, "/beta")
+		version = V1
+	}
 	if s, ok := cfg.Value(scopesKey{}).([]string); ok {
 		scopes = s
 	}
-	root := cfg.ServiceRoot(cfg.Cloud.OutlookHost, "/api/"+string(version))
 	p, err := transport.New(cfg, root, cred, scopes...)
 	if err != nil {
 		return nil, err
@@ -183,9 +216,12 @@ func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 	c := &Client{
 		p:        p,
 		root:     p.Root(),
-		betaRoot: cfg.ServiceRoot(cfg.Cloud.OutlookHost, "/api/"+string(Beta)),
+		betaRoot: betaRoot,
 		version:  version,
 		prefer:   clientPrefer(cfg),
+		graph:    cfg.Graph,
+
+		todoDefault: new(sync.Map),
 	}
 	c.signedIn, _ = cfg.Value(signedInKey{}).(string)
 	n := DefaultMailboxConcurrency
@@ -198,15 +234,24 @@ func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 	return c, nil
 }
 
-// Root returns the service root, e.g. "https://outlook.office.com/api/v2.0".
+// Root returns the service root, e.g. "https://outlook.office.com/api/v2.0"
+// or, with office365.WithGraph, "https://graph.microsoft.com/v1.0".
 func (c *Client) Root() string { return c.root }
 
-// APIVersion returns the configured API version.
+// APIVersion returns the configured API version (V1 for Graph v1.0).
 func (c *Client) APIVersion() APIVersion { return c.version }
+
+// Graph reports whether the client is served by Microsoft Graph
+// (office365.WithGraph).
+func (c *Client) Graph() bool { return c.graph }
 
 // Me addresses the signed-in user's mailbox ({root}/me).
 func (c *Client) Me() *Mailbox {
-	return &Mailbox{c: c, path: "/me", anchor: c.signedIn, prefer: c.prefer, name: "me"}
+	mb := &Mailbox{c: c, path: "/me", anchor: c.signedIn, prefer: c.prefer, name: "me"}
+	if c.graph {
+		mb.anchor = ""
+	}
+	return mb
 }
 
 var guidAtGUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}@[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -224,6 +269,9 @@ func (c *Client) User(user string) *Mailbox {
 		return mb
 	}
 	mb.path = "/users/" + transport.EscapeSegment(user)
+	if c.graph {
+		return mb // Graph routes by the path: no anchor
+	}
 	mb.anchor = user
 	if guidAtGUID.MatchString(user) {
 		mb.anchor = "Oid:" + user
@@ -291,9 +339,14 @@ func (mb *Mailbox) Prefer() Prefer { return mb.prefer }
 
 // URL returns the absolute URL of rel (escaped, relative to the mailbox),
 // e.g. mb.URL("MailFolders('inbox')/messages") for a push subscription's
-// Resource.
+// Resource. On Graph the path takes Graph's spelling
+// (".../v1.0/me/mailFolders('inbox')/messages").
 func (mb *Mailbox) URL(rel string) string {
-	return mb.c.root + mb.path + "/" + strings.TrimLeft(rel, "/")
+	rel = strings.TrimLeft(rel, "/")
+	if mb.c.graph {
+		rel = graphwire.Path(rel)
+	}
+	return mb.c.root + mb.path + "/" + rel
 }
 
 // Prefer holds the Prefer request-header preferences. The zero value sends
@@ -389,6 +442,16 @@ type call struct {
 	extra      []string    // extra Prefer values (odata.track-changes)
 	header     http.Header // per-request headers, set over the pipeline's (Accept of raw downloads)
 	beta       bool        // use the beta root whatever the configured version
+	// graphBeta: on Graph, too, the operation exists only in beta (on
+	// Graph, beta alone is ignored: Graph v1.0 serves what v2.0 served
+	// from beta).
+	graphBeta bool
+	// shape tells the Graph codec what the bodies hold (open extensions
+	// keep their custom property names).
+	shape graphwire.Shape
+	// rooted: rel is relative to the service root, not the mailbox
+	// (Graph's /$batch and /subscriptions).
+	rooted bool
 }
 
 // Accept values of raw ($value) downloads: the pipeline's default,
@@ -405,13 +468,26 @@ func (mb *Mailbox) request(c *call) (*transport.Request, error) {
 	if mb.err != nil {
 		return nil, mb.err
 	}
-	path := c.rel
+	graph := mb.c.graph
+	path, query := c.rel, c.query
+	if graph && c.shape == graphwire.Entity && strings.HasPrefix(path, todoLists+"/") {
+		// Bodies under a To Do list are To Do's (task attachments are
+		// taskFileAttachments).
+		c.shape = graphwire.TodoTask
+	}
 	if !strings.HasPrefix(path, "https://") && !strings.HasPrefix(path, "http://") {
-		path = mb.path + "/" + strings.TrimLeft(path, "/")
-		if c.rel == "" {
-			path = mb.path
+		if graph {
+			path, query = graphwire.Path(path), graphwire.Query(query)
 		}
-		if c.beta && mb.c.version != Beta {
+		switch {
+		case c.rooted:
+			path = "/" + strings.TrimLeft(path, "/")
+		case c.rel == "":
+			path = mb.path
+		default:
+			path = mb.path + "/" + strings.TrimLeft(path, "/")
+		}
+		if (graph && c.graphBeta) || (!graph && c.beta && mb.c.version != Beta) {
 			path = mb.c.betaRoot + path
 		}
 	}
@@ -427,6 +503,9 @@ func (mb *Mailbox) request(c *call) (*transport.Request, error) {
 		pref = pref.merge(*c.prefer)
 	}
 	for _, v := range append(c.extra, pref.header(c.kind)...) {
+		if graph && v == preferTrackChanges {
+			continue // Graph tracks changes with the delta function
+		}
 		h.Add("Prefer", v)
 	}
 	if c.ctype != "" {
@@ -435,10 +514,54 @@ func (mb *Mailbox) request(c *call) (*transport.Request, error) {
 	for k, vs := range c.header {
 		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
-	return &transport.Request{
-		Method: c.method, Path: path, Query: c.query, Header: h,
+	req := &transport.Request{
+		Method: c.method, Path: path, Query: query, Header: h,
 		JSON: c.json, Body: c.body, Idempotent: c.idempotent,
-	}, nil
+	}
+	if graph && c.json != nil {
+		b, err := mb.c.encode(c.json, c.shape)
+		if err != nil {
+			return nil, err
+		}
+		req.JSON, req.Body = nil, bytes.NewReader(b)
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, nil
+}
+
+// preferTrackChanges is the Prefer value of v2.0 sync requests.
+const preferTrackChanges = "odata.track-changes"
+
+// encode marshals a request body in the client's dialect: as tagged (v2.0)
+// or translated by the Graph codec.
+func (c *Client) encode(v any, shape graphwire.Shape) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("outlook: encoding request body: %w", err)
+	}
+	if !c.graph {
+		return b, nil
+	}
+	out, err := graphwire.Rewrite(make([]byte, 0, len(b)+len(b)/8), b, graphwire.ToGraph, shape)
+	if err != nil {
+		return nil, fmt.Errorf("outlook: encoding request body: %w", err)
+	}
+	return out, nil
+}
+
+// decode unmarshals a response body of the client's dialect into out.
+func (c *Client) decode(data []byte, shape graphwire.Shape, out any) error {
+	if c.graph {
+		b, err := graphwire.Rewrite(make([]byte, 0, len(data)), data, graphwire.FromGraph, shape)
+		if err != nil {
+			return fmt.Errorf("outlook: decoding response: %w", err)
+		}
+		data = b
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("outlook: decoding response: %w", err)
+	}
+	return nil
 }
 
 // do sends c and returns the successful response; the concurrency slot is
@@ -472,7 +595,15 @@ func (mb *Mailbox) doJSON(ctx context.Context, c *call, out any) (http.Header, e
 		return nil, err
 	}
 	defer release()
-	return mb.c.p.DoJSONHeader(ctx, req, out)
+	if !mb.c.graph || out == nil {
+		return mb.c.p.DoJSONHeader(ctx, req, out)
+	}
+	var raw json.RawMessage
+	h, err := mb.c.p.DoJSONHeader(ctx, req, &raw)
+	if err != nil || len(raw) == 0 {
+		return h, err
+	}
+	return h, mb.c.decode(raw, c.shape, out)
 }
 
 func (mb *Mailbox) limitKey() string {

@@ -30,6 +30,7 @@ import (
 	"github.com/office365-go/office365"
 	"github.com/office365-go/office365/internal/odata"
 	"github.com/office365-go/office365/internal/transport"
+	"github.com/office365-go/office365/outlook/internal/graphwire"
 )
 
 // seg escapes one path segment (an id, which may contain "/", "+" and "=").
@@ -127,10 +128,25 @@ type Page[T any] struct {
 	Count *int64 `json:"@odata.count,omitempty"`
 }
 
+// shapeOf returns what a body of entity type T is, for the Graph codec:
+// tasks and task folders are served by Microsoft To Do, extensions keep
+// their custom property names.
+func shapeOf[T any]() graphwire.Shape {
+	switch any((*T)(nil)).(type) {
+	case *Task:
+		return graphwire.TodoTask
+	case *TaskFolder:
+		return graphwire.TodoList
+	case *Extension:
+		return graphwire.Extension
+	}
+	return graphwire.Entity
+}
+
 // getEntity reads one entity: GET {mailbox}/{rel}.
 func getEntity[T any](ctx context.Context, mb *Mailbox, rel string, opts *GetOptions) (*T, error) {
 	out := new(T)
-	if _, err := mb.doJSON(ctx, &call{method: http.MethodGet, rel: rel, query: opts.query(), kind: kindRead, prefer: opts.prefer()}, out); err != nil {
+	if _, err := mb.doJSON(ctx, &call{method: http.MethodGet, rel: rel, query: opts.query(), kind: kindRead, prefer: opts.prefer(), shape: shapeOf[T]()}, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -150,6 +166,9 @@ func listPagesCall[T any](ctx context.Context, mb *Mailbox, first *call, opts *L
 	}
 	return odata.Follow(func(next string) (*Page[T], error) {
 		c := *first
+		if c.shape == graphwire.Entity {
+			c.shape = shapeOf[T]()
+		}
 		c.query = odata.JoinQuery(c.query, q)
 		if next != "" {
 			c.rel, c.query = next, ""
@@ -230,7 +249,7 @@ func createEntity[T any](ctx context.Context, mb *Mailbox, rel string, body any)
 // (createreply, move, copy …). Not retried once sent.
 func postEntity[T any](ctx context.Context, mb *Mailbox, rel string, body any) (*T, error) {
 	out := new(T)
-	if _, err := mb.doJSON(ctx, &call{method: http.MethodPost, rel: rel, json: body, kind: kindWrite}, out); err != nil {
+	if _, err := mb.doJSON(ctx, &call{method: http.MethodPost, rel: rel, json: body, kind: kindWrite, shape: shapeOf[T]()}, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -249,7 +268,7 @@ func postAction(ctx context.Context, mb *Mailbox, rel string, body any) error {
 // the same values twice is harmless.
 func updateEntity[T any](ctx context.Context, mb *Mailbox, rel string, patch any) (*T, error) {
 	out := new(T)
-	if _, err := mb.doJSON(ctx, &call{method: http.MethodPatch, rel: rel, json: patch, idempotent: true, kind: kindWrite}, out); err != nil {
+	if _, err := mb.doJSON(ctx, &call{method: http.MethodPatch, rel: rel, json: patch, idempotent: true, kind: kindWrite, shape: shapeOf[T]()}, out); err != nil {
 		return nil, err
 	}
 	return out, nil

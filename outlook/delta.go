@@ -9,6 +9,8 @@ import (
 	"iter"
 	"net/http"
 	"strings"
+
+	"github.com/office365-go/office365"
 )
 
 // DeltaState is where a sync (delta) query stands: the link to request
@@ -99,6 +101,23 @@ type DeltaPage[T any] struct {
 	// RoundComplete reports the last page of a round (State.Link is the
 	// delta link for the next round).
 	RoundComplete bool
+	// Resynced reports that the service discarded the sync state the call
+	// resumed from (410 Gone, syncStateNotFound, resyncRequired: see
+	// IsResyncRequired) and that this page begins a new full round, started
+	// with the call's DeltaOptions. Every current item is sent again: treat
+	// items you hold that have not come back by the end of the round
+	// (RoundComplete) as removed. No change is lost.
+	Resynced bool
+}
+
+// IsResyncRequired reports whether err says that a sync state (a delta or
+// next link) is no longer usable and the collection must be synchronised
+// again from scratch: 410 Gone, or the codes syncStateNotFound,
+// syncStateInvalid, resyncRequired or ErrorInvalidSyncStateData. The Delta
+// methods handle it themselves (see DeltaPage.Resynced).
+func IsResyncRequired(err error) bool {
+	return office365.StatusCode(err) == http.StatusGone ||
+		office365.HasCode(err, "syncStateNotFound", "syncStateInvalid", "resyncRequired", "ErrorInvalidSyncStateData")
 }
 
 // DeltaOptions shape the first request of a sync (a state that has
@@ -146,7 +165,7 @@ func deltaPages[T any](ctx context.Context, mb *Mailbox, resource string, state 
 			yield(nil, fmt.Errorf("outlook: DeltaState belongs to %q, not %q", cur.Resource, resource))
 			return
 		}
-		c := call{method: http.MethodGet, kind: kindCollection, extra: []string{"odata.track-changes"}}
+		c := call{method: http.MethodGet, kind: kindCollection, extra: []string{preferTrackChanges}, shape: shapeOf[T]()}
 		if opts != nil && opts.MaxPageSize != 0 {
 			if opts.MaxPageSize < 0 {
 				yield(nil, errors.New("outlook: DeltaOptions.MaxPageSize is negative"))
@@ -154,11 +173,21 @@ func deltaPages[T any](ctx context.Context, mb *Mailbox, resource string, state 
 			}
 			c.prefer = &Prefer{MaxPageSize: opts.MaxPageSize}
 		}
+		first := resource
+		if mb.c.graph {
+			// Graph tracks changes with the delta function of the collection.
+			p, q, hasQuery := strings.Cut(resource, "?")
+			first = p + "/delta"
+			if hasQuery {
+				first += "?" + q
+			}
+		}
 		if cur.Link == "" {
-			c.rel, c.query = resource, opts.query()
+			c.rel, c.query = first, opts.query()
 		} else {
 			c.rel = cur.Link
 		}
+		resynced, restarted := false, false
 		for {
 			var env struct {
 				Value     []json.RawMessage `json:"value"`
@@ -166,10 +195,18 @@ func deltaPages[T any](ctx context.Context, mb *Mailbox, resource string, state 
 				DeltaLink string            `json:"@odata.deltaLink"`
 			}
 			if _, err := mb.doJSON(ctx, &c, &env); err != nil {
+				if c.rel != first && !restarted && IsResyncRequired(err) {
+					// The saved state is gone: start a new full round (once
+					// per call, so a service that keeps refusing ends it).
+					resynced, restarted = true, true
+					c.rel, c.query = first, opts.query()
+					continue
+				}
 				yield(nil, err)
 				return
 			}
-			page := &DeltaPage[T]{Changes: make([]DeltaChange[T], 0, len(env.Value))}
+			page := &DeltaPage[T]{Changes: make([]DeltaChange[T], 0, len(env.Value)), Resynced: resynced}
+			resynced = false
 			for _, raw := range env.Value {
 				ch, err := decodeDeltaChange[T](raw)
 				if err != nil {

@@ -1,7 +1,8 @@
 // Package outlook is a client for the Outlook REST API v2.0
 // (https://outlook.office.com/api/v2.0): Mail, Calendar, Contacts, Tasks,
 // User Photo, batching ($batch), extended properties, open (data)
-// extensions and push notifications.
+// extensions and push notifications. The same client speaks Microsoft
+// Graph v1.0 when built with office365.WithGraph (see "Microsoft Graph").
 //
 //	client, err := outlook.New(cred, outlook.WithSignedInUser("adele@contoso.com"))
 //	mb := client.Me() // or client.User("alex@contoso.com")
@@ -104,6 +105,40 @@
 // GetOptions.Prefer); each Prefer goes out as its own header value.
 // Requests accept application/json, except raw downloads: photos ask for
 // image/*, message MIME for */*.
+//
+// # Microsoft Graph
+//
+// The Outlook REST API is retired; Microsoft Graph v1.0 serves the same
+// data. With office365.WithGraph the client keeps every typed call and
+// result and speaks Graph instead: the root is "{Cloud.GraphHost}/v1.0"
+// (or "{BaseURL}/v1.0"), tokens are requested for
+// "{Cloud.GraphHost}/.default" (GraphScope names single permissions for
+// WithScopes), and no X-AnchorMailbox header is sent (Graph routes by the
+// user in the path). Where the two APIs differ only in spelling one codec
+// translates, in both directions: property names (camelCase on Graph, and
+// the renames MobilePhone1 ↔ mobilePhone and PropertyId ↔ id of extended
+// properties), "@odata.type" values (#Microsoft.OutlookServices.X ↔
+// #microsoft.graph.x, GeoCoordinates ↔ outlookGeoCoordinates), open
+// extension ids, enumeration members (sent camelCase, read in either case),
+// path segments and the property names inside $select, $filter, $orderby
+// and $expand. Custom properties of open extensions are never renamed.
+// Where the shapes differ the client changes backend:
+//
+//   - Batch sends Graph's JSON batch (POST {root}/$batch); StopOnError
+//     chains the requests with dependsOn.
+//   - Tasks are served by Microsoft To Do (see Mailbox.Tasks).
+//   - Subscriptions go to {root}/subscriptions with Graph's limits (see
+//     Mailbox.Subscriptions); the Receiver takes Graph's notifications and
+//     lifecycle events too.
+//   - Delta sync calls each collection's delta function (no
+//     odata.track-changes); an expired state (410 Gone, syncStateNotFound)
+//     starts a new full round, reported by DeltaPage.Resynced.
+//   - The operations v2.0 served from beta (MailTips, SupportedLanguages and
+//     SupportedTimeZones under /outlook, event Cancel, photo sizes) use
+//     Graph v1.0; only mentions and Unsubscribe stay on Graph's beta.
+//
+// Graph needs its own permissions (Mail.Read, Calendars.ReadWrite, … on
+// https://graph.microsoft.com); Outlook tokens are not valid there.
 //
 // # Time zones
 //

@@ -256,6 +256,9 @@ const (
 	ChangeAcknowledgment      ChangeType = "Acknowledgment" // deprecated
 	ChangeMissed              ChangeType = "Missed"
 	ChangeSubscriptionRemoved ChangeType = "SubscriptionRemoved"
+	// ChangeReauthorizationRequired is Graph's lifecycle event asking to
+	// renew (or reauthorize) the subscription before delivery pauses.
+	ChangeReauthorizationRequired ChangeType = "ReauthorizationRequired"
 )
 
 // AutomaticRepliesStatus says whether automatic replies are on.

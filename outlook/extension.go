@@ -9,11 +9,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/office365-go/office365"
+	"github.com/office365-go/office365/outlook/internal/graphwire"
 )
 
 // OData type of open extensions. The service answers with the "#" form;
@@ -442,7 +444,7 @@ func (s *ExtensionsService) Create(ctx context.Context, ext *Extension) (*Extens
 	}
 	body := *ext
 	body.ID, body.ODataID, body.ODataType = "", "", ""
-	return createEntity[Extension](ctx, s.mb, s.item.String()+"/extensions", body)
+	return s.do(ctx, &call{method: http.MethodPost, rel: s.item.String() + "/extensions", json: body, kind: kindWrite})
 }
 
 // Get reads an extension by name (ExtensionName or full Id): GET
@@ -454,7 +456,7 @@ func (s *ExtensionsService) Get(ctx context.Context, name string) (*Extension, e
 	if err := checkExtensionName(name); err != nil {
 		return nil, err
 	}
-	return getEntity[Extension](ctx, s.mb, s.path(name), nil)
+	return s.do(ctx, &call{method: http.MethodGet, rel: s.path(name), kind: kindRead})
 }
 
 // Update merges custom properties into an extension: PATCH
@@ -478,7 +480,17 @@ func (s *ExtensionsService) Update(ctx context.Context, name string, fields any)
 	if len(m) == 0 {
 		return nil, errors.New("outlook: Extensions.Update: no properties")
 	}
-	return updateEntity[Extension](ctx, s.mb, s.path(name), Extension{Fields: m})
+	return s.do(ctx, &call{method: http.MethodPatch, rel: s.path(name), json: Extension{Fields: m}, idempotent: true, kind: kindWrite})
+}
+
+// do sends c, whose bodies are an open extension, and decodes the answer.
+func (s *ExtensionsService) do(ctx context.Context, c *call) (*Extension, error) {
+	c.shape = graphwire.Extension
+	out := new(Extension)
+	if _, err := s.mb.doJSON(ctx, c, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Delete removes an extension: DELETE

@@ -344,7 +344,7 @@ func (s *MessagesService) Unsubscribe(ctx context.Context, id string) error {
 	if err := needID("message", id); err != nil {
 		return err
 	}
-	_, err := s.mb.doJSON(ctx, &call{method: http.MethodPost, rel: keyed("messages", id) + "/unsubscribe", beta: true, kind: kindWrite}, nil)
+	_, err := s.mb.doJSON(ctx, &call{method: http.MethodPost, rel: keyed("messages", id) + "/unsubscribe", beta: true, graphBeta: true, kind: kindWrite}, nil)
 	return err
 }
 
@@ -373,7 +373,7 @@ func (s *MessagesService) ListMentioningMe(ctx context.Context, opts *ListOption
 	if err := s.check(); err != nil {
 		return errSeq[*Message](err)
 	}
-	return flattenPages(listPagesCall[Message](ctx, s.mb, &call{method: http.MethodGet, rel: s.set.path, kind: kindCollection, prefer: &o.Prefer, beta: true}, &o))
+	return flattenPages(listPagesCall[Message](ctx, s.mb, &call{method: http.MethodGet, rel: s.set.path, kind: kindCollection, prefer: &o.Prefer, beta: true, graphBeta: true}, &o))
 }
 
 // Delta runs one sync round over the folder's messages (InFolder is

@@ -17,7 +17,8 @@ import (
 // media annotations. A user without a photo has a generated placeholder:
 // MediaContentType "image/gif", Id "1X1", 1×1 pixels (IsPlaceholder).
 type Photo struct {
-	// ID is the size label, e.g. "240X240".
+	// ID is the size label, e.g. "240X240" (Graph writes "240x240":
+	// compare with strings.EqualFold).
 	ID     string `json:"Id,omitempty"`
 	Width  int32  `json:"Width,omitempty"`
 	Height int32  `json:"Height,omitempty"`

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -80,6 +81,13 @@ type PushSubscription struct {
 	// rejects notifications without it. The service does not return it when
 	// the subscription is read.
 	ClientState string `json:"ClientState,omitempty"`
+	// LifecycleNotificationURL (Graph only, set at creation) is the HTTPS
+	// endpoint Graph sends lifecycle events to (reauthorizationRequired,
+	// subscriptionRemoved, missed), which a Receiver reports as
+	// notifications of ChangeReauthorizationRequired,
+	// ChangeSubscriptionRemoved and ChangeMissed. Setting it on a v2.0
+	// client is an error.
+	LifecycleNotificationURL string `json:"-"`
 	// Extra holds the properties the service sent that PushSubscription has no
 	// field for (names and raw JSON values, as received); they are
 	// marshalled back. Clear it to send only the typed fields.
@@ -110,17 +118,23 @@ func (s *PushSubscription) ExpiresAt() time.Time {
 	return *s.SubscriptionExpirationDateTime
 }
 
-func (s *PushSubscription) validate() error {
+// validate checks the subscription; on Graph (graph) the resource may be
+// relative and a lifecycle URL may be given.
+func (s *PushSubscription) validate(graph bool) error {
 	ru, err := url.Parse(s.Resource)
-	if s.Resource == "" || err != nil || (ru.Scheme != "https" && ru.Scheme != "http") || ru.Host == "" {
+	if !graph && (s.Resource == "" || err != nil || (ru.Scheme != "https" && ru.Scheme != "http") || ru.Host == "") {
 		return fmt.Errorf("outlook: PushSubscription.Resource %q must be the absolute URL of a collection (see Mailbox.URL)", s.Resource)
 	}
-	nu, err := url.Parse(s.NotificationURL)
-	if s.NotificationURL == "" || err != nil || (nu.Scheme != "https" && nu.Scheme != "http") || nu.Host == "" {
-		return fmt.Errorf("outlook: PushSubscription.NotificationURL %q must be an absolute https URL", s.NotificationURL)
+	if err := checkNotificationURL("NotificationURL", s.NotificationURL); err != nil {
+		return err
 	}
-	if nu.Fragment != "" {
-		return errors.New("outlook: PushSubscription.NotificationURL must not have a fragment")
+	switch {
+	case s.LifecycleNotificationURL != "" && !graph:
+		return errors.New("outlook: PushSubscription.LifecycleNotificationURL is a Microsoft Graph feature (office365.WithGraph)")
+	case s.LifecycleNotificationURL != "":
+		if err := checkNotificationURL("LifecycleNotificationURL", s.LifecycleNotificationURL); err != nil {
+			return err
+		}
 	}
 	types := s.ChangeTypes()
 	if len(types) == 0 {
@@ -152,8 +166,33 @@ func canonicalChangeTypes(types []ChangeType) (ChangeType, error) {
 	return JoinChangeTypes(out...), nil
 }
 
+func checkNotificationURL(field, u string) error {
+	nu, err := url.Parse(u)
+	if u == "" || err != nil || (nu.Scheme != "https" && nu.Scheme != "http") || nu.Host == "" {
+		return fmt.Errorf("outlook: PushSubscription.%s %q must be an absolute https URL", field, u)
+	}
+	if nu.Fragment != "" {
+		return fmt.Errorf("outlook: PushSubscription.%s must not have a fragment", field)
+	}
+	return nil
+}
+
 // Subscriptions returns the push subscription API of the mailbox
 // ({root}/subscriptions).
+//
+// On Graph (office365.WithGraph) subscriptions live at the version root
+// ({root}/subscriptions, shared by every mailbox of the application):
+// Resource may be the absolute URL of mb.URL or a path relative to the
+// version root ("me/messages", "users/{id}/mailFolders('inbox')/messages")
+// and comes back absolute; ChangeType is limited to Created, Updated and
+// Deleted (missed notifications arrive as lifecycle events, see
+// LifecycleNotificationURL); the expiry is required by Graph, so Create
+// sends the longest lifetime of the resource when none is given
+// (MaxGraphSubscriptionLifetime, or MaxGraphTodoSubscriptionLifetime for To
+// Do tasks) and refuses a later one; ClientState is limited to
+// MaxGraphClientStateLen characters and comes back in each notification's
+// body. The validation handshake carries no ClientState header: the
+// Receiver needs AllowValidationWithoutClientState.
 func (mb *Mailbox) Subscriptions() *PushSubscriptionsService {
 	return &PushSubscriptionsService{mb: mb, set: entitySet[PushSubscription]{mb: mb, path: "subscriptions", what: "subscription"}}
 }
@@ -173,8 +212,11 @@ func (s *PushSubscriptionsService) Create(ctx context.Context, sub *PushSubscrip
 	if sub == nil {
 		return nil, errors.New("outlook: nil PushSubscription")
 	}
-	if err := sub.validate(); err != nil {
+	if err := sub.validate(s.mb.c.graph); err != nil {
 		return nil, err
+	}
+	if s.mb.c.graph {
+		return s.graphCreate(ctx, sub)
 	}
 	body := *sub
 	body.ChangeType, _ = canonicalChangeTypes(sub.ChangeTypes()) // validated above
@@ -192,6 +234,12 @@ func (s *PushSubscriptionsService) Create(ctx context.Context, sub *PushSubscrip
 // Get reads a subscription: GET {root}/subscriptions/{id}. ClientState is
 // not returned.
 func (s *PushSubscriptionsService) Get(ctx context.Context, id string) (*PushSubscription, error) {
+	if s.mb.c.graph {
+		if err := needID("subscription", id); err != nil {
+			return nil, err
+		}
+		return s.graphCall(ctx, &call{method: http.MethodGet, rel: "subscriptions/" + seg(id)})
+	}
 	return s.set.get(ctx, id, nil)
 }
 
@@ -201,6 +249,12 @@ func (s *PushSubscriptionsService) Get(ctx context.Context, id string) (*PushSub
 // expiry sends no time, which extends the subscription to the maximum (3
 // days).
 func (s *PushSubscriptionsService) Renew(ctx context.Context, id string, expiry time.Time) (*PushSubscription, error) {
+	if s.mb.c.graph {
+		if err := needID("subscription", id); err != nil {
+			return nil, err
+		}
+		return s.graphRenew(ctx, id, expiry)
+	}
 	body := struct {
 		ODataType string     `json:"@odata.type"`
 		Expiry    *time.Time `json:"SubscriptionExpirationDateTime,omitempty"`
@@ -214,11 +268,23 @@ func (s *PushSubscriptionsService) Renew(ctx context.Context, id string, expiry 
 
 // Delete ends a subscription: DELETE {root}/subscriptions/{id} (204).
 func (s *PushSubscriptionsService) Delete(ctx context.Context, id string) error {
+	if s.mb.c.graph {
+		if err := needID("subscription", id); err != nil {
+			return err
+		}
+		_, err := s.graphCall(ctx, &call{method: http.MethodDelete, rel: "subscriptions/" + seg(id)})
+		return err
+	}
 	return s.set.delete(ctx, id)
 }
 
 // Notification is one push notification (entity Notification) as POSTed
-// to the Receiver:
+// to the Receiver. Graph's change notifications and lifecycle events
+// decode into the same type: their camelCase change types become Created,
+// Updated, Deleted, and a lifecycle event becomes ChangeMissed,
+// ChangeSubscriptionRemoved or ChangeReauthorizationRequired (without
+// Resource); Graph sends no SequenceNumber (0) and a Resource relative to
+// the version root ("users/{id}/messages/{id}"). The v2.0 shape:
 //
 //	{"@odata.type":"#Microsoft.OutlookServices.Notification","Id":null,
 //	 "SubscriptionId":"…","SubscriptionExpirationDateTime":"2015-11-20T23:16:31.36Z",
@@ -244,8 +310,12 @@ type Notification struct {
 	// Resource is the URL of the changed item.
 	Resource string `json:"Resource,omitempty"`
 	// ResourceData is the changed item's identity as sent ("@odata.type",
-	// "@odata.id", "@odata.etag", "Id").
+	// "@odata.id", "@odata.etag", "Id"); Graph's is translated to these
+	// names and types ("#Microsoft.Graph.Message" →
+	// "#Microsoft.OutlookServices.Message").
 	ResourceData json.RawMessage `json:"ResourceData,omitempty"`
+	// TenantID is the tenant of the subscription (Graph only).
+	TenantID string `json:"TenantId,omitempty"`
 	// Extra holds the properties the service sent that Notification has no
 	// field for (names and raw JSON values, as received); they are
 	// marshalled back. Clear it to send only the typed fields.

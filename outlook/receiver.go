@@ -19,6 +19,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/office365-go/office365/outlook/internal/graphwire"
 )
 
 // Receiver defaults.
@@ -85,7 +87,9 @@ type ReceiverStats struct {
 //     MaxValidationTokenLen bytes, valid UTF-8, no control characters) and
 //     the ClientState header;
 //   - checks the ClientState header of every notification request against
-//     the configured secret in constant time (403 on mismatch);
+//     the configured secret in constant time (403 on mismatch) or, when the
+//     request has none (Graph), the clientState of every notification in
+//     the body;
 //   - reads at most MaxBodyBytes (413 beyond), parses the {"value":[…]}
 //     array (400 on anything malformed: the whole request is refused, never
 //     half-delivered);
@@ -274,9 +278,18 @@ func (r *Receiver) validate(w http.ResponseWriter, req *http.Request, tokens []s
 	plain(w, http.StatusOK, tok)
 }
 
-// receive handles a notification request.
+// lifecycleEvents maps Graph's lifecycle events to change types.
+var lifecycleEvents = map[string]ChangeType{
+	"missed":                  ChangeMissed,
+	"subscriptionremoved":     ChangeSubscriptionRemoved,
+	"reauthorizationrequired": ChangeReauthorizationRequired,
+}
+
+// receive handles a notification request. The ClientState comes in a
+// header (v2.0) or in every notification of the body (Graph).
 func (r *Receiver) receive(w http.ResponseWriter, req *http.Request) {
-	if !r.clientStateOK(req.Header.Values("ClientState")) {
+	hdr := req.Header.Values("ClientState")
+	if len(hdr) > 0 && !r.clientStateOK(hdr) {
 		r.reject(w, req, http.StatusForbidden, "missing or wrong ClientState")
 		return
 	}
@@ -297,7 +310,7 @@ func (r *Receiver) receive(w http.ResponseWriter, req *http.Request) {
 		r.reject(w, req, http.StatusBadRequest, "reading the body failed")
 		return
 	}
-	ns, status, why := r.parse(body)
+	ns, status, why := r.parse(body, len(hdr) == 0)
 	if why != "" {
 		r.reject(w, req, status, why)
 		return
@@ -335,8 +348,9 @@ func (r *Receiver) receive(w http.ResponseWriter, req *http.Request) {
 }
 
 // parse decodes {"value":[…]}; why is non-empty (and status the answer)
-// when the body is refused.
-func (r *Receiver) parse(body []byte) (ns []Notification, status int, why string) {
+// when the body is refused. With bodyState every notification must carry
+// the ClientState (the request had no ClientState header).
+func (r *Receiver) parse(body []byte, bodyState bool) (ns []Notification, status int, why string) {
 	bad := func(format string, args ...any) ([]Notification, int, string) {
 		return nil, http.StatusBadRequest, fmt.Sprintf(format, args...)
 	}
@@ -359,20 +373,44 @@ func (r *Receiver) parse(body []byte) (ns []Notification, status int, why string
 		if err := json.Unmarshal(raw, &n); err != nil {
 			return bad("notification %d is malformed", i)
 		}
-		states, err := takeClientStates(n.Extra)
+		states, err := takeStrings(n.Extra, "ClientState")
 		if err != nil {
+			return bad("notification %d is malformed", i)
+		}
+		lifecycle, err := takeStrings(n.Extra, "lifecycleEvent")
+		if err != nil || len(lifecycle) > 1 {
 			return bad("notification %d is malformed", i)
 		}
 		if n.ODataType != "" && !strings.EqualFold(n.ODataType, ODataTypeNotification) {
 			return bad("notification %d has an unexpected @odata.type", i)
 		}
+		if len(lifecycle) == 1 && n.ChangeType == "" {
+			t, ok := lifecycleEvents[strings.ToLower(lifecycle[0])]
+			if !ok {
+				t = ChangeType(lifecycle[0]) // a newer event: passed on as it is
+			}
+			n.ChangeType = t
+		} else if t, ok := graphwire.EnumFromGraph(string(n.ChangeType)); ok {
+			n.ChangeType = ChangeType(t) // Graph's "created" → Created
+		}
 		if n.SubscriptionID == "" || n.ChangeType == "" {
 			return bad("notification %d lacks SubscriptionId or ChangeType", i)
 		}
+		if bodyState && len(states) == 0 {
+			return nil, http.StatusForbidden, fmt.Sprintf("notification %d has a missing or wrong ClientState", i)
+		}
 		for _, st := range states {
 			if !r.clientStateOK([]string{st}) {
-				return nil, http.StatusForbidden, fmt.Sprintf("notification %d has a wrong ClientState", i)
+				return nil, http.StatusForbidden, fmt.Sprintf("notification %d has a missing or wrong ClientState", i)
 			}
+		}
+		if len(n.ResourceData) > 0 && bytes.Contains(raw, []byte(`"subscriptionId"`)) {
+			// Graph's resource data: the v2.0 names and types.
+			rd, err := graphwire.Rewrite(nil, n.ResourceData, graphwire.FromGraph, graphwire.Entity)
+			if err != nil {
+				return bad("notification %d has malformed resource data", i)
+			}
+			n.ResourceData = rd
 		}
 		if len(n.Extra) == 0 {
 			n.Extra = nil
@@ -382,13 +420,15 @@ func (r *Receiver) parse(body []byte) (ns []Notification, status int, why string
 	return ns, 0, ""
 }
 
-// takeClientStates removes the ClientState some services also put in a
-// notification's body from extra (so the secret is not handed on) and
-// returns its values (every spelling of the name, nulls left out).
-func takeClientStates(extra map[string]json.RawMessage) ([]string, error) {
+// takeStrings removes the member name (in every spelling) from extra and
+// returns its string values, nulls left out. The receiver takes the
+// ClientState Graph puts in a notification's body this way, so the secret
+// is not handed on, and Graph's lifecycleEvent, which becomes the
+// notification's ChangeType.
+func takeStrings(extra map[string]json.RawMessage, name string) ([]string, error) {
 	var states []string
 	for k, raw := range extra {
-		if !strings.EqualFold(k, "ClientState") {
+		if !strings.EqualFold(k, name) {
 			continue
 		}
 		delete(extra, k)

@@ -29,6 +29,11 @@
 //	go run ./examples/calendar
 //
 // works on a fresh clone without any account.
+//
+// With -graph (or O365_API=graph) the same calls are served by Microsoft Graph
+// v1.0 (office365.WithGraph): the app then needs the Microsoft Graph
+// permission Calendars.ReadWrite (and MailboxSettings.Read) instead, and the
+// fake answers through its Graph front end.
 package main
 
 import (
@@ -47,11 +52,17 @@ func main() {
 	days := flag.Int("days", 7, "how many days the agenda covers")
 	keep := flag.Bool("keep", false, "keep the meeting the example creates")
 	timeout := flag.Duration("timeout", 2*time.Minute, "give up after this long")
+	graphFlag := exampleenv.GraphFlag()
 	flag.Parse()
+	graph, err := exampleenv.UseGraph(*graphFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "calendar:", err)
+		os.Exit(2)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	env, err := connect(ctx)
+	env, err := connect(ctx, graph)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "calendar:", err)
 		os.Exit(1)
@@ -248,12 +259,12 @@ func ptr[T any](v T) *T { return &v }
 // connect returns the mailboxes to use: real ones described by the
 // environment (O365_ATTENDEE, optional, is invited and accepts), or the
 // fake's sample users.
-func connect(ctx context.Context) (environment, error) {
+func connect(ctx context.Context, graph bool) (environment, error) {
 	ex, err := exampleenv.Load("calendar", true, nil)
 	if err != nil {
 		return environment{}, err
 	}
-	c, err := outlook.New(ex.Credential, ex.Options...)
+	c, err := outlook.New(ex.Credential, ex.ClientOptions("calendar", graph)...)
 	if err != nil {
 		ex.Close()
 		return environment{}, err

@@ -21,6 +21,11 @@
 //	go run ./examples/mail
 //
 // works on a fresh clone without any account.
+//
+// With -graph (or O365_API=graph) the same calls are served by Microsoft Graph
+// v1.0 (office365.WithGraph): the app then needs the Microsoft Graph
+// permissions Mail.ReadWrite and Mail.Send instead, and the fake answers
+// through its Graph front end.
 package main
 
 import (
@@ -41,11 +46,17 @@ func main() {
 	pages := flag.Int("pages", 2, "how many Inbox pages to list")
 	pageSize := flag.Int("page-size", 10, "messages per page")
 	timeout := flag.Duration("timeout", 2*time.Minute, "give up after this long")
+	graphFlag := exampleenv.GraphFlag()
 	flag.Parse()
+	graph, err := exampleenv.UseGraph(*graphFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mail:", err)
+		os.Exit(2)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	mb, to, closeFake, err := connect()
+	mb, to, closeFake, err := connect(graph)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mail:", err)
 		os.Exit(1)
@@ -211,12 +222,12 @@ func ensureFolder(ctx context.Context, folders *outlook.FoldersService, name str
 // connect returns the mailbox to use: the real one described by the
 // environment (O365_MAIL_TO, optional, is where the example mails go), or
 // one in the in-process fake.
-func connect() (mb *outlook.Mailbox, to string, closeFn func(), err error) {
+func connect(graph bool) (mb *outlook.Mailbox, to string, closeFn func(), err error) {
 	env, err := exampleenv.Load("mail", true, nil)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	c, err := outlook.New(env.Credential, env.Options...)
+	c, err := outlook.New(env.Credential, env.ClientOptions("mail", graph)...)
 	if err != nil {
 		env.Close()
 		return nil, "", nil, err

@@ -21,6 +21,12 @@
 // to the watched mailbox so that something happens:
 //
 //	go run ./examples/push -duration 5s
+//
+// With -graph (or O365_API=graph) the same calls are served by Microsoft Graph
+// v1.0 (office365.WithGraph): the app then needs the Microsoft Graph
+// permission Mail.Read instead, and the fake answers through its Graph front
+// end: the subscription goes to /subscriptions and the receiver accepts
+// Graph's validation request, which carries no ClientState.
 package main
 
 import (
@@ -45,21 +51,27 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "address the receiver listens on")
 	publicURL := flag.String("public-url", "", "HTTPS URL at which the service reaches the receiver (required with credentials)")
 	mails := flag.Int("mail", 3, "messages the fake sends to the watched mailbox (fake only)")
+	graphFlag := exampleenv.GraphFlag()
 	flag.Parse()
-	if err := run(*duration, *listen, *publicURL, *mails); err != nil {
+	graph, err := exampleenv.UseGraph(*graphFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "push:", err)
+		os.Exit(2)
+	}
+	if err := run(*duration, *listen, *publicURL, *mails, graph); err != nil {
 		fmt.Fprintln(os.Stderr, "push:", err)
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, listen, publicURL string, mails int) error {
+func run(duration time.Duration, listen, publicURL string, mails int, graph bool) error {
 	if duration <= 0 {
 		return errors.New("-duration must be positive")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
 
-	env, err := connect()
+	env, err := connect(graph)
 	if err != nil {
 		return err
 	}
@@ -72,7 +84,9 @@ func run(duration time.Duration, listen, publicURL string, mails int) error {
 		return err
 	}
 	clientState := base64.RawURLEncoding.EncodeToString(secret)
-	rcv, err := outlook.NewReceiver(outlook.ReceiverOptions{ClientState: clientState})
+	// Graph validates the endpoint without the ClientState (and puts it in
+	// every notification's body instead).
+	rcv, err := outlook.NewReceiver(outlook.ReceiverOptions{ClientState: clientState, AllowValidationWithoutClientState: graph})
 	if err != nil {
 		return err
 	}
@@ -144,10 +158,16 @@ func run(duration time.Duration, listen, publicURL string, mails int) error {
 
 // describe prints one notification with the subject of the message.
 func describe(ctx context.Context, mb *outlook.Mailbox, n outlook.Notification) {
-	line := fmt.Sprintf("%s #%d %-8s", time.Now().Format("15:04:05"), n.SequenceNumber, n.ChangeType)
+	line := fmt.Sprintf("%s %-8s", time.Now().Format("15:04:05"), n.ChangeType)
+	if n.SequenceNumber > 0 { // Graph numbers nothing
+		line = fmt.Sprintf("%s #%d %-8s", time.Now().Format("15:04:05"), n.SequenceNumber, n.ChangeType)
+	}
 	switch {
 	case n.ChangeType == outlook.ChangeMissed:
 		fmt.Println(line, "notifications were lost: resynchronise the folder")
+		return
+	case n.ChangeType == outlook.ChangeSubscriptionRemoved, n.ChangeType == outlook.ChangeReauthorizationRequired:
+		fmt.Println(line, "(a Graph lifecycle event: renew or recreate the subscription)")
 		return
 	case n.ChangeType == outlook.ChangeDeleted:
 		fmt.Println(line, n.ResourceID())
@@ -173,12 +193,12 @@ type environment struct {
 }
 
 // connect uses the credentials from the environment, or starts the fake.
-func connect() (*environment, error) {
+func connect(graph bool) (*environment, error) {
 	ex, err := exampleenv.Load("push", true, nil)
 	if err != nil {
 		return nil, err
 	}
-	c, err := outlook.New(ex.Credential, ex.Options...)
+	c, err := outlook.New(ex.Credential, ex.ClientOptions("push", graph)...)
 	if err != nil {
 		ex.Close()
 		return nil, err

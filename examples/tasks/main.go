@@ -20,10 +20,17 @@
 //	go run ./examples/tasks
 //
 // works on a fresh clone without any account.
+//
+// With -graph (or O365_API=graph) the same calls are served by Microsoft Graph
+// v1.0 (office365.WithGraph): the app then needs the Microsoft Graph
+// permission Tasks.ReadWrite (To Do accepts delegated tokens only) instead,
+// and the fake answers through its Graph front end: tasks live in Microsoft To
+// Do lists, which have no groups.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -37,11 +44,17 @@ import (
 func main() {
 	keep := flag.Bool("keep", false, "keep the task folder the example creates")
 	timeout := flag.Duration("timeout", time.Minute, "give up after this long")
+	graphFlag := exampleenv.GraphFlag()
 	flag.Parse()
+	graph, err := exampleenv.UseGraph(*graphFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tasks:", err)
+		os.Exit(2)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	mb, closeFn, err := connect()
+	mb, closeFn, err := connect(graph)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tasks:", err)
 		os.Exit(1)
@@ -65,22 +78,22 @@ func run(ctx context.Context, mb *outlook.Mailbox, keep bool) error {
 	}
 	tasks := mb.WithPrefer(outlook.Prefer{TimeZone: zone}).Tasks()
 
-	// 1. Groups and folders.
+	// 1. Groups and folders (Microsoft To Do, on Graph, has lists only).
 	fmt.Printf("Task groups and folders of %s\n", mb.Name())
 	for g, err := range tasks.Groups().List(ctx, nil) {
+		if errors.Is(err, outlook.ErrNoTaskGroups) {
+			fmt.Println("  (Microsoft To Do: lists, no groups)")
+			if err := printFolders(ctx, tasks.Folders()); err != nil {
+				return err
+			}
+			break
+		}
 		if err != nil {
 			return fmt.Errorf("listing task groups: %w", err)
 		}
 		fmt.Printf("  %s\n", g.Name)
-		for f, err := range tasks.Groups().Folders(g.ID).List(ctx, nil) {
-			if err != nil {
-				return fmt.Errorf("listing task folders: %w", err)
-			}
-			def := ""
-			if f.IsDefaultFolder != nil && *f.IsDefaultFolder {
-				def = " (default)"
-			}
-			fmt.Printf("    %s%s\n", f.Name, def)
+		if err := printFolders(ctx, tasks.Groups().Folders(g.ID)); err != nil {
+			return err
 		}
 	}
 
@@ -167,12 +180,27 @@ func printTasks(ctx context.Context, tasks *outlook.TasksService, loc *time.Loca
 
 // connect returns the mailbox to use: the real one described by the
 // environment, or one in the in-process fake.
-func connect() (*outlook.Mailbox, func(), error) {
+// printFolders prints the task folders of a group (or To Do's lists).
+func printFolders(ctx context.Context, folders *outlook.TaskFoldersService) error {
+	for f, err := range folders.List(ctx, nil) {
+		if err != nil {
+			return fmt.Errorf("listing task folders: %w", err)
+		}
+		def := ""
+		if f.IsDefaultFolder != nil && *f.IsDefaultFolder {
+			def = " (default)"
+		}
+		fmt.Printf("    %s%s\n", f.Name, def)
+	}
+	return nil
+}
+
+func connect(graph bool) (*outlook.Mailbox, func(), error) {
 	env, err := exampleenv.Load("tasks", true, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := outlook.New(env.Credential, env.Options...)
+	c, err := outlook.New(env.Credential, env.ClientOptions("tasks", graph)...)
 	if err != nil {
 		env.Close()
 		return nil, nil, err
