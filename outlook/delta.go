@@ -9,6 +9,8 @@ import (
 	"iter"
 	"net/http"
 	"strings"
+
+	"github.com/office365-go/office365/internal/odata"
 )
 
 // DeltaState is where a sync (delta) query stands: the link to request
@@ -160,11 +162,7 @@ func deltaPages[T any](ctx context.Context, mb *Mailbox, resource string, state 
 			c.rel = cur.Link
 		}
 		for {
-			var env struct {
-				Value     []json.RawMessage `json:"value"`
-				NextLink  string            `json:"@odata.nextLink"`
-				DeltaLink string            `json:"@odata.deltaLink"`
-			}
+			var env odata.Page[json.RawMessage]
 			if _, err := mb.doJSON(ctx, &c, &env); err != nil {
 				yield(nil, err)
 				return

@@ -235,7 +235,7 @@ func (c *Client) Messages(ctx context.Context, opts *MessageOptions) iter.Seq2[*
 			return
 		}
 		seen := map[string]bool{}
-		for m, err := range odata.TopSkipItems[*Message](ctx, c.p, transport.Request{Path: "/Messages", Query: q}, size) {
+		for m, err := range odata.TopSkipItems[*Message](ctx, c.p, transport.Request{Path: "/Messages", Query: q}, size, odata.MaxItems(odata.ServiceCommsMaxItems)) {
 			if err != nil {
 				yield(nil, classify(err))
 				return
