@@ -85,8 +85,10 @@
 //     and was created again, with its new id;
 //   - connected and disconnected, for observability.
 //
-// Exact repeats of a notification are dropped. Sequence numbers continue
-// across reconnections of one subscription and restart after a re-subscribe.
+// A notification whose subscription and sequence number were already
+// delivered is dropped, even when the service re-sends it with newer data
+// (a new etag). Sequence numbers continue across reconnections of one
+// subscription and restart after a re-subscribe.
 //
 // # Connections, retries and errors
 //
@@ -94,8 +96,9 @@
 // presents a fresh token. A keep-alive watchdog closes a connection on which
 // nothing arrived for [ListenOptions.IdleTimeout] (3 keep-alive intervals by
 // default) and reconnects. Failures are retried with capped, jittered
-// exponential backoff that resets after a healthy connection; Retry-After on
-// 429 and 503 is honoured; a clean "]}" reconnects at once. Listening stops
+// exponential backoff, never shorter than [ListenOptions.MinBackoff], that
+// resets after a healthy connection; Retry-After on 429 and 503 is honoured
+// (MinBackoff still applies); a clean "]}" reconnects at once. Listening stops
 // with an error only for what retrying cannot fix, such as repeated 401s or
 // a credential that keeps failing to produce a token
 // ([ListenOptions.MaxAuthFailures]), or a context that ended.
