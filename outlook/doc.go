@@ -117,7 +117,9 @@
 // breaks. ListOptions.Top sets the page size, not the number of items a List
 // yields: break out of the loop to stop. ListPages variants yield whole pages (with @odata.count when
 // ListOptions.Count is set); FirstPage takes the first page of one. Count
-// methods use the /$count path segment.
+// methods use the /$count path segment. A page holds at most 1000 items (the
+// service's $top maximum): a larger page, or a 200 that is not a collection
+// (no "value" array), is an error, never a truncated or empty list.
 //
 // Sync: Messages().InFolder(id).Delta, Folders().Delta, Contacts().Delta,
 // Tasks().InFolder(id).Delta, Tasks().Folders().Delta and

@@ -101,7 +101,9 @@
 // (MinBackoff still applies); a clean "]}" reconnects at once. Listening stops
 // with an error only for what retrying cannot fix, such as repeated 401s or
 // a credential that keeps failing to produce a token
-// ([ListenOptions.MaxAuthFailures]), or a context that ended.
+// ([ListenOptions.MaxAuthFailures]), or a context that ended. On
+// cancellation [Listener.All] yields ctx.Err() once and ends, as every
+// iterator of the module does.
 //
 // The *http.Client given with office365.WithHTTPClient must have no Timeout:
 // it would cut every long-lived stream; New rejects such a client. Idleness is

@@ -408,6 +408,13 @@ func (l *Listener) Next(ctx context.Context) (Event, error) {
 // All returns an iterator over Next's events. It stops after yielding
 // the first error (nothing is yielded for ErrClosed) or when the loop body
 // breaks; the listener keeps running until Close.
+//
+// Cancellation: when ctx is cancelled or its deadline passes, the sequence
+// yields ctx.Err() (context.Canceled or context.DeadlineExceeded) once and
+// ends, like every iterator of the module; test it with errors.Is. The
+// listener itself goes on (ctx bounds this iteration only). When the
+// context given to Listen ends, the sequence likewise yields that
+// context's error once and ends.
 func (l *Listener) All(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		for {

@@ -65,3 +65,44 @@ func TestMaxAuthFailuresCountsOnlyConsecutiveRejections(t *testing.T) {
 		assert.Equal(t, streaming.EventConnected, evs[len(evs)-1].Kind)
 	})
 }
+
+// TestAllEndsOnCancellationWithCtxErr: cancelling the context of All, or
+// the one given to Listen, yields ctx.Err() once and ends the sequence
+// (the same contract as servicecomms.Watcher.Events).
+func TestAllEndsOnCancellationWithCtxErr(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, which := range []string{"All", "Listen"} {
+		t.Run(which, func(t *testing.T) {
+			inBubble(t, nil, func(t *testing.T, e *env) {
+				sub := e.subscribe(t, streaming.Messages())
+				listenCtx, cancelListen := context.WithCancel(context.Background())
+				defer cancelListen()
+				l, err := e.client.Listen(listenCtx, []*streaming.Subscription{sub}, nil)
+				require.NoError(t, err)
+				defer l.Close()
+				allCtx, cancelAll := context.WithCancel(context.Background())
+				defer cancelAll()
+				cancel := cancelAll
+				if which == "Listen" {
+					cancel = cancelListen
+				}
+				var errs []error
+				events := 0
+				for ev, err := range l.All(allCtx) {
+					if err != nil {
+						errs = append(errs, err)
+						continue
+					}
+					require.Empty(t, errs, "nothing after the error")
+					events++
+					if ev.Kind == streaming.EventConnected {
+						cancel()
+					}
+				}
+				assert.Equal(t, 1, events)
+				require.Len(t, errs, 1)
+				assert.Equal(t, context.Canceled, errs[0])
+			})
+		})
+	}
+}

@@ -113,6 +113,9 @@ func run(ctx context.Context, interval time.Duration, speed int, statePath, work
 	n := len(events)
 	for ev, err := range w.Events(ctx) {
 		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				break // interrupted, or -duration elapsed
+			}
 			fmt.Fprintln(os.Stderr, "healthwatch:", err) // the watcher backs off and carries on
 			continue
 		}
