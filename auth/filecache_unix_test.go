@@ -121,4 +121,3 @@ func TestFileCacheHonoursCrossProcessLock(t *testing.T) {
 	require.NoError(t, unix.Flock(int(other.Fd()), unix.LOCK_UN))
 	require.NoError(t, <-done, "the write proceeds once the lock is released")
 }
-
