@@ -63,8 +63,23 @@ func (s staticBody) RoundTrip(r *http.Request) (*http.Response, error) {
 		Body: io.NopCloser(bytes.NewReader(s)), ContentLength: int64(len(s)), Request: r}, nil
 }
 
+// plainPage is the envelope as a plain struct, decoded by json.Unmarshal in
+// one go: how pages were decoded before items were capped. It is the
+// reference the other cases are compared with.
+type plainPage[T any] struct {
+	Value     []T    `json:"value"`
+	NextLink  string `json:"@odata.nextLink,omitempty"`
+	DeltaLink string `json:"@odata.deltaLink,omitempty"`
+	Count     *int64 `json:"@odata.count,omitempty"`
+	Context   string `json:"@odata.context,omitempty"`
+}
+
 // BenchmarkPage reads one normal page of a collection through the pipeline
-// (an in-memory transport, so decoding dominates) and iterates its items.
+// (an in-memory transport, so decoding dominates):
+//   - odata.Pages: the iterator every client uses (default cap, 1000 items);
+//   - exact: odata.Page with a cap of 50, so that decoding takes the
+//     item-by-item path (json.Decoder) rather than the one-go fast path;
+//   - plain: the same body decoded into a plain struct by json.Unmarshal.
 func BenchmarkPage(b *testing.B) {
 	body := benchPage()
 	cfg, err := office365.NewConfig(office365.WithHTTPClient(&http.Client{Transport: staticBody(body)}))
@@ -75,19 +90,41 @@ func BenchmarkPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		n := 0
-		for page, err := range odata.Pages[benchMessage](b.Context(), p, transport.Request{Path: "/me/messages"}) {
-			if err != nil {
-				b.Fatal(err)
+	b.Run("odata.Pages", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			n := 0
+			for page, err := range odata.Pages[benchMessage](b.Context(), p, transport.Request{Path: "/me/messages"}) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(page.Value)
+				break
 			}
-			n = len(page.Value)
-			break
+			if n != 50 {
+				b.Fatalf("%d items", n)
+			}
 		}
-		if n != 50 {
-			b.Fatalf("%d items", n)
+	})
+	b.Run("exact", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			page := odata.Page[benchMessage]{MaxItems: 50}
+			if err := p.DoJSON(b.Context(), &transport.Request{Path: "/me/messages"}, &page); err != nil || len(page.Value) != 50 {
+				b.Fatal(len(page.Value), err)
+			}
 		}
-	}
+	})
+	b.Run("plain", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var page plainPage[benchMessage]
+			if err := p.DoJSON(b.Context(), &transport.Request{Path: "/me/messages"}, &page); err != nil || len(page.Value) != 50 {
+				b.Fatal(len(page.Value), err)
+			}
+		}
+	})
 }

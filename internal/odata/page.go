@@ -45,6 +45,30 @@ func (pg *Page[T]) maxItems() int {
 // encoding/json does; unknown keys are ignored. The pipeline's DoJSON calls
 // it in place of json.Unmarshal.
 func (pg *Page[T]) DecodeJSONBody(body []byte) error {
+	if bytes.Count(body, comma) < pg.maxItems() {
+		// Items are separated by commas: with fewer commas than the cap
+		// the array cannot hold too many, and decoding the body in one go
+		// is faster. Anything unexpected is left to the exact path below,
+		// which gives the precise error.
+		var env struct {
+			Value     *[]T   `json:"value"`
+			NextLink  string `json:"@odata.nextLink"`
+			DeltaLink string `json:"@odata.deltaLink"`
+			Count     *int64 `json:"@odata.count"`
+			Context   string `json:"@odata.context"`
+		}
+		if json.Unmarshal(body, &env) == nil && env.Value != nil {
+			pg.Value, pg.NextLink, pg.DeltaLink, pg.Count, pg.Context = *env.Value, env.NextLink, env.DeltaLink, env.Count, env.Context
+			return nil
+		}
+	}
+	return pg.decodeItems(body)
+}
+
+var comma = []byte{','}
+
+// decodeItems is DecodeJSONBody item by item, with json.Decoder.
+func (pg *Page[T]) decodeItems(body []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := expectDelim(dec, '{'); err != nil {
 		if errors.Is(err, errNotDelim) || err == io.EOF {
@@ -110,6 +134,11 @@ func (pg *Page[T]) decodeValue(dec *json.Decoder) error {
 	}
 	limit := pg.maxItems()
 	pg.Value = pg.Value[:0]
+	if pg.Value == nil {
+		// Skip the smallest steps of append's growth; a page is rarely
+		// that short.
+		pg.Value = make([]T, 0, min(limit, 8))
+	}
 	var zero T
 	for dec.More() {
 		if len(pg.Value) == limit {
@@ -120,9 +149,6 @@ func (pg *Page[T]) decodeValue(dec *json.Decoder) error {
 		if err := dec.Decode(&pg.Value[len(pg.Value)-1]); err != nil {
 			return fmt.Errorf("item %d: %w", len(pg.Value)-1, err)
 		}
-	}
-	if pg.Value == nil {
-		pg.Value = []T{}
 	}
 	_, err := dec.Token() // the closing ']'
 	return err

@@ -165,3 +165,21 @@ func TestPageDecodeJSONBody(t *testing.T) {
 	assert.ErrorIs(t, none.DecodeJSONBody([]byte(`{"Id":"1"}`)), odata.ErrNoValue)
 	assert.True(t, errors.Is(none.DecodeJSONBody(nil), odata.ErrNoValue))
 }
+
+// TestPageBothDecodingPathsAgree: commas inside strings send a page of few
+// items down the item-by-item path; it decodes the same.
+func TestPageBothDecodingPathsAgree(t *testing.T) {
+	body := []byte(`{"@odata.context":"c","value":[{"Id":"a,b,c,d"},{"Id":"e"}],"@odata.nextLink":"n","@odata.count":2}`)
+	fast := odata.Page[item]{MaxItems: 1000}
+	require.NoError(t, fast.DecodeJSONBody(body))
+	exact := odata.Page[item]{MaxItems: 2}
+	require.NoError(t, exact.DecodeJSONBody(body))
+	assert.Equal(t, fast.Value, exact.Value)
+	assert.Equal(t, []item{{ID: "a,b,c,d"}, {ID: "e"}}, exact.Value)
+	assert.Equal(t, fast.NextLink, exact.NextLink)
+	assert.Equal(t, fast.Count, exact.Count)
+	assert.Equal(t, fast.Context, exact.Context)
+
+	tight := odata.Page[item]{MaxItems: 1}
+	assert.ErrorIs(t, tight.DecodeJSONBody(body), odata.ErrTooManyItems)
+}
