@@ -36,14 +36,16 @@ func (pg *Page[T]) maxItems() int {
 	return DefaultMaxItems
 }
 
-// DecodeJSONBody decodes a collection response body into pg. Items are
-// decoded one at a time and at most pg.MaxItems (DefaultMaxItems when zero)
-// of them are accepted, so the heap a page takes stays proportional to its
-// body whatever the items hold; past the cap it returns an error wrapping
-// ErrTooManyItems. A body without a "value" array is an error wrapping
-// ErrNoValue, never an empty page; so is an empty body. Keys are matched case-insensitively, as
-// encoding/json does; unknown keys are ignored. The pipeline's DoJSON calls
-// it in place of json.Unmarshal.
+// DecodeJSONBody decodes a collection response body into pg. At most
+// pg.MaxItems items (DefaultMaxItems when zero) are accepted, so the heap a
+// page takes is bounded by its body and the cap, however the body is built;
+// past the cap it returns an error wrapping ErrTooManyItems. A body that
+// could hold more items than the cap (it has that many commas) is decoded
+// item by item and decoding stops at the cap; a smaller one is decoded in
+// one go. A body without a "value" array is an error wrapping ErrNoValue,
+// never an empty page; so is an empty body. Keys are matched
+// case-insensitively, as encoding/json does; unknown keys are ignored. The
+// pipeline's DoJSON calls it in place of json.Unmarshal.
 func (pg *Page[T]) DecodeJSONBody(body []byte) error {
 	if bytes.Count(body, comma) < pg.maxItems() {
 		// Items are separated by commas: with fewer commas than the cap
