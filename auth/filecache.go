@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
-	"github.com/gofrs/flock"
 )
 
 // lockTimeout bounds the wait for the file lock when the caller's context has
@@ -30,8 +29,13 @@ const lockRetry = 5 * time.Millisecond
 //   - The file is written with mode 0600 (it holds refresh and access
 //     tokens), through a temporary file in the same directory renamed over the
 //     old one, so readers never see a partial file.
-//   - Reads and writes hold a lock on path+".lock" (github.com/gofrs/flock)
-//     across processes, and a mutex per path within the process.
+//   - Reads and writes hold a lock on path+".lock" across processes
+//     (flock(2) on Unix, LockFileEx on Windows), and a mutex per path within
+//     the process. The lock file is opened without following a symbolic
+//     link: a link (or anything but a regular file) there is an error.
+//   - On Unix the directory must not be writable by group or others (another
+//     user could swap the file): NewFileCache refuses such a directory with
+//     an error saying so, and makes a directory it creates itself 0700.
 //   - A missing or empty file is an empty cache, not an error (first run),
 //     and so is a file MSAL cannot parse: the next write replaces it.
 //
@@ -56,7 +60,8 @@ var (
 var pathLocks sync.Map // absolute path -> *sync.RWMutex
 
 // NewFileCache returns a FileCache stored at path. The directory is created
-// (mode 0700) if needed; the file is created by the first write.
+// (mode 0700) if needed; the file is created by the first write. A
+// directory writable by group or others is an error (Unix).
 func NewFileCache(path string) (*FileCache, error) {
 	abs, err := prepareFile(path)
 	if err != nil {
@@ -75,8 +80,13 @@ func prepareFile(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("auth: file path %q: %w", path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+	dir := filepath.Dir(abs)
+	_, statErr := os.Stat(dir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("auth: creating directory for %q: %w", path, err)
+	}
+	if err := checkDir(dir, errors.Is(statErr, fs.ErrNotExist)); err != nil {
+		return "", err
 	}
 	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
 		return "", fmt.Errorf("auth: %q is a directory", path)
@@ -161,35 +171,46 @@ func writeLocked(ctx context.Context, path string, mu *sync.RWMutex, data []byte
 	return writeFileAtomic(path, data)
 }
 
-// lockFile takes the cross-process lock of path (shared or exclusive) and
-// returns its release.
+// lockFile takes the cross-process lock of path (shared or exclusive) on
+// path+".lock" and returns its release. A busy lock is tried again every
+// lockRetry until ctx ends (lockTimeout when ctx has no deadline).
 func lockFile(ctx context.Context, path string, exclusive bool) (func(), error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, lockTimeout)
 		defer cancel()
 	}
-	fl := flock.New(path+".lock", flock.SetPermissions(0o600))
-	var (
-		ok  bool
-		err error
-	)
-	if exclusive {
-		ok, err = fl.TryLockContext(ctx, lockRetry)
-	} else {
-		ok, err = fl.TryRLockContext(ctx, lockRetry)
-	}
-	if err == nil && !ok {
-		err = errors.New("lock not acquired")
-	}
+	lockPath := path + ".lock"
+	f, err := openLockFile(lockPath)
 	if err != nil {
-		_ = fl.Close()
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("auth: waiting for lock %s.lock: %w", path, ctxErr)
-		}
-		return nil, fmt.Errorf("auth: locking %s.lock: %w", path, err)
+		return nil, err
 	}
-	return func() { _ = fl.Close() }, nil
+	var retry *time.Timer
+	for {
+		ok, err := tryLock(f, exclusive)
+		if err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("auth: locking %s: %w", lockPath, err)
+		}
+		if ok {
+			return func() {
+				unlockFile(f)
+				_ = f.Close()
+			}, nil
+		}
+		if retry == nil {
+			retry = time.NewTimer(lockRetry)
+			defer retry.Stop()
+		} else {
+			retry.Reset(lockRetry)
+		}
+		select {
+		case <-ctx.Done():
+			_ = f.Close()
+			return nil, fmt.Errorf("auth: waiting for lock %s: %w", lockPath, ctx.Err())
+		case <-retry.C:
+		}
+	}
 }
 
 // writeFileAtomic writes data to a temporary file (mode 0600) next to path,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,10 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
-	"github.com/gofrs/flock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -181,32 +178,6 @@ func TestFileCacheRejectsDirectory(t *testing.T) {
 
 // TestFileCacheHonoursCrossProcessLock holds the lock file the way another
 // process would and checks that writes and reads wait for it.
-func TestFileCacheHonoursCrossProcessLock(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(t.TempDir(), "cache.json")
-	fc, err := auth.NewFileCache(path)
-	require.NoError(t, err)
-	other := flock.New(path + ".lock")
-	require.NoError(t, other.Lock())
-
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	err = fc.Export(ctx, payload("w", 0), cache.ExportHints{})
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	_, statErr := os.Stat(path)
-	assert.True(t, errors.Is(statErr, os.ErrNotExist), "nothing was written while the lock was held")
-
-	ctx2, cancel2 := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel2()
-	require.ErrorIs(t, fc.Replace(ctx2, &checker{}, cache.ReplaceHints{}), context.DeadlineExceeded)
-
-	done := make(chan error, 1)
-	go func() { done <- fc.Export(context.Background(), payload("w", 1), cache.ExportHints{}) }()
-	time.Sleep(50 * time.Millisecond)
-	require.NoError(t, other.Unlock())
-	require.NoError(t, <-done, "the write proceeds once the lock is released")
-}
-
 // TestFileCacheConcurrentWriters: goroutines on two FileCache values for the
 // same file, and two other processes, write and read at the same time. Every
 // read sees a complete payload and the file ends up valid.

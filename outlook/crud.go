@@ -173,12 +173,19 @@ func listPagesCall[T any](ctx context.Context, mb *Mailbox, first *call, opts *L
 		if next != "" {
 			c.rel, c.query = next, ""
 		}
-		page := new(Page[T])
-		if _, err := mb.doJSON(ctx, &c, page); err != nil {
-			return nil, err
-		}
-		return page, nil
+		return decodePage[T](ctx, mb, &c)
 	}, func(page *Page[T]) string { return page.NextLink })
+}
+
+// decodePage sends c and decodes the collection page it answers with
+// through odata.Page: items are capped at the service's page maximum and a
+// body without a "value" array is an error, never an empty page.
+func decodePage[T any](ctx context.Context, mb *Mailbox, c *call) (*Page[T], error) {
+	var pg odata.Page[T]
+	if _, err := mb.doJSON(ctx, c, &pg); err != nil {
+		return nil, err
+	}
+	return &Page[T]{Value: pg.Value, NextLink: pg.NextLink, Count: pg.Count}, nil
 }
 
 // listEntities iterates every item of a collection across pages.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/office365-go/office365"
+	"github.com/office365-go/office365/internal/odata"
 )
 
 // DeltaState is where a sync (delta) query stands: the link to request
@@ -189,11 +190,7 @@ func deltaPages[T any](ctx context.Context, mb *Mailbox, resource string, state 
 		}
 		resynced, restarted := false, false
 		for {
-			var env struct {
-				Value     []json.RawMessage `json:"value"`
-				NextLink  string            `json:"@odata.nextLink"`
-				DeltaLink string            `json:"@odata.deltaLink"`
-			}
+			var env odata.Page[json.RawMessage]
 			if _, err := mb.doJSON(ctx, &c, &env); err != nil {
 				if c.rel != first && !restarted && IsResyncRequired(err) {
 					// The saved state is gone: start a new full round (once

@@ -166,6 +166,9 @@
 // methods use the /$count path segment. ListOptions.Search cannot be
 // combined with Filter or OrderBy (the service refuses it; search results
 // come newest first): such options fail before any request.
+// A page holds at most 1000 items (the
+// service's $top maximum): a larger page, or a 200 that is not a collection
+// (no "value" array), is an error, never a truncated or empty list.
 //
 // Sync: Messages().InFolder(id).Delta, Folders().Delta, Contacts().Delta,
 // Tasks().InFolder(id).Delta, Tasks().Folders().Delta and

@@ -109,12 +109,11 @@ func (m *MailService) MailTips(ctx context.Context, addresses []string, types ..
 		}
 	}
 	types = canon
-	var out Page[MailTips]
-	_, err := m.mb.doJSON(ctx, &call{method: http.MethodPost, rel: "GetMailTips", beta: true, idempotent: true, kind: kindWrite,
+	out, err := decodePage[MailTips](ctx, m.mb, &call{method: http.MethodPost, rel: "GetMailTips", beta: true, idempotent: true, kind: kindWrite,
 		json: struct {
 			EmailAddresses  []string `json:"EmailAddresses"`
 			MailTipsOptions string   `json:"MailTipsOptions"`
-		}{addresses, JoinMailTipsTypes(types...)}}, &out)
+		}{addresses, JoinMailTipsTypes(types...)}})
 	if err != nil {
 		return nil, err
 	}

@@ -142,7 +142,9 @@
 // unknown id as a 404 *office365.Error (office365.IsNotFound). The retired
 // service's answer matches ErrRetired with errors.Is and still unwraps to
 // its *office365.Error. After the context is cancelled, calls return
-// ctx.Err().
+// ctx.Err(), and the iterators (Messages, Watcher.Events) yield it once and
+// end. A 200 that is not a collection (no "value" array) is an error, never
+// an empty list, and so is a page of more than 100 items.
 //
 // # Retries
 //

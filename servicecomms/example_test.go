@@ -3,6 +3,7 @@ package servicecomms_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -195,6 +196,9 @@ func ExampleWatcher_Events() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	for ev, err := range w.Events(ctx) {
+		if errors.Is(err, context.DeadlineExceeded) {
+			break // the hour is over
+		}
 		if err != nil {
 			log.Println(err) // a failed poll; the watcher backs off and goes on
 			continue

@@ -62,7 +62,7 @@ func (o MessageOptions) v1Query() string {
 }
 
 func (b *v1Backend) messages(ctx context.Context, o MessageOptions, size int) iter.Seq2[*Message, error] {
-	return odata.TopSkipItems[*Message](ctx, b.p, transport.Request{Path: "/Messages", Query: o.v1Query()}, size)
+	return odata.TopSkipItems[*Message](ctx, b.p, transport.Request{Path: "/Messages", Query: o.v1Query()}, size, odata.MaxItems(odata.ServiceCommsMaxItems))
 }
 
 func (b *v1Backend) message(ctx context.Context, id string) (*Message, error) {

@@ -274,11 +274,15 @@ func (w *Watcher) Poll(ctx context.Context) ([]Event, error) {
 // Events polls every Interval and yields each change as it is found. A
 // failed poll is yielded as a *WatchError and watching goes on after a
 // delay: Interval doubled per consecutive failure up to MaxBackoff, or the
-// service's Retry-After when that is longer. The sequence ends when ctx is
-// cancelled (without an error), when the loop breaks, after MaxFailures
-// consecutive failures, or at once when the service answers that the API is
-// retired for the tenant (ErrRetired), which no retry can change; the last
-// error is yielded, with RetryIn 0.
+// service's Retry-After when that is longer. The sequence ends when the
+// loop breaks, after MaxFailures consecutive failures, or at once when the
+// service answers that the API is retired for the tenant (ErrRetired),
+// which no retry can change (the last error is yielded, with RetryIn 0).
+//
+// Cancellation: when ctx is cancelled or its deadline passes, the sequence
+// yields ctx.Err() (context.Canceled or context.DeadlineExceeded, not
+// wrapped in a *WatchError) once and ends, like every iterator of the
+// module; test it with errors.Is.
 func (w *Watcher) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		if !w.busy.CompareAndSwap(false, true) {
@@ -290,6 +294,7 @@ func (w *Watcher) Events(ctx context.Context) iter.Seq2[Event, error] {
 		for {
 			batch, next, err := w.poll(ctx)
 			if ctx.Err() != nil {
+				yield(Event{}, ctx.Err())
 				return
 			}
 			delay := w.opts.Interval
@@ -318,7 +323,8 @@ func (w *Watcher) Events(ctx context.Context) iter.Seq2[Event, error] {
 				w.st = next
 				w.mu.Unlock()
 			}
-			if sleep(ctx, delay) != nil {
+			if err := sleep(ctx, delay); err != nil {
+				yield(Event{}, err)
 				return
 			}
 		}

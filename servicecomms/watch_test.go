@@ -261,6 +261,9 @@ func TestWatcherBacksOffAndHonoursRetryAfter(t *testing.T) {
 				cancel()
 			}()
 			for _, err := range w.Events(ctx) {
+				if errors.Is(err, context.Canceled) {
+					continue // the last one
+				}
 				var werr *servicecomms.WatchError
 				require.ErrorAs(t, err, &werr)
 				werrs = append(werrs, werr)
@@ -363,16 +366,23 @@ func TestWatcherBusyAndCancel(t *testing.T) {
 				}
 				break
 			}
-			// Cancelling ends the sequence without an error.
+			// Cancelling ends the sequence with ctx.Err(), yielded once.
 			ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 			defer cancel()
 			n := 0
+			var errs []error
 			for _, err := range w.Events(ctx) {
-				require.NoError(t, err)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				require.Empty(t, errs, "nothing after the error")
 				n++
 			}
 			assert.Positive(t, n)
 			assert.ErrorIs(t, ctx.Err(), context.DeadlineExceeded)
+			require.Len(t, errs, 1)
+			assert.Equal(t, context.DeadlineExceeded, errs[0], "ctx.Err() itself")
 		})
 	})
 }

@@ -87,8 +87,10 @@
 //     and was created again, with its new id;
 //   - connected and disconnected, for observability.
 //
-// Exact repeats of a notification are dropped. Sequence numbers continue
-// across reconnections of one subscription and restart after a re-subscribe.
+// A notification whose subscription and sequence number were already
+// delivered is dropped, even when the service re-sends it with newer data
+// (a new etag). Sequence numbers continue across reconnections of one
+// subscription and restart after a re-subscribe.
 //
 // # Connections, retries and errors
 //
@@ -96,11 +98,14 @@
 // presents a fresh token. A keep-alive watchdog closes a connection on which
 // nothing arrived for [ListenOptions.IdleTimeout] (3 keep-alive intervals by
 // default) and reconnects. Failures are retried with capped, jittered
-// exponential backoff that resets after a healthy connection; Retry-After on
-// 429 and 503 is honoured; a clean "]}" reconnects at once. Listening stops
+// exponential backoff, never shorter than [ListenOptions.MinBackoff], that
+// resets after a healthy connection; Retry-After on 429 and 503 is honoured
+// (MinBackoff still applies); a clean "]}" reconnects at once. Listening stops
 // with an error only for what retrying cannot fix, such as repeated 401s or
 // a credential that keeps failing to produce a token
-// ([ListenOptions.MaxAuthFailures]), or a context that ended.
+// ([ListenOptions.MaxAuthFailures]), or a context that ended. On
+// cancellation [Listener.All] yields ctx.Err() once and ends, as every
+// iterator of the module does.
 //
 // The *http.Client given with office365.WithHTTPClient must have no Timeout:
 // it would cut every long-lived stream; New rejects such a client. Idleness is

@@ -75,11 +75,12 @@ func (g *Gap) String() string {
 }
 
 // seqWindow is how many recent notifications per subscription are
-// remembered to recognise exact repeats and late arrivals.
+// remembered to recognise repeats and late arrivals.
 const seqWindow = 128
 
 type seqEntry struct {
 	seq int64
+	sub uint64 // hash of the SubscriptionId
 	fp  uint64
 }
 
@@ -87,11 +88,17 @@ type seqEntry struct {
 // read from the wire. It is used by one connection goroutine at a time.
 type seqTracker struct {
 	last int64 // highest sequence number read
-	open bool  // an open gap was reported and nothing was read since
-	ring *[seqWindow]seqEntry
-	next int // ring write position
-	n    int // entries in ring
+	// floor is the resume point the tracker started from: numbers up to it
+	// were delivered before (by an earlier listener), so they are repeats.
+	floor int64
+	open  bool // an open gap was reported and nothing was read since
+	ring  *[seqWindow]seqEntry
+	next  int // ring write position
+	n     int // entries in ring
 }
+
+// newSeqTracker returns a tracker resuming after sequence number last.
+func newSeqTracker(last int64) seqTracker { return seqTracker{last: last, floor: last} }
 
 // fingerprint identifies a notification for exact-repeat detection: a
 // 64-bit FNV-1a hash of its subscription, change type, resource and data.
@@ -123,32 +130,43 @@ func fnvAdd[T ~string | ~[]byte](h uint64, b T) uint64 {
 	return h
 }
 
-func (t *seqTracker) lookup(seq int64) (uint64, bool) {
+func (t *seqTracker) lookup(seq int64) (seqEntry, bool) {
 	if t.ring == nil {
-		return 0, false
+		return seqEntry{}, false
 	}
 	for i := range t.n {
 		if e := t.ring[i]; e.seq == seq {
-			return e.fp, true
+			return e, true
 		}
 	}
-	return 0, false
+	return seqEntry{}, false
 }
 
-func (t *seqTracker) remember(seq int64, fp uint64) {
+func (t *seqTracker) remember(e seqEntry) {
 	if t.ring == nil {
 		t.ring = new([seqWindow]seqEntry)
 	}
-	t.ring[t.next] = seqEntry{seq: seq, fp: fp}
+	t.ring[t.next] = e
 	t.next = (t.next + 1) % seqWindow
 	t.n = min(t.n+1, seqWindow)
 }
 
 func (t *seqTracker) forget() { t.n, t.next = 0, 0 }
 
-// observe records notification n. It reports whether n is an exact repeat
-// of one already read (to be dropped), and the gap n reveals, if any
+// observe records notification n. It reports whether n is a repeat of one
+// already read or delivered (to be dropped), and the gap n reveals, if any
 // (without SubscriptionID and Resource, which the caller fills in).
+//
+// Sequence numbers only grow within a subscription, so a number already
+// read is a repeat even when the content differs (the service re-sends
+// after a reconnection with a newer etag, for example), and so is a number
+// the tracker started after (see floor) or one too old to be remembered.
+// The one exception is a jump back to the start of the numbering (1, or 0
+// for a service counting from 0) with other content, or a number read
+// before under another SubscriptionId: the numbering restarted (GapReset)
+// and the tracker starts again from n. A number not read yet but below the
+// highest one is a late arrival inside a gap already reported: it is
+// delivered.
 //
 // A Missed notification without a sequence number is never a repeat: it
 // has no identity, and each one reports a loss of its own (it opens a gap
@@ -159,41 +177,39 @@ func (t *seqTracker) observe(n *Notification) (dup bool, gap *Gap) {
 		t.open = true
 		return false, &Gap{Reason: GapMissed, FromSeq: t.last + 1}
 	}
-	fp := fingerprint(n)
-	if prev, ok := t.lookup(seq); ok {
-		if prev == fp {
-			return true, nil
-		}
-		// Same number, other content: the numbering restarted.
+	e := seqEntry{seq: seq, sub: fnvAdd(uint64(fnvOffset), n.SubscriptionID), fp: fingerprint(n)}
+	restart := seq <= 1 && seq < t.last
+	prev, seen := t.lookup(seq)
+	switch {
+	case seen && prev.sub == e.sub && (prev.fp == e.fp || !restart):
+		return true, nil
+	case seen, seq <= t.last && restart:
+		// Another subscription's numbering, or a jump back to the start.
 		gap = &Gap{Reason: GapReset, FromSeq: t.last + 1}
 		t.forget()
+		t.last, t.floor = seq, 0
+	case seq > t.last:
+		if n.ChangeType == ChangeMissed {
+			gap = &Gap{Reason: GapMissed, FromSeq: t.last + 1, ToSeq: seq}
+		} else if seq > t.last+1 && !t.open {
+			gap = &Gap{Reason: GapSequence, FromSeq: t.last + 1, ToSeq: seq - 1}
+		}
 		t.last = seq
-	} else {
-		switch {
-		case seq > t.last:
-			if n.ChangeType == ChangeMissed {
-				gap = &Gap{Reason: GapMissed, FromSeq: t.last + 1, ToSeq: seq}
-			} else if seq > t.last+1 && !t.open {
-				gap = &Gap{Reason: GapSequence, FromSeq: t.last + 1, ToSeq: seq - 1}
-			}
-			t.last = seq
-		case seq < t.last-seqWindow:
-			gap = &Gap{Reason: GapReset, FromSeq: t.last + 1}
-			t.forget()
-			t.last = seq
-		default:
-			// A late arrival inside the window (already covered by a gap),
-			// or the first number of a subscription that counts from 0. A
-			// late Missed notification: what it covers is unknown.
-			if n.ChangeType == ChangeMissed {
-				gap = &Gap{Reason: GapMissed, FromSeq: t.last + 1}
-			}
+	case seq <= t.floor && t.floor > 0, seq < t.last-seqWindow:
+		// Delivered before this tracker started, or too old to tell.
+		return true, nil
+	default:
+		// A late arrival inside the window (already covered by a gap),
+		// or the first number of a subscription that counts from 0. A
+		// late Missed notification: what it covers is unknown.
+		if n.ChangeType == ChangeMissed {
+			gap = &Gap{Reason: GapMissed, FromSeq: t.last + 1}
 		}
 	}
 	// A reset gap ends at n, which is delivered with it; an open Missed gap
 	// stays open until the next notification.
 	t.open = gap != nil && gap.Open() && gap.Reason != GapReset
-	t.remember(seq, fp)
+	t.remember(e)
 	return false, gap
 }
 

@@ -14,6 +14,11 @@ func note(seq int64, change ChangeType) *Notification {
 		Resource: fmt.Sprintf("https://outlook.office.com/api/beta/Users('u')/Messages('m%d')", seq)}
 }
 
+func withData(n *Notification, data string) *Notification {
+	n.ResourceData = []byte(data)
+	return n
+}
+
 func TestSeqTracker(t *testing.T) {
 	t.Parallel()
 	type step struct {
@@ -41,10 +46,29 @@ func TestSeqTracker(t *testing.T) {
 			{n: note(1, ChangeCreated)}, {n: note(2, ChangeCreated)}, {n: note(2, ChangeCreated), dup: true},
 			{n: note(1, ChangeCreated), dup: true}, {n: note(3, ChangeCreated)},
 		}},
-		{"same number other content is a reset", 0, []step{
-			{n: note(1, ChangeCreated)}, {n: note(2, ChangeCreated)},
-			{n: note(2, ChangeDeleted), gap: &Gap{Reason: GapReset, FromSeq: 3}},
-			{n: note(3, ChangeCreated)},
+		{"a number already read is a repeat whatever its content", 0, []step{
+			{n: note(1, ChangeCreated)}, {n: note(2, ChangeCreated)}, {n: note(3, ChangeCreated)},
+			{n: withData(note(2, ChangeCreated), `{"@odata.etag":"W/\"new\""}`), dup: true},
+			{n: note(3, ChangeDeleted), dup: true},
+			{n: note(4, ChangeCreated)},
+		}},
+		{"a jump back to the start is a reset", 0, []step{
+			{n: note(1, ChangeCreated)}, {n: note(2, ChangeCreated)}, {n: note(3, ChangeCreated)},
+			{n: note(1, ChangeDeleted), gap: &Gap{Reason: GapReset, FromSeq: 4}},
+			{n: note(2, ChangeDeleted)},
+			{n: note(2, ChangeDeleted), dup: true},
+		}},
+		{"a resumed tracker drops what was delivered before it", 10, []step{
+			{n: note(8, ChangeCreated), dup: true},
+			{n: note(10, ChangeCreated), dup: true},
+			{n: note(11, ChangeCreated)},
+			{n: note(9, ChangeCreated), dup: true},
+			{n: note(1, ChangeCreated), gap: &Gap{Reason: GapReset, FromSeq: 12}},
+		}},
+		{"numbers far behind but not at the start are repeats", 500, []step{
+			{n: note(501, ChangeCreated)},
+			{n: note(300, ChangeUpdated), dup: true},
+			{n: note(502, ChangeCreated)},
 		}},
 		{"numbers far behind are a reset", 500, []step{
 			{n: note(501, ChangeCreated)},
@@ -72,7 +96,7 @@ func TestSeqTracker(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tr := seqTracker{last: tc.start}
+			tr := newSeqTracker(tc.start)
 			for i, s := range tc.steps {
 				dup, gap := tr.observe(s.n)
 				assert.Equal(t, s.dup, dup, "step %d dup", i)
@@ -118,10 +142,13 @@ func TestSeqTrackerWindowIsBounded(t *testing.T) {
 		require.Nil(t, gap)
 	}
 	assert.Equal(t, seqWindow, tr.n)
-	// The oldest remembered number is a repeat; one before it counts as
-	// a reset (too old to tell).
+	// The oldest remembered number is a repeat, and so is one before it
+	// (too old to tell, and numbers only grow).
 	dup, _ := tr.observe(note(3*seqWindow-seqWindow+1, ChangeCreated))
 	assert.True(t, dup)
+	dup, gap := tr.observe(note(seqWindow, ChangeUpdated))
+	assert.True(t, dup)
+	assert.Nil(t, gap)
 }
 
 func TestSeqTrackerUnnumberedMissedIsNeverARepeat(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/office365-go/office365"
+	"github.com/office365-go/office365/internal/odata"
 	"github.com/office365-go/office365/internal/transport"
 )
 
@@ -73,12 +74,9 @@ func (b *graphBackend) wait(ctx context.Context) (done func(), err error) {
 	}
 }
 
-// deltaPage is one page of a Graph delta query.
-type deltaPage struct {
-	Value     []json.RawMessage `json:"value"`
-	NextLink  string            `json:"@odata.nextLink"`
-	DeltaLink string            `json:"@odata.deltaLink"`
-}
+// deltaPage is one page of a Graph delta query. Decoding it caps its
+// items and refuses a body without a "value" array (see odata.Page).
+type deltaPage = odata.Page[json.RawMessage]
 
 // errNoDeltaLink reports a delta page that ends neither with a next link
 // nor with a delta link.

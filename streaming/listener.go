@@ -65,16 +65,19 @@ type ListenOptions struct {
 	// connections. Default 20, what clients in production used.
 	MaxSubscriptionsPerConnection int
 	// MinBackoff and MaxBackoff bound the exponential backoff (with jitter)
-	// between reconnection attempts after a failure. The backoff starts
-	// again from MinBackoff after a healthy connection. A Retry-After from
-	// the service (429, 503) is honoured instead, even beyond MaxBackoff.
+	// between reconnection attempts after a failure: no wait is shorter
+	// than MinBackoff. The backoff starts again from MinBackoff after a
+	// healthy connection. A Retry-After from the service (429, 503) is
+	// honoured instead, even beyond MaxBackoff (but not below MinBackoff).
 	// Defaults 1s and 1m.
 	MinBackoff, MaxBackoff time.Duration
 	// MaxAuthFailures is how many connection attempts in a row may be
 	// rejected with 401 Unauthorized (each after the pipeline already
 	// fetched a fresh token and tried again), or fail without reaching the
 	// service for another reason than the network (the credential returned
-	// an error), before Next returns the error. Default 3.
+	// an error), before Next returns the error. Any other outcome (a
+	// connection, another error from the service or the network) ends the
+	// run: only consecutive rejections count. Default 3.
 	MaxAuthFailures int
 	// MaxObjectSize limits one notification's size (see WithMaxObjectSize).
 	MaxObjectSize int
@@ -226,7 +229,8 @@ type ListenerStats struct {
 	Resubscriptions int64
 	// Gaps is how many gaps were reported.
 	Gaps int64
-	// Duplicates is how many exact repeats of a notification were dropped.
+	// Duplicates is how many repeats of a notification already delivered
+	// (same subscription and sequence number) were dropped.
 	Duplicates int64
 }
 
@@ -241,9 +245,13 @@ type ListenerStats struct {
 // Next returns one Event at a time: notifications, and what the caller must
 // know to never lose a change silently: gaps (sequence jumps, Missed
 // notifications, reconnections after an unexpected end, expired
-// subscriptions), resubscriptions, connection changes. Exact repeats of a
-// notification (same subscription, sequence number, change type, resource
-// and data) are dropped and counted in Stats.
+// subscriptions), resubscriptions, connection changes. A notification whose
+// subscription and sequence number were already delivered is a repeat (the
+// service re-sends after a reconnection, possibly with newer data such as a
+// new etag): it is dropped and counted in Stats, whatever its content. Only
+// a jump back to the start of the numbering (1, with other content) is taken
+// for a restart of the service's numbering (GapReset); otherwise the resume
+// point (Subscriptions) never moves backwards.
 //
 // Why a Listener with Next and Close rather than only an iterator: the
 // connections run in their own goroutines whatever the caller does, so the
@@ -375,7 +383,7 @@ func (c *Client) Listen(ctx context.Context, subs []*Subscription, opts *ListenO
 		seen[s.ID] = true
 		st := &subState{sub: *s, delivered: s.LastSequenceNumber}
 		st.sub.ChangeTypes = append([]ChangeType(nil), s.ChangeTypes...)
-		st.track.last = s.LastSequenceNumber
+		st.track = newSeqTracker(s.LastSequenceNumber)
 		states = append(states, st)
 	}
 	if err := ctx.Err(); err != nil {
@@ -413,6 +421,13 @@ func (l *Listener) Next(ctx context.Context) (Event, error) {
 // All returns an iterator over Next's events. It stops after yielding
 // the first error (nothing is yielded for ErrClosed) or when the loop body
 // breaks; the listener keeps running until Close.
+//
+// Cancellation: when ctx is cancelled or its deadline passes, the sequence
+// yields ctx.Err() (context.Canceled or context.DeadlineExceeded) once and
+// ends, like every iterator of the module; test it with errors.Is. The
+// listener itself goes on (ctx bounds this iteration only). When the
+// context given to Listen ends, the sequence likewise yields that
+// context's error once and ends.
 func (l *Listener) All(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		for {
@@ -575,6 +590,7 @@ func (g *group) run(ctx context.Context) {
 		if err != nil {
 			status := office365.StatusCode(err)
 			if status == http.StatusNotFound {
+				authFails = 0 // the token was accepted
 				expired := g.expired(err)
 				if !slices.ContainsFunc(expired, func(st *subState) bool { return !st.fresh }) {
 					// Only subscriptions created since the last connection:
@@ -592,6 +608,12 @@ func (g *group) run(ctx context.Context) {
 					return
 				}
 				continue
+			}
+			if status != http.StatusUnauthorized && (status != 0 || transient(err)) {
+				// The service answered, or the network failed: the
+				// credential is not what fails, so rejections are no longer
+				// in a row.
+				authFails = 0
 			}
 			delay := g.backoff(attempt)
 			switch {
@@ -611,10 +633,7 @@ func (g *group) run(ctx context.Context) {
 					return
 				}
 			case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
-				var apiErr *office365.Error
-				if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
-					delay = apiErr.RetryAfter
-				}
+				delay = g.retryAfter(err, delay)
 			case status >= 400 && status < 500 && status != http.StatusRequestTimeout:
 				g.l.fail(fmt.Errorf("streaming: GetNotifications failed: %w", err))
 				return
@@ -707,17 +726,29 @@ func (g *group) disconnected(ctx context.Context, err error, attempt int, delay 
 
 // backoff returns the delay before attempt (0-based): exponential from
 // MinBackoff, capped at MaxBackoff, with "equal jitter" (half fixed, half
-// random) so that many clients dropped together do not return together.
+// random) so that many clients dropped together do not return together,
+// and never below MinBackoff.
 func (g *group) backoff(attempt int) time.Duration {
 	d := g.l.opts.MinBackoff
 	for i := 0; i < attempt && d < g.l.opts.MaxBackoff; i++ {
 		d *= 2
 	}
 	d = min(d, g.l.opts.MaxBackoff)
-	if d <= 1 {
+	lo := max(d/2, g.l.opts.MinBackoff)
+	if d <= lo {
 		return d
 	}
-	return d/2 + rand.N(d/2)
+	return lo + rand.N(d-lo)
+}
+
+// retryAfter is the delay the service asked for in err (429, 503), if any,
+// never below MinBackoff; otherwise def.
+func (g *group) retryAfter(err error, def time.Duration) time.Duration {
+	var apiErr *office365.Error
+	if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+		return max(apiErr.RetryAfter, g.l.opts.MinBackoff)
+	}
+	return def
 }
 
 func (g *group) sleep(ctx context.Context, d time.Duration) bool {
@@ -832,7 +863,7 @@ func (g *group) read(ctx context.Context, cn *conn) (int, error) {
 }
 
 // deliver turns one notification into events: the gap it reveals, then the
-// notification itself (unless it is an exact repeat, or a Missed
+// notification itself (unless it is a repeat, or a Missed
 // notification, which travels inside its gap event).
 func (g *group) deliver(ctx context.Context, n *Notification) bool {
 	st := g.byID(n.SubscriptionID)
@@ -917,11 +948,7 @@ func (g *group) resubscribe(ctx context.Context, expired []*subState, cause erro
 				g.l.fail(fmt.Errorf("streaming: subscribing again to %s after expiry: %w", st.sub.Resource, err))
 				return false
 			}
-			delay := g.backoff(attempt)
-			var apiErr *office365.Error
-			if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
-				delay = apiErr.RetryAfter
-			}
+			delay := g.retryAfter(err, g.backoff(attempt))
 			if !g.disconnected(ctx, fmt.Errorf("streaming: subscribing again after expiry: %w", err), attempt+1, delay) ||
 				!g.sleep(ctx, delay) {
 				return false

@@ -121,6 +121,9 @@ func run(ctx context.Context, graph bool, interval time.Duration, speed int, sta
 	n := len(events)
 	for ev, err := range w.Events(ctx) {
 		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				break // interrupted, or -duration elapsed
+			}
 			fmt.Fprintln(os.Stderr, "healthwatch:", err) // the watcher backs off and carries on
 			continue
 		}

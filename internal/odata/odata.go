@@ -27,20 +27,46 @@ type Page[T any] struct {
 	Count *int64 `json:"@odata.count,omitempty"`
 	// Context is @odata.context (informational only).
 	Context string `json:"@odata.context,omitempty"`
+	// MaxItems caps the items decoding accepts on this page (see
+	// DecodeJSONBody); zero means DefaultMaxItems.
+	MaxItems int `json:"-"`
+}
+
+// An Option adjusts how a collection is paged.
+type Option func(*options)
+
+type options struct{ maxItems int }
+
+// MaxItems sets the most items one page may hold: the service's own page
+// maximum (ServiceCommsMaxItems for ServiceComms). A page holding more is an
+// error wrapping ErrTooManyItems. n <= 0 keeps DefaultMaxItems.
+func MaxItems(n int) Option { return func(o *options) { o.maxItems = n } }
+
+func newOptions(opts []Option) options {
+	var o options
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
 }
 
 // Pages iterates the pages of a collection, starting with req and following
 // @odata.nextLink verbatim (the first request's headers are sent with every
 // page). A nextLink to a host other than the service's is not followed (the
 // pipeline refuses to send the client's token there): that ends the
-// iteration with an error. It yields at most one error and then stops.
-func Pages[T any](ctx context.Context, p *transport.Pipeline, req transport.Request) iter.Seq2[*Page[T], error] {
+// iteration with an error. It yields at most one error and then stops. A
+// page without a "value" array, or with more items than the cap (see
+// MaxItems), is an error.
+func Pages[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, opts ...Option) iter.Seq2[*Page[T], error] {
+	o := newOptions(opts)
 	return Follow(func(next string) (*Page[T], error) {
 		r := req
 		if next != "" {
 			r = nextRequest(req, next)
 		}
-		page := new(Page[T])
+		page := &Page[T]{MaxItems: o.maxItems}
 		if err := p.DoJSON(ctx, &r, page); err != nil {
 			return nil, err
 		}
@@ -90,15 +116,16 @@ func nextRequest(req transport.Request, link string) transport.Request {
 }
 
 // Items iterates every item of a collection across pages (see Pages).
-func Items[T any](ctx context.Context, p *transport.Pipeline, req transport.Request) iter.Seq2[T, error] {
-	return flatten(Pages[T](ctx, p, req))
+func Items[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, opts ...Option) iter.Seq2[T, error] {
+	return flatten(Pages[T](ctx, p, req, opts...))
 }
 
 // TopSkipPages iterates a collection the service pages only by $top and
 // $skip (ServiceComms): it asks for pageSize items at increasing $skip until
 // a page comes back short. query is the encoded query without $top/$skip.
 // A nextLink in a response is followed instead when present.
-func TopSkipPages[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, pageSize int) iter.Seq2[*Page[T], error] {
+func TopSkipPages[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, pageSize int, opts ...Option) iter.Seq2[*Page[T], error] {
+	o := newOptions(opts)
 	return func(yield func(*Page[T], error) bool) {
 		if pageSize <= 0 {
 			yield(nil, fmt.Errorf("office365: page size must be positive, got %d", pageSize))
@@ -111,7 +138,7 @@ func TopSkipPages[T any](ctx context.Context, p *transport.Pipeline, req transpo
 			if skip > 0 {
 				r.Query = JoinQuery(r.Query, "$skip="+strconv.Itoa(skip))
 			}
-			page := new(Page[T])
+			page := &Page[T]{MaxItems: o.maxItems}
 			if err := p.DoJSON(ctx, &r, page); err != nil {
 				yield(nil, err)
 				return
@@ -120,7 +147,7 @@ func TopSkipPages[T any](ctx context.Context, p *transport.Pipeline, req transpo
 				return
 			}
 			if page.NextLink != "" {
-				for pg, err := range Pages[T](ctx, p, nextRequest(req, page.NextLink)) {
+				for pg, err := range Pages[T](ctx, p, nextRequest(req, page.NextLink), opts...) {
 					if !yield(pg, err) || err != nil {
 						return
 					}
@@ -136,8 +163,8 @@ func TopSkipPages[T any](ctx context.Context, p *transport.Pipeline, req transpo
 }
 
 // TopSkipItems iterates every item of a $top/$skip-paged collection.
-func TopSkipItems[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, pageSize int) iter.Seq2[T, error] {
-	return flatten(TopSkipPages[T](ctx, p, req, pageSize))
+func TopSkipItems[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, pageSize int, opts ...Option) iter.Seq2[T, error] {
+	return flatten(TopSkipPages[T](ctx, p, req, pageSize, opts...))
 }
 
 func flatten[T any](pages iter.Seq2[*Page[T], error]) iter.Seq2[T, error] {
@@ -185,9 +212,9 @@ func Token(link, name string) string {
 }
 
 // Collection decodes a whole single-page collection into its items.
-func Collection[T any](ctx context.Context, p *transport.Pipeline, req transport.Request) ([]T, error) {
+func Collection[T any](ctx context.Context, p *transport.Pipeline, req transport.Request, opts ...Option) ([]T, error) {
 	var out []T
-	for v, err := range Items[T](ctx, p, req) {
+	for v, err := range Items[T](ctx, p, req, opts...) {
 		if err != nil {
 			return nil, err
 		}

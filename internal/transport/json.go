@@ -15,9 +15,10 @@ import (
 
 // DoJSON sends the request and decodes a JSON response body into out. A nil
 // out, a 204 or 205 response, the answer to a HEAD request and an empty body
-// leave out untouched. The body is read up
-// to the configured response cap; larger bodies and bodies that are not JSON
-// (for example an HTML page a proxy answered with) are errors.
+// leave out untouched, unless out is a BodyDecoder (a collection page),
+// which decodes every success body itself, an empty one included. The body
+// is read up to the configured response cap; larger bodies and bodies that
+// are not JSON (for example an HTML page a proxy answered with) are errors.
 func (p *Pipeline) DoJSON(ctx context.Context, r *Request, out any) error {
 	_, err := p.DoJSONHeader(ctx, r, out)
 	return err
@@ -31,8 +32,9 @@ func (p *Pipeline) DoJSONHeader(ctx context.Context, r *Request, out any) (http.
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if out == nil || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusResetContent ||
-		r.method() == http.MethodHead {
+	_, isDecoder := out.(BodyDecoder)
+	if out == nil || (resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusResetContent ||
+		r.method() == http.MethodHead) && !isDecoder {
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 		return resp.Header, nil
 	}
@@ -40,12 +42,12 @@ func (p *Pipeline) DoJSONHeader(ctx context.Context, r *Request, out any) (http.
 	if err != nil {
 		return resp.Header, err
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 && !isDecoder {
 		// An empty success body (a 202 Accepted, a HEAD answer) has nothing
 		// to decode: out is left as it is, as go-github does.
 		return resp.Header, nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := decodeJSON(body, out); err != nil {
 		known := sentToken(resp)
 		e := ErrorFromResponse(resp.StatusCode, resp.Header, body, known...)
 		e.Method, e.URL = resp.Request.Method, RedactURL(resp.Request.URL.String())
@@ -58,6 +60,20 @@ func (p *Pipeline) DoJSONHeader(ctx context.Context, r *Request, out any) (http.
 		return resp.Header, e
 	}
 	return resp.Header, nil
+}
+
+// A BodyDecoder decodes a JSON response body itself: DoJSON hands it the
+// whole (capped) body instead of calling json.Unmarshal, so it can bound
+// what it builds from it (collection pages cap their items).
+type BodyDecoder interface {
+	DecodeJSONBody(body []byte) error
+}
+
+func decodeJSON(body []byte, out any) error {
+	if d, ok := out.(BodyDecoder); ok {
+		return d.DecodeJSONBody(body)
+	}
+	return json.Unmarshal(body, out)
 }
 
 // ReadBody reads a response body up to the configured cap. For a

@@ -1,0 +1,185 @@
+package odata_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/office365-go/office365"
+	"github.com/office365-go/office365/internal/odata"
+	"github.com/office365-go/office365/internal/transport"
+)
+
+// emptyObjectsPage is a 512 KiB page of {"value":[{},{},…]}: about 174,000
+// items.
+func emptyObjectsPage() string {
+	const size = 512 << 10
+	var b strings.Builder
+	b.WriteString(`{"value":[{}`)
+	for b.Len() < size-3 {
+		b.WriteString(`,{}`)
+	}
+	b.WriteString(`]}`)
+	return b.String()
+}
+
+// TestPageMemoryBoundedByBody: a small body of many tiny items must not
+// expand into a heap hundreds of times its size; decoding stops at the page
+// maximum with a clear error.
+func TestPageMemoryBoundedByBody(t *testing.T) {
+	body := emptyObjectsPage()
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://outlook.office.com/api/v2.0/me/messages",
+		httpmock.NewStringResponder(200, body))
+	p := pipeline(t, mock)
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var err error
+	n := 0
+	for _, e := range odata.Items[benchMessage](t.Context(), p, transport.Request{Path: "/me/messages"}) {
+		if e != nil {
+			err = e
+			break
+		}
+		n++
+	}
+	runtime.ReadMemStats(&after)
+
+	require.Error(t, err)
+	assert.Zero(t, n, "no item of a refused page is yielded")
+	assert.Contains(t, err.Error(), "more than 1000")
+	var oe *office365.Error
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, 200, oe.StatusCode)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	assert.Less(t, allocated, uint64(16*len(body)),
+		"decoding a %d-byte page allocated %d bytes", len(body), allocated)
+}
+
+func TestPageMaxItemsOption(t *testing.T) {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://outlook.office.com/api/v2.0/a",
+		httpmock.NewStringResponder(200, `{"value":[{"Id":"1"},{"Id":"2"},{"Id":"3"}]}`))
+	p := pipeline(t, mock)
+
+	got, err := odata.Collection[item](t.Context(), p, transport.Request{Path: "/a"}, odata.MaxItems(3))
+	require.NoError(t, err)
+	assert.Len(t, got, 3, "exactly the cap is accepted")
+
+	_, err = odata.Collection[item](t.Context(), p, transport.Request{Path: "/a"}, odata.MaxItems(2))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "more than 2")
+
+	var pg odata.Page[item]
+	pg.MaxItems = 2
+	err = pg.DecodeJSONBody([]byte(`{"value":[{},{},{}]}`))
+	assert.ErrorIs(t, err, odata.ErrTooManyItems)
+	assert.Nil(t, pg.Value, "a refused page keeps no items")
+}
+
+// TestCollectionWithoutValueIsAnError: a 200 that is not a collection is
+// never read as an empty one.
+func TestCollectionWithoutValueIsAnError(t *testing.T) {
+	for name, body := range map[string]string{
+		"empty object":  `{}`,
+		"single entity": `{"@odata.context":"https://outlook.office.com/api/v2.0/$metadata#Me/Messages/$entity","Id":"AAMk","Subject":"x"}`,
+		"null value":    `{"value":null}`,
+		"object value":  `{"value":{"Id":"1"}}`,
+		"string value":  `{"value":"Pacific Standard Time"}`,
+		"empty body":    ``,
+		"array":         `[{"Id":"1"}]`,
+		"null":          `null`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mock := httpmock.NewMockTransport()
+			mock.RegisterResponder(http.MethodGet, "https://outlook.office.com/api/v2.0/a",
+				httpmock.NewStringResponder(200, body))
+			p := pipeline(t, mock)
+			got, err := odata.Collection[item](t.Context(), p, transport.Request{Path: "/a"})
+			require.Error(t, err)
+			assert.Nil(t, got)
+			var oe *office365.Error
+			require.ErrorAs(t, err, &oe)
+			assert.Contains(t, oe.Message, "not a collection")
+
+			n := 0
+			for _, err := range odata.TopSkipItems[item](t.Context(), p, transport.Request{Path: "/a"}, 100) {
+				require.Error(t, err)
+				n++
+			}
+			assert.Equal(t, 1, n)
+		})
+	}
+}
+
+func TestCollectionNoContentIsAnError(t *testing.T) {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder(http.MethodGet, "https://outlook.office.com/api/v2.0/a",
+		httpmock.NewStringResponder(http.StatusNoContent, ""))
+	p := pipeline(t, mock)
+	_, err := odata.Collection[item](t.Context(), p, transport.Request{Path: "/a"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a collection")
+}
+
+func TestPageDecodeJSONBody(t *testing.T) {
+	var pg odata.Page[item]
+	require.NoError(t, pg.DecodeJSONBody([]byte(` {"@odata.context":"c","Value":[{"Id":"1"},null,{"Id":"3"}],`+
+		`"@odata.nextLink":"n","@odata.deltaLink":"d","@odata.count":7,"unknown":{"a":[1,{"b":null}]}} `)))
+	assert.Equal(t, []item{{ID: "1"}, {}, {ID: "3"}}, pg.Value)
+	assert.Equal(t, "n", pg.NextLink)
+	assert.Equal(t, "d", pg.DeltaLink)
+	assert.Equal(t, "c", pg.Context)
+	require.NotNil(t, pg.Count)
+	assert.EqualValues(t, 7, *pg.Count)
+
+	var empty odata.Page[item]
+	require.NoError(t, empty.DecodeJSONBody([]byte(`{"value":[]}`)))
+	assert.NotNil(t, empty.Value)
+	assert.Empty(t, empty.Value)
+
+	var viaUnmarshal odata.Page[*item]
+	require.NoError(t, json.Unmarshal([]byte(`{"value":[{"Id":"x"},null]}`), &viaUnmarshal))
+	require.Len(t, viaUnmarshal.Value, 2)
+	assert.Equal(t, "x", viaUnmarshal.Value[0].ID)
+	assert.Nil(t, viaUnmarshal.Value[1])
+
+	for _, bad := range []string{
+		`{"value":[{"Id":"1"}]`, `{"value":[{"Id":"1"}]}x`, `{"value":[{"Id":1}]}`, `{"value":[{"Id":"1"},]}`,
+		`{"value":[],"@odata.nextLink":5}`, `{"value":[] "x":1}`, `{"value":[],"x":tru}`,
+	} {
+		var pg odata.Page[item]
+		assert.Error(t, pg.DecodeJSONBody([]byte(bad)), bad)
+	}
+	var none odata.Page[item]
+	assert.ErrorIs(t, none.DecodeJSONBody([]byte(`{"Id":"1"}`)), odata.ErrNoValue)
+	assert.True(t, errors.Is(none.DecodeJSONBody(nil), odata.ErrNoValue))
+}
+
+// TestPageBothDecodingPathsAgree: commas inside strings send a page of few
+// items down the item-by-item path; it decodes the same.
+func TestPageBothDecodingPathsAgree(t *testing.T) {
+	body := []byte(`{"@odata.context":"c","value":[{"Id":"a,b,c,d"},{"Id":"e"}],"@odata.nextLink":"n","@odata.count":2}`)
+	fast := odata.Page[item]{MaxItems: 1000}
+	require.NoError(t, fast.DecodeJSONBody(body))
+	exact := odata.Page[item]{MaxItems: 2}
+	require.NoError(t, exact.DecodeJSONBody(body))
+	assert.Equal(t, fast.Value, exact.Value)
+	assert.Equal(t, []item{{ID: "a,b,c,d"}, {ID: "e"}}, exact.Value)
+	assert.Equal(t, fast.NextLink, exact.NextLink)
+	assert.Equal(t, fast.Count, exact.Count)
+	assert.Equal(t, fast.Context, exact.Context)
+
+	tight := odata.Page[item]{MaxItems: 1}
+	assert.ErrorIs(t, tight.DecodeJSONBody(body), odata.ErrTooManyItems)
+}
