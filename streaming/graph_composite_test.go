@@ -151,3 +151,126 @@ func TestGraphMailboxWideMessages(t *testing.T) {
 
 // escaped is a store id as a path segment of a Graph URL.
 func escaped(id string) string { return strings.ReplaceAll(id, "/", "%2F") }
+
+// call sends a JSON request to the Graph front end and decodes the
+// answer's id.
+func (e *mailEnv) call(t *testing.T, method, path, body string) string {
+	t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL()+"/v1.0/me/"+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := e.http.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Less(t, resp.StatusCode, 300, "%s %s", method, path)
+	var d struct {
+		ID string `json:"id"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&d)
+	return d.ID
+}
+
+func TestGraphMailboxWideRestartsFromSavedState(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	inGraphMailBubble(t, func(t *testing.T, e *mailEnv) {
+		ctx := context.Background()
+		inboxID := e.u.FolderID("inbox")
+		projects, err := e.u.CreateFolder("", "Projects")
+		require.NoError(t, err)
+		doomed, err := e.u.CreateFolder("", "Doomed")
+		require.NoError(t, err)
+		kept := e.message(t, doomed, "kept")
+		sub, err := e.client.Subscribe(ctx, streaming.Messages())
+		require.NoError(t, err)
+
+		var created []string
+		for i := range 6 {
+			created = append(created, e.message(t, []string{inboxID, projects}[i%2], "m"))
+		}
+		l, err := e.client.Listen(ctx, []*streaming.Subscription{sub}, nil)
+		require.NoError(t, err)
+		// Take three of the six (from two folders), then stop.
+		var got []streaming.Event
+		for len(ofKind(got, streaming.EventNotification)) < 3 {
+			ev, err := l.Next(ctx)
+			require.NoError(t, err)
+			got = append(got, ev)
+		}
+		require.NoError(t, l.Close())
+		saved := persisted(t, l.Subscriptions())
+		require.Equal(t, int64(3), saved[0].LastSequenceNumber)
+		b, err := json.Marshal(saved[0])
+		require.NoError(t, err)
+		assert.Contains(t, string(b), `"Each":"`+e.srv.URL()+`/v1.0/me/mailFolders/{id}/messages/delta?`)
+
+		// While nobody listens: a folder appears, another goes.
+		fresh, err := e.u.CreateFolder(projects, "Fresh")
+		require.NoError(t, err)
+		created = append(created, e.message(t, fresh, "f"))
+		e.deleteFolder(t, doomed)
+
+		l2, err := e.client.Listen(ctx, saved, nil)
+		require.NoError(t, err)
+		c := collect(l2)
+		pollRound()
+		pollRound()
+		evs, err := c.stop()
+		require.ErrorIs(t, err, streaming.ErrClosed)
+		all := notes(append(got, evs...))
+		var ids []string
+		for i, n := range all {
+			assert.Equal(t, int64(i+1), n.Seq)
+			assert.Equal(t, streaming.ChangeCreated, n.Change)
+			ids = append(ids, n.ID)
+		}
+		assert.ElementsMatch(t, created, ids, "each creation exactly once across the restart")
+		assert.NotContains(t, ids, kept)
+		gaps := ofKind(evs, streaming.EventGap)
+		require.Len(t, gaps, 1)
+		assert.Equal(t, streaming.GapContainerRemoved, gaps[0].Gap.Reason)
+		assert.Contains(t, gaps[0].Gap.Resource, escaped(doomed))
+	})
+}
+
+func TestGraphTasksOfEveryList(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	inGraphMailBubble(t, func(t *testing.T, e *mailEnv) {
+		ctx := context.Background()
+		errands := e.call(t, http.MethodPost, "todo/lists", `{"displayName":"Errands"}`)
+		require.NotEmpty(t, errands)
+		old := e.call(t, http.MethodPost, "todo/lists/"+url.PathEscape(errands)+"/tasks", `{"title":"old"}`)
+		sub, err := e.client.Subscribe(ctx, streaming.Tasks().Select("Title"))
+		require.NoError(t, err)
+		assert.Equal(t, e.srv.URL()+"/v1.0/me/todo/lists/delta", sub.Resource)
+		l, err := e.client.Listen(ctx, []*streaming.Subscription{sub}, nil)
+		require.NoError(t, err)
+		c := collect(l)
+		defer c.stop()
+		pollRound()
+
+		home := e.call(t, http.MethodPost, "todo/lists", `{"displayName":"Home"}`)
+		t1 := e.call(t, http.MethodPost, "todo/lists/"+url.PathEscape(home)+"/tasks", `{"title":"t1"}`)
+		e.call(t, http.MethodPatch, "todo/lists/"+url.PathEscape(errands)+"/tasks/"+url.PathEscape(old), `{"title":"renamed"}`)
+		pollRound()
+		pollRound()
+		evs, err := c.stop()
+		require.ErrorIs(t, err, streaming.ErrClosed)
+		assert.ElementsMatch(t, []graphNote{{streaming.ChangeCreated, t1, 0}, {streaming.ChangeUpdated, old, 0}},
+			withoutSeq(notes(evs)))
+		assert.Equal(t, []int64{1, 2}, seqsOf(evs))
+		for _, ev := range ofKind(evs, streaming.EventNotification) {
+			var d struct{ Title string }
+			require.NoError(t, json.Unmarshal(ev.Notification.ResourceData, &d))
+			assert.NotEmpty(t, d.Title)
+			assert.Contains(t, ev.Notification.Resource, "/todo/lists/")
+		}
+	})
+}
+
+func withoutSeq(ns []graphNote) []graphNote {
+	for i := range ns {
+		ns[i].Seq = 0
+	}
+	return ns
+}
