@@ -128,7 +128,8 @@ func (c *Client) header() http.Header {
 // With WithGraph it is the Microsoft Graph delta query that tracks r.
 func (c *Client) ResourceURL(r Resource) (string, error) {
 	if c.graph != nil {
-		return c.graphDeltaURL(r, time.Now())
+		u, _, err := c.graphDeltaURL(r, time.Now())
+		return u, err
 	}
 	return r.url(c.p.Root(), c.userRoot)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,6 +107,10 @@ func TestFaultTrialsBothDialects(t *testing.T) {
 			if d.name != "outlook" {
 				assert.Positive(t, faults["notifications"])
 				assert.Positive(t, faults["resync-gaps"])
+				assert.Positive(t, faults["folder-created"])
+			}
+			if d.name == "graph" {
+				assert.Positive(t, faults["folder-removed"])
 			}
 		})
 	}
@@ -261,10 +266,21 @@ func runGraphSchedule(t *testing.T, seed uint64) map[string]int {
 				g.Change(c.coll, "", "Created")
 			}
 		}
+		// Every message of the mailbox: the folders of the folder list.
+		for range 2 {
+			f := g.Change("mailFolders", "", "Created")
+			for range 2 {
+				g.Change("mailFolders/"+f+"/messages", "", "Created")
+			}
+		}
+		const everyMessage = "mailFolders/AAMkmailfolders-*"
 		var subs []*streaming.Subscription
 		collOf := map[string]string{}
-		for i := range nsubs {
+		for i := range nsubs + 1 {
 			c := graphTrialColls[i%len(graphTrialColls)]
+			if i == nsubs {
+				c.coll, c.r = everyMessage, streaming.Messages().Select("Subject")
+			}
 			sub, err := client.Subscribe(context.Background(), c.r)
 			require.NoError(t, err)
 			subs = append(subs, sub)
@@ -284,6 +300,14 @@ func runGraphSchedule(t *testing.T, seed uint64) map[string]int {
 			case "change":
 				for i := range s.n {
 					coll := collOf[subs[(s.pick+i)%len(subs)].ID]
+					if coll == everyMessage {
+						folders := g.Live("mailFolders")
+						if (s.alt+i)%4 == 3 {
+							folders = []string{g.Change("mailFolders", "", "Created")}
+							injected["folder-created"]++
+						}
+						coll = "mailFolders/" + folders[(s.pick+i)%len(folders)] + "/messages"
+					}
 					live := g.Live(coll)
 					kind := []string{"Created", "Updated", "Deleted"}[(s.alt+i)%3]
 					if len(live) == 0 {
@@ -334,7 +358,7 @@ func runGraphSchedule(t *testing.T, seed uint64) map[string]int {
 }
 
 // checkGraphCoverage asserts the Graph listener's promise for every
-// subscription: sequence numbers 1, 2, 3… without repeats; no version of
+// subscription (collOf names its collection, or a pattern: see inColl): sequence numbers 1, 2, 3… without repeats; no version of
 // an item reported twice and every item's story in order (Created, then
 // Updated, then Deleted); and no loss: each item that exists at the end
 // was last reported in its final version (or never changed after the
@@ -358,7 +382,7 @@ func checkGraphCoverage(t *testing.T, after, before []graphChange, collOf map[st
 	for _, ev := range evs {
 		switch ev.Kind {
 		case streaming.EventGap:
-			if ev.Gap.Reason != streaming.GapResync {
+			if ev.Gap.Reason != streaming.GapResync && ev.Gap.Reason != streaming.GapContainerRemoved {
 				problems = append(problems, "unexpected gap "+ev.Gap.String())
 			}
 			gaps[ev.Gap.SubscriptionID] = append(gaps[ev.Gap.SubscriptionID], count[ev.Gap.SubscriptionID])
@@ -395,12 +419,12 @@ func checkGraphCoverage(t *testing.T, after, before []graphChange, collOf map[st
 		final := map[string]graphChange{}
 		existed := map[string]bool{}
 		for _, ch := range before {
-			if ch.Coll == lower(coll) {
+			if inColl(ch.Coll, coll) {
 				existed[ch.ID] = ch.Kind != "Deleted"
 			}
 		}
 		for _, ch := range after {
-			if ch.Coll == lower(coll) {
+			if inColl(ch.Coll, coll) {
 				final[ch.ID] = ch
 			}
 		}
@@ -454,6 +478,16 @@ func checkGraphCoverage(t *testing.T, after, before []graphChange, collOf map[st
 	}
 }
 
+// inColl reports whether a change of collection coll concerns a
+// subscription to pattern: a collection, or every collection whose name
+// starts with what precedes a final "*" (a mailbox-wide subscription).
+func inColl(coll, pattern string) bool {
+	if p, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(coll, lower(p))
+	}
+	return coll == lower(pattern)
+}
+
 func lower(s string) string {
 	b := []byte(s)
 	for i, c := range b {
@@ -487,6 +521,8 @@ func runGraphFakeSchedule(t *testing.T, seed uint64) map[string]int {
 		var changes []graphChange
 		var mu sync.Mutex
 		unsubscribe := mb.Subscribe(func(c office365test.Change) {
+			mu.Lock()
+			defer mu.Unlock()
 			if c.EntityType != office365test.EntityMessage || folders[c.FolderID] == "" {
 				return
 			}
@@ -494,9 +530,7 @@ func runGraphFakeSchedule(t *testing.T, seed uint64) map[string]int {
 			if c.Entity != nil {
 				etag = fmt.Sprintf(`W/"%v"`, c.Entity["ChangeKey"])
 			}
-			mu.Lock()
 			changes = append(changes, graphChange{Coll: lower(folders[c.FolderID]), ID: c.ID, Kind: string(c.Kind), ETag: etag})
-			mu.Unlock()
 		})
 		defer unsubscribe()
 		fids := []string{u.FolderID("inbox"), u.FolderID("inbox"), other}
@@ -520,6 +554,21 @@ func runGraphFakeSchedule(t *testing.T, seed uint64) map[string]int {
 			subs = append(subs, sub)
 			collOf[sub.ID] = folders[fids[i%len(fids)]]
 		}
+		// Every message of the mailbox, over folders that come and go.
+		everyMessage, err := client.Subscribe(context.Background(), streaming.Messages())
+		require.NoError(t, err)
+		subs = append(subs, everyMessage)
+		collOf[everyMessage.ID] = "mailFolders/*"
+		var created []string // folders created during the trial, which only everyMessage tracks
+		deleteFolder := func(id string) {
+			req, err := http.NewRequest(http.MethodDelete, srv.URL()+"/v1.0/me/mailFolders/"+url.PathEscape(id), nil)
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer t")
+			resp, err := pt.Client().Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusNoContent, resp.StatusCode)
+		}
 		mu.Lock()
 		baseline := len(changes)
 		mu.Unlock()
@@ -536,6 +585,25 @@ func runGraphFakeSchedule(t *testing.T, seed uint64) map[string]int {
 			switch s.kind {
 			case "change":
 				for i := range s.n {
+					if subs[(s.pick+i)%len(subs)] == everyMessage {
+						switch {
+						case (s.alt+i)%5 == 3:
+							f, err := u.CreateFolder([]string{"", other}[s.pick%2], fmt.Sprint("f", n))
+							require.NoError(t, err)
+							mu.Lock()
+							folders[f] = "mailFolders/" + f + "/messages"
+							mu.Unlock()
+							fids, created = append(fids, f), append(created, f)
+							injected["folder-created"]++
+						case (s.alt+i)%5 == 4 && len(created) > 0:
+							f := created[(s.pick+i)%len(created)]
+							deleteFolder(f)
+							fids, created = slices.DeleteFunc(fids, func(id string) bool { return id == f }),
+								slices.DeleteFunc(created, func(id string) bool { return id == f })
+							injected["folder-removed"]++
+							continue
+						}
+					}
 					fid := fids[(s.pick+i)%len(fids)]
 					recs := u.Records(office365test.EntityMessage, fid)
 					kind := (s.alt + i) % 3

@@ -128,11 +128,30 @@
 // ([GraphEventsWindowPast] to [GraphEventsWindowFuture] around it),
 // [Contacts] and [FolderContacts] to contacts delta, [FolderTasks] to a
 // Microsoft To Do list's tasks delta ("todo/lists/{id}/tasks/delta"), and
-// [ResourceURL] to any delta URL. Graph has no mailbox-wide message delta
-// nor one over every To Do list, and tracks events of the primary calendar
-// only: [Messages], [Tasks] and [CalendarEvents] are refused with an error
-// that says what to use instead. Filter is passed to Graph as $filter,
-// which it accepts only on messages (receivedDateTime ge|gt …).
+// [ResourceURL] to any delta URL. Graph tracks events of the primary
+// calendar only: [CalendarEvents] is refused with an error that says what
+// to use instead. Filter is passed to Graph as $filter, which it accepts
+// only on messages (receivedDateTime ge|gt …).
+//
+// Graph has no mailbox-wide message delta, nor one over every To Do list,
+// so [Messages] and [Tasks] are composite subscriptions: the delta query
+// of the containers ("{user}/mailFolders/delta", which lists nested
+// folders too, or "todo/lists/delta"; the subscription's Resource) plus
+// one per container ("mailFolders/{id}/messages/delta",
+// "todo/lists/{id}/tasks/delta"), all under one Subscription with one
+// SequenceNumber sequence, saved and resumed together. Subscribe reads the
+// first round of each (one request per folder or list, and more for large
+// ones). When a container appears, the items found in it are reported as
+// Created; when one is removed, the subscription stops tracking it and
+// reports an open gap with reason [GapContainerRemoved] whose Resource is
+// the container's delta query: the deletion of its items (and any change
+// since it was last polled) is not reported one by one. A container whose
+// query answers 404 before the containers' query reports it removed is
+// retried meanwhile. A message moved between folders is Deleted from one
+// and Created in the other (Graph gives it a new id), in either order.
+// Each container's query counts as one delta query for the request
+// budget below, and is shared with other subscriptions to the same folder
+// (by id, with the same Select and Filter) that stand at a position.
 //
 // Subscribe reads the first round of the delta query (every item's id and
 // version; nothing is reported for what already exists) and returns a

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -234,34 +235,71 @@ func resourceData(it *deltaItem, itemURL, odataType string, sel map[string]bool)
 // subscription to create, so the subscription is the delta query itself.
 // Its first round (every page, the items' ids and versions only) is read
 // now, so that the listener reports what changes after Subscribe returns.
+// A composite subscription reads the containers' delta query, then the
+// first round of each container's.
 func (c *Client) graphSubscribe(ctx context.Context, r Resource, changes []ChangeType) (*Subscription, error) {
-	u, err := c.graphDeltaURL(r, time.Now())
+	u, each, err := c.graphDeltaURL(r, time.Now())
 	if err != nil {
 		return nil, err
 	}
 	var id [12]byte
 	_, _ = rand.Read(id[:])
-	known := knownSet{}
-	link, err := c.graphBaseline(ctx, u, known)
-	if err != nil {
-		return nil, err
+	g := &graphState{sel: slices.Clone(r.sel), each: each}
+	if each == "" {
+		known := knownSet{}
+		g.link, err = c.graphBaseline(ctx, u, func() { clear(known) }, known.add)
+		if err != nil {
+			return nil, err
+		}
+		g.known = known.snapshot()
+	} else {
+		ids := map[string]bool{}
+		g.link, err = c.graphBaseline(ctx, u, func() { clear(ids) }, func(it *deltaItem) { ids[it.id] = !it.removed })
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range slices.Sorted(maps.Keys(ids)) {
+			if !ids[id] {
+				continue
+			}
+			known := knownSet{}
+			link, err := c.graphBaseline(ctx, graphPartURL(each, id), func() { clear(known) }, known.add)
+			if office365.StatusCode(err) == http.StatusNotFound {
+				continue // removed since the containers were listed: a later round says so
+			}
+			if err != nil {
+				return nil, err
+			}
+			g.parts = append(g.parts, graphPart{id: id, link: link, at: time.Now(), known: known.snapshot()})
+		}
 	}
+	g.at = time.Now()
 	return &Subscription{
-		ID: "graph-" + hex.EncodeToString(id[:]), Resource: u, ChangeTypes: slices.Clone(changes),
-		graph: &graphState{link: link, at: time.Now(), sel: slices.Clone(r.sel), known: known.snapshot()},
+		ID: "graph-" + hex.EncodeToString(id[:]), Resource: u, ChangeTypes: slices.Clone(changes), graph: g,
 	}, nil
 }
 
-// graphBaseline reads a whole round of the delta query u into known and
-// returns its deltaLink.
-func (c *Client) graphBaseline(ctx context.Context, u string, known knownSet) (string, error) {
+// add records an item of a delta round: known in its version, or no
+// longer known when removed.
+func (k knownSet) add(it *deltaItem) {
+	if it.removed {
+		delete(k, hash64(it.id))
+	} else {
+		k[hash64(it.id)] = it.ver
+	}
+}
+
+// graphBaseline reads a whole round of the delta query u, handing each
+// item to add (after reset when the round starts again), and returns its
+// deltaLink.
+func (c *Client) graphBaseline(ctx context.Context, u string, reset func(), add func(*deltaItem)) (string, error) {
 	link := u
 	for resyncs := 0; ; {
 		page, err := c.fetchDelta(ctx, link, true, 0)
 		if err != nil {
 			if needsResync(err) && resyncs < maxResyncs && link != u {
 				resyncs++
-				clear(known)
+				reset()
 				link = u
 				continue
 			}
@@ -269,11 +307,7 @@ func (c *Client) graphBaseline(ctx context.Context, u string, known knownSet) (s
 		}
 		for _, raw := range page.Value {
 			if it, ok := parseDeltaItem(raw); ok {
-				if it.removed {
-					delete(known, hash64(it.id))
-				} else {
-					known[hash64(it.id)] = it.ver
-				}
+				add(&it)
 			}
 		}
 		if page.NextLink == "" {

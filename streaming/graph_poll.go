@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/office365-go/office365"
@@ -60,28 +62,54 @@ func (l *Listener) sources(states []*subState) ([]source, error) {
 	return out, nil
 }
 
-// graphSub is one subscription of a Graph listener.
+// graphSub is one delta query of a subscription of a Graph listener: the
+// subscription's own, or for a composite subscription its containers'
+// query and one per container (its parts).
 type graphSub struct {
 	st    *subState
-	want  [3]bool // Created, Updated, Deleted
+	tr    *graphTrack // the subscription's, shared by its parts
+	res   string      // the delta query (Gap.Resource)
+	comp  *graphComp  // a composite subscription's containers
+	part  string      // a composite's container: its id ("" for the containers' query)
+	gone  atomic.Bool // a container that was removed: report nothing more
+	want  [3]bool     // Created, Updated, Deleted
 	sel   map[string]bool
 	seen  map[uint64]struct{} // a full round is running: the items it found
 	quiet bool                // the first round: learn what exists, report nothing
 
-	mu    sync.Mutex // guards what Subscriptions reads: known, link, at, seq
+	// Guarded by tr.mu (what Subscriptions reads):
 	known knownSet
 	link  string
 	at    time.Time
-	seq   int64
 	selv  []string
+}
+
+// graphTrack numbers the events of one subscription.
+type graphTrack struct {
+	// emit is held while an event of the subscription is numbered and
+	// handed on, so that the parts of a composite subscription, polled
+	// concurrently, deliver their notifications in sequence order.
+	emit sync.Mutex
+	// mu guards seq and the position (known, link, at) of every
+	// graphSub of the subscription, and a composite's parts.
+	mu  sync.Mutex
+	seq int64
 }
 
 // state returns the subscription's position to persist and its last
 // sequence number, consistent with each other.
 func (g *graphSub) state() (*graphState, int64) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return &graphState{link: g.link, at: g.at, sel: g.selv, known: g.known.snapshot()}, g.seq
+	g.tr.mu.Lock()
+	defer g.tr.mu.Unlock()
+	st := &graphState{link: g.link, at: g.at, sel: g.selv, known: g.known.snapshot()}
+	if g.comp != nil {
+		st.each, st.known = g.comp.each, nil
+		for _, id := range slices.Sorted(maps.Keys(g.comp.parts)) {
+			p := g.comp.parts[id]
+			st.parts = append(st.parts, graphPart{id: id, link: p.link, at: p.at, known: p.known.snapshot()})
+		}
+	}
+	return st, g.tr.seq
 }
 
 // graphFeed is one delta query polled for every subscription that tracks
@@ -92,6 +120,7 @@ type graphFeed struct {
 	link            string // the next request
 	full            bool   // the round in progress started from url
 	subs            []*graphSub
+	added           []*graphSub // containers that appeared in the last round: the scheduler starts their queries
 
 	due       time.Time
 	last      time.Time // when its last round started
@@ -106,6 +135,8 @@ type graphFeed struct {
 type graphSource struct {
 	l     *Listener
 	feeds []*graphFeed
+	byKey map[string]*graphFeed
+	live  int // feeds scheduled (used by run only)
 }
 
 // graphSources groups the subscriptions by delta query. Subscriptions of
@@ -118,8 +149,7 @@ func (l *Listener) graphSources(states []*subState) ([]source, error) {
 	if l.opts.PollInterval < 0 {
 		return nil, fmt.Errorf("streaming: ListenOptions.PollInterval %s is negative", l.opts.PollInterval)
 	}
-	feeds := map[string]*graphFeed{}
-	var order []*graphFeed
+	src := &graphSource{l: l, byKey: map[string]*graphFeed{}}
 	for _, st := range states {
 		s := &st.sub
 		if s.Resource == "" {
@@ -132,8 +162,8 @@ func (l *Listener) graphSources(states []*subState) ([]source, error) {
 			}
 			g = &graphState{}
 		}
-		gs := &graphSub{st: st, sel: graphSelected(g.sel), selv: g.sel, known: newKnownSet(g.known),
-			link: g.link, at: g.at, seq: s.LastSequenceNumber, quiet: g.link == ""}
+		gs := &graphSub{st: st, tr: &graphTrack{seq: s.LastSequenceNumber}, res: s.Resource, sel: graphSelected(g.sel),
+			selv: g.sel, known: newKnownSet(g.known), link: g.link, at: g.at, quiet: g.link == "" && g.each == ""}
 		for _, c := range s.ChangeTypes {
 			switch canonicalChangeType(string(c)) {
 			case ChangeCreated:
@@ -148,31 +178,51 @@ func (l *Listener) graphSources(states []*subState) ([]source, error) {
 			gs.want = [3]bool{true, true, true}
 		}
 		st.graph = gs
-		full := g.link == "" || g.link == s.Resource
-		key := s.Resource + "\x00" + fmt.Sprint(full)
-		f := feeds[key]
-		if f == nil {
-			f = &graphFeed{url: s.Resource, link: g.link, full: full}
-			if full {
-				f.link = s.Resource
+		if g.each != "" {
+			gs.comp = &graphComp{each: g.each, parts: make(map[string]*graphSub, len(g.parts))}
+			for _, p := range g.parts {
+				part := gs.newPart(p.id, p.link, p.at, p.known)
+				gs.comp.parts[p.id] = part
+				src.attach(part)
 			}
-			f.base, f.odataType = graphItemBase(s.Resource)
-			feeds[key] = f
-			order = append(order, f)
-		} else if !full && g.at.Before(f.subs[0].at) {
-			f.link = g.link
 		}
-		f.subs = append(f.subs, gs)
-		if !full {
-			// Keep the oldest position first.
-			slices.SortStableFunc(f.subs, func(a, b *graphSub) int { return a.at.Compare(b.at) })
-		}
-		if full {
-			gs.seen = map[uint64]struct{}{}
-		}
+		src.attach(gs)
 	}
 	l.wake = make(chan struct{}, 1)
-	return []source{&graphSource{l: l, feeds: order}}, nil
+	return []source{src}, nil
+}
+
+// attach adds gs to the feed of its delta query.
+func (s *graphSource) attach(gs *graphSub) {
+	full := gs.link == "" || gs.link == gs.res
+	key := gs.res + "\x00" + fmt.Sprint(full)
+	f := s.byKey[key]
+	if f == nil {
+		f = newGraphFeed(gs.res, gs.link, full)
+		s.byKey[key] = f
+		s.feeds = append(s.feeds, f)
+	} else if !full && gs.at.Before(f.subs[0].at) {
+		f.link = gs.link
+	}
+	f.subs = append(f.subs, gs)
+	if !full {
+		// Keep the oldest position first.
+		slices.SortStableFunc(f.subs, func(a, b *graphSub) int { return a.at.Compare(b.at) })
+	}
+	if full {
+		gs.seen = map[uint64]struct{}{}
+	}
+}
+
+// newGraphFeed returns the feed of the delta query u, starting at link
+// (from u itself for a full round).
+func newGraphFeed(u, link string, full bool) *graphFeed {
+	f := &graphFeed{url: u, link: link, full: full}
+	if full {
+		f.link = u
+	}
+	f.base, f.odataType = graphItemBase(u)
+	return f
 }
 
 // PollNow asks a WithGraph listener to poll its delta queries now rather
@@ -219,7 +269,10 @@ func (h *feedHeap) Pop() any {
 func (s *graphSource) run(ctx context.Context) {
 	// Stay within the mailbox's request budget: many delta queries are
 	// polled less often rather than throttled.
-	interval := max(cmp.Or(s.l.opts.PollInterval, DefaultPollInterval), time.Duration(len(s.feeds))*GraphRequestSpacing)
+	interval := func() time.Duration {
+		return max(cmp.Or(s.l.opts.PollInterval, DefaultPollInterval), time.Duration(s.live)*GraphRequestSpacing)
+	}
+	s.live = len(s.feeds)
 	now := time.Now()
 	h := make(feedHeap, 0, len(s.feeds))
 	for _, f := range s.feeds {
@@ -236,10 +289,15 @@ func (s *graphSource) run(ctx context.Context) {
 		now = time.Now()
 		for inFlight < GraphMaxConcurrentRequests && h.Len() > 0 && !h[0].due.After(now) {
 			f := heap.Pop(&h).(*graphFeed)
+			if f.subs = slices.DeleteFunc(f.subs, func(gs *graphSub) bool { return gs.gone.Load() }); len(f.subs) == 0 {
+				s.live-- // every container it tracked was removed
+				continue
+			}
 			f.last = now
 			inFlight++
+			iv := interval()
 			wg.Go(func() {
-				s.poll(ctx, f, interval)
+				s.poll(ctx, f, iv)
 				select {
 				case done <- f:
 				case <-ctx.Done():
@@ -253,11 +311,18 @@ func (s *graphSource) run(ctx context.Context) {
 		case f := <-done:
 			inFlight--
 			heap.Push(&h, f)
+			for _, gs := range f.added {
+				nf := newGraphFeed(gs.res, gs.link, true)
+				nf.subs, nf.due = []*graphSub{gs}, time.Now()
+				heap.Push(&h, nf)
+				s.live++
+			}
+			f.added = nil
 		case <-timer.C:
 		case <-s.l.wake:
 			// Poll now, but never a query sooner than the budget allows
 			// after its last poll.
-			gap := time.Duration(len(s.feeds)) * GraphRequestSpacing
+			gap := time.Duration(s.live) * GraphRequestSpacing
 			for _, f := range h {
 				f.due = minTime(f.due, f.last.Add(gap))
 			}
@@ -328,6 +393,12 @@ func (s *graphSource) apply(ctx context.Context, f *graphFeed, page *deltaPage) 
 			if gs.seen != nil && !it.removed {
 				gs.seen[idh] = struct{}{}
 			}
+			if gs.comp != nil && gs.part == "" {
+				if !s.container(ctx, f, gs, it) {
+					return false
+				}
+				continue
+			}
 			prev, known := gs.known[idh]
 			var change ChangeType
 			switch {
@@ -346,25 +417,20 @@ func (s *graphSource) apply(ctx context.Context, f *graphFeed, page *deltaPage) 
 				change = ChangeCreated
 			}
 			if gs.quiet || !gs.want[changeIndex(change)] {
-				gs.learn(idh, it, gs.seq)
+				gs.learn(idh, it, 0)
 				continue
 			}
-			seq := gs.seq + 1
-			itemURL := f.base + transport.EscapeSegment(it.id)
-			n := &Notification{
-				ODataType: ODataTypeNotification, SubscriptionID: gs.st.sub.ID, SequenceNumber: seq,
-				ChangeType: change, Resource: itemURL, ResourceData: resourceData(it, itemURL, f.odataType, gs.sel),
-			}
-			gs.st.stamp++
-			if !s.emit(ctx, envelope{ev: Event{Kind: EventNotification, Notification: n}, st: gs.st, stamp: gs.st.stamp, resume: seq}) {
+			if !s.notify(ctx, f, gs, it, idh, change) {
 				return false
 			}
-			gs.learn(idh, it, seq)
 		}
+	}
+	if page.NextLink == "" && !s.endContainers(ctx, f) {
+		return false
 	}
 	now := time.Now()
 	for _, gs := range f.subs {
-		gs.mu.Lock()
+		gs.tr.mu.Lock()
 		switch {
 		case page.NextLink == "":
 			gs.link, gs.at = page.DeltaLink, now
@@ -380,7 +446,7 @@ func (s *graphSource) apply(ctx context.Context, f *graphFeed, page *deltaPage) 
 		case !f.full:
 			gs.link, gs.at = page.NextLink, now
 		}
-		gs.mu.Unlock()
+		gs.tr.mu.Unlock()
 		if page.NextLink == "" {
 			gs.seen, gs.quiet = nil, false
 		}
@@ -388,17 +454,59 @@ func (s *graphSource) apply(ctx context.Context, f *graphFeed, page *deltaPage) 
 	return true
 }
 
-// learn records the item as the subscription now knows it, and seq as its
-// last sequence number.
+// notify hands on the notification of a change to gs, numbered next in
+// its subscription, unless gs is a container removed meanwhile.
+func (s *graphSource) notify(ctx context.Context, f *graphFeed, gs *graphSub, it *deltaItem, idh uint64, change ChangeType) bool {
+	gs.tr.emit.Lock()
+	defer gs.tr.emit.Unlock()
+	if gs.gone.Load() {
+		return true
+	}
+	seq := gs.tr.seq + 1
+	itemURL := f.base + transport.EscapeSegment(it.id)
+	n := &Notification{
+		ODataType: ODataTypeNotification, SubscriptionID: gs.st.sub.ID, SequenceNumber: seq,
+		ChangeType: change, Resource: itemURL, ResourceData: resourceData(it, itemURL, f.odataType, gs.sel),
+	}
+	gs.st.stamp++
+	if !s.emit(ctx, envelope{ev: Event{Kind: EventNotification, Notification: n}, st: gs.st, stamp: gs.st.stamp, resume: seq}) {
+		return false
+	}
+	gs.learn(idh, it, seq)
+	return true
+}
+
+// learn records the item as the subscription now knows it, and seq (when
+// not 0) as its last sequence number.
 func (g *graphSub) learn(idh uint64, it *deltaItem, seq int64) {
-	g.mu.Lock()
+	g.tr.mu.Lock()
 	if it.removed {
 		delete(g.known, idh)
 	} else {
 		g.known[idh] = it.ver
 	}
-	g.seq = seq
-	g.mu.Unlock()
+	if seq != 0 {
+		g.tr.seq = seq
+	}
+	g.tr.mu.Unlock()
+}
+
+// gap reports a gap of gs's subscription from its next sequence number on,
+// unless gs is a container removed meanwhile.
+func (s *graphSource) gap(ctx context.Context, gs *graphSub, reason GapReason, err error) bool {
+	gs.tr.emit.Lock()
+	defer gs.tr.emit.Unlock()
+	if gs.gone.Load() {
+		return true
+	}
+	gap := &Gap{SubscriptionID: gs.st.sub.ID, Resource: gs.res, FromSeq: gs.tr.seq + 1, Reason: reason, Err: err}
+	s.l.stats.gaps.Add(1)
+	attrs := []slog.Attr{slog.String("subscription", gap.SubscriptionID), slog.String("query", transport.RedactURL(gs.res))}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	s.l.log.LogAttrs(ctx, slog.LevelWarn, "streaming: gap ("+string(reason)+")", attrs...)
+	return s.emit(ctx, envelope{ev: Event{Kind: EventGap, Gap: gap}})
 }
 
 func changeIndex(c ChangeType) int {
@@ -425,16 +533,12 @@ func (s *graphSource) failed(ctx context.Context, f *graphFeed, err error) {
 			return
 		}
 		for _, gs := range f.subs {
-			gap := &Gap{SubscriptionID: gs.st.sub.ID, Resource: gs.st.sub.Resource, FromSeq: gs.seq + 1, Reason: GapResync, Err: err}
-			s.l.stats.gaps.Add(1)
-			s.l.log.LogAttrs(ctx, slog.LevelWarn, "streaming: Graph delta token invalidated; syncing afresh",
-				slog.String("subscription", gap.SubscriptionID), slog.String("error", err.Error()))
-			if !s.emit(ctx, envelope{ev: Event{Kind: EventGap, Gap: gap}}) {
+			if !s.gap(ctx, gs, GapResync, err) {
 				return
 			}
-			gs.mu.Lock()
+			gs.tr.mu.Lock()
 			gs.link = f.url
-			gs.mu.Unlock()
+			gs.tr.mu.Unlock()
 			gs.seen = map[uint64]struct{}{}
 		}
 		f.link, f.full = f.url, true
@@ -445,6 +549,11 @@ func (s *graphSource) failed(ctx context.Context, f *graphFeed, err error) {
 		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
 			delay = apiErr.RetryAfter
 		}
+	case status == http.StatusNotFound && !slices.ContainsFunc(f.subs, func(gs *graphSub) bool { return gs.part == "" }):
+		// A container of composite subscriptions that was removed: their
+		// containers' query says so on its next round (and the container
+		// is dropped with a gap); until then, retry.
+		s.l.PollNow()
 	case status == http.StatusUnauthorized || status == 0 && !transient(err) && !errors.Is(err, errNoDeltaLink) ||
 		status >= 400 && status < 500 && status != http.StatusRequestTimeout && !hasServiceCode(err):
 		// A 401 after a token refresh, a credential that failed, or a 4xx

@@ -30,14 +30,21 @@ var graphWellKnownFolders = map[string]string{
 // graphDeltaURL returns the absolute Graph delta URL that tracks r for the
 // client's user: the Resource of a Graph-mode subscription. now anchors the
 // calendar window of Events.
-func (c *Client) graphDeltaURL(r Resource, now time.Time) (string, error) {
+//
+// For a resource that Graph tracks per container only (every message of
+// the mailbox, every To Do task), u is the delta query of the containers
+// (mail folders, To Do lists) and each is the delta URL of one
+// container's items, with "{id}" in place of the container's id: the
+// subscription is a composite of one delta query per container.
+func (c *Client) graphDeltaURL(r Resource, now time.Time) (u, each string, err error) {
 	if r.err != nil {
-		return "", r.err
+		return "", "", r.err
 	}
 	if r.raw != "" {
-		return c.graphRawURL(r.raw)
+		u, err := c.graphRawURL(r.raw)
+		return u, "", err
 	}
-	var path string
+	var path, composite string
 	q := url.Values{}
 	switch r.coll {
 	case "mailfolders":
@@ -51,7 +58,7 @@ func (c *Client) graphDeltaURL(r Resource, now time.Time) (string, error) {
 	case "taskfolders":
 		path = "todo/lists/" + transport.EscapeSegment(r.key) + "/tasks/delta"
 	case "calendars":
-		return "", errors.New("streaming: Microsoft Graph tracks events only in the primary calendar's calendarView: " +
+		return "", "", errors.New("streaming: Microsoft Graph tracks events only in the primary calendar's calendarView: " +
 			"subscribe to Events() (or ResourceURL with a calendarView delta URL) with WithGraph")
 	default:
 		switch r.path {
@@ -62,19 +69,18 @@ func (c *Client) graphDeltaURL(r Resource, now time.Time) (string, error) {
 			q.Set("startDateTime", now.Add(-GraphEventsWindowPast).UTC().Format("2006-01-02T15:04:05Z"))
 			q.Set("endDateTime", now.Add(GraphEventsWindowFuture).UTC().Format("2006-01-02T15:04:05Z"))
 		case "messages":
-			return "", errors.New("streaming: Microsoft Graph has no mailbox-wide message delta: " +
-				"subscribe to each folder with FolderMessages (Inbox, SentItems, …) with WithGraph")
+			path, composite = "mailFolders/"+graphPartID+"/messages/delta", "mailFolders/delta"
 		case "tasks":
-			return "", errors.New("streaming: Microsoft To Do tracks tasks per list: subscribe to each list with FolderTasks(listID) with WithGraph")
+			path, composite = "todo/lists/"+graphPartID+"/tasks/delta", "todo/lists/delta"
 		case "":
-			return "", errors.New("streaming: empty Resource (use FolderMessages(…), Events(), Contacts(), …)")
+			return "", "", errors.New("streaming: empty Resource (use FolderMessages(…), Events(), Contacts(), …)")
 		default:
-			return "", errors.New("streaming: resource " + r.path + " has no Microsoft Graph delta query")
+			return "", "", errors.New("streaming: resource " + r.path + " has no Microsoft Graph delta query")
 		}
 	}
 	if r.filter != "" {
-		if r.coll != "mailfolders" {
-			return "", errors.New("streaming: Microsoft Graph delta accepts $filter only on messages (receivedDateTime ge|gt …)")
+		if r.coll != "mailfolders" && r.path != "messages" {
+			return "", "", errors.New("streaming: Microsoft Graph delta accepts $filter only on messages (receivedDateTime ge|gt …)")
 		}
 		q.Set("$filter", r.filter)
 	}
@@ -83,11 +89,24 @@ func (c *Client) graphDeltaURL(r Resource, now time.Time) (string, error) {
 		// ResourceData is cut down to the selected properties all the same.
 		q.Set("$select", graphSelect(r.sel))
 	}
-	u := c.userRoot + "/" + path
+	u = c.userRoot + "/" + path
 	if len(q) > 0 {
 		u += "?" + strings.ReplaceAll(q.Encode(), "+", "%20")
 	}
-	return u, nil
+	if composite != "" {
+		return c.userRoot + "/" + composite, u, nil
+	}
+	return u, "", nil
+}
+
+// graphPartID stands for a container's id in a composite subscription's
+// per-container delta URL.
+const graphPartID = "{id}"
+
+// graphPartURL returns the delta URL of one container of a composite
+// subscription.
+func graphPartURL(each, id string) string {
+	return strings.Replace(each, graphPartID, transport.EscapeSegment(id), 1)
 }
 
 // graphSelect spells Outlook property names (PascalCase) as Graph's

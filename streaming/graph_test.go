@@ -91,6 +91,8 @@ func TestGraphSubscribeWire(t *testing.T) {
 			"/v1.0/users/ada@contoso.com/mailFolders/AAMk==/messages/delta?%24select=id%2ClastModifiedDateTime"},
 		{streaming.FolderMessages("SentItems").Filter("receivedDateTime ge 2026-01-01T00:00:00Z"), nil,
 			"/v1.0/me/mailFolders/sentitems/messages/delta?%24filter=receivedDateTime%20ge%202026-01-01T00%3A00%3A00Z&%24select=id%2ClastModifiedDateTime"},
+		{streaming.Messages().Filter("receivedDateTime ge 2026-01-01T00:00:00Z"), nil, "/v1.0/me/mailFolders/delta"},
+		{streaming.Tasks(), nil, "/v1.0/me/todo/lists/delta"},
 		{streaming.ResourceURL("me/mailFolders/archive/messages/delta?$select=subject"), nil,
 			"/v1.0/me/mailFolders/archive/messages/delta?$select=subject"},
 	} {
@@ -113,7 +115,7 @@ func TestGraphSubscribeWire(t *testing.T) {
 	assert.Equal(t, streaming.GraphEventsWindowPast+streaming.GraphEventsWindowFuture, end.Sub(start))
 	assert.Empty(t, pu.Query().Get("$select"), "calendarView delta takes no $select")
 
-	for _, r := range []streaming.Resource{streaming.Messages(), streaming.Tasks(), streaming.CalendarEvents("c1"),
+	for _, r := range []streaming.Resource{streaming.CalendarEvents("c1"), streaming.Tasks().Filter("x eq 1"),
 		streaming.Contacts().Filter("x eq 1"), streaming.ResourceURL("me/messages")} {
 		_, err := c.Subscribe(context.Background(), r)
 		require.Error(t, err, "%v", r)
