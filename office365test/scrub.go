@@ -63,9 +63,6 @@ var (
 	// bearerRE finds "Bearer <token68>" anywhere in text: the separator may
 	// be URL-encoded, and the token may carry JSON escapes (\/, \u002B).
 	bearerRE = regexp.MustCompile(`(?i)\bbearer(?:\s|%20)+((?:\\u[0-9A-Fa-f]{4}|\\/|[A-Za-z0-9\-._~+/])+=*)`)
-	// authParamRE recognises the auth-param names of a WWW-Authenticate
-	// challenge (Bearer realm="…", error="…"), which are not tokens.
-	authParamRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_\-]{0,31}=$`)
 	// secretParamTextRE finds secret query parameters inside text (URLs in
 	// bodies and in headers such as Location): after "?", "&" or "#" (a
 	// fragment such as #access_token=), their HTML, JSON and URL escapes
@@ -75,7 +72,7 @@ var (
 		strings.Join(transport.SecretParamNames(), "|") + `)(?:=|%3D|\\u003D)((?:` + secret.JSONEscapeNotAmp +
 		`|\\/|%[0-9A-Fa-f]{2}|[^&"'\s#<>\\%])+)`)
 	// jwtRE finds JSON Web Tokens (header.payload.signature, base64url).
-	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*`)
+	jwtRE = regexp.MustCompile(secret.JWTPattern)
 	// emailRE finds e-mail addresses whose domain has a top-level label.
 	emailRE = regexp.MustCompile(`[A-Za-z0-9._+\-]+@([A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,})\b`)
 	// pseudonymRE recognises the addresses ScrubEmails substitutes.
@@ -98,47 +95,12 @@ func tokenChanges(s string) (string, []replacement) {
 		changes = append(changes, replacement{m, Redacted})
 		return Redacted
 	})
-	s = replaceGroup(s, secretParamTextRE, func(string, int) bool { return true }, &changes)
-	s = replaceGroup(s, bearerRE, func(tok string, end int) bool {
-		return !isProseWord(tok) && !(authParamRE.MatchString(tok) && end < len(s) && s[end] == '"')
-	}, &changes)
+	record := func(tok string) { changes = append(changes, replacement{tok, Redacted}) }
+	s = secret.ReplaceGroup(s, secretParamTextRE, 1, nil, record)
+	s = secret.ReplaceGroup(s, bearerRE, 1, func(tok, rest string) bool {
+		return !secret.IsProseWord(tok) && !(secret.IsAuthParamName(tok) && strings.HasPrefix(rest, `"`))
+	}, record)
 	return s, changes
-}
-
-// replaceGroup replaces the first capture group of each match of re in s by
-// Redacted when redact(group, groupEnd) agrees, recording the changes.
-func replaceGroup(s string, re *regexp.Regexp, redact func(tok string, end int) bool, changes *[]replacement) string {
-	idx := re.FindAllStringSubmatchIndex(s, -1)
-	if idx == nil {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, m := range idx {
-		start, end := m[2], m[3]
-		tok := s[start:end]
-		if tok == Redacted || !redact(tok, end) {
-			continue
-		}
-		*changes = append(*changes, replacement{tok, Redacted})
-		b.WriteString(s[last:start])
-		b.WriteString(Redacted)
-		last = end
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-func isProseWord(tok string) bool {
-	if len(tok) >= 16 {
-		return false
-	}
-	for i := 0; i < len(tok); i++ {
-		if tok[i] < 'a' || tok[i] > 'z' {
-			return false
-		}
-	}
-	return true
 }
 
 // findEmails returns the [start, end) offsets of the e-mail addresses in s.

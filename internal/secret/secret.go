@@ -71,6 +71,11 @@ const Redacted = "REDACTED"
 // parameter's value when a URL sits JSON-escaped in a body.
 const JSONEscapeNotAmp = `\\u(?:00(?:[013-9A-Fa-f][0-9A-Fa-f]|2[0-57-9A-Fa-f])|0[1-9A-Fa-f][0-9A-Fa-f]{2}|[1-9A-Fa-f][0-9A-Fa-f]{3})`
 
+// JWTPattern is a regular expression matching a JSON Web Token
+// (header.payload.signature, base64url), the form of Microsoft identity
+// platform access tokens.
+const JWTPattern = `eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*`
+
 // secretJSONMembers are JSON object members whose string values are secrets
 // wherever they appear in a body. "code" is not among them: it is the
 // service error code of every OData error.
@@ -82,7 +87,7 @@ var secretJSONMembers = []string{
 var (
 	// jwtRE finds JSON Web Tokens (header.payload.signature, base64url),
 	// the form of Microsoft identity platform access tokens.
-	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*`)
+	jwtRE = regexp.MustCompile(JWTPattern)
 	// bearerRE finds "Bearer <token>": the scheme, its separator (a space,
 	// or its URL or HTML escapes) and a token68 that may carry JSON
 	// escapes (\/ and \u002B).
@@ -128,11 +133,11 @@ func Scrub(s string, known ...string) string {
 	s = replaceValue(s, secretParamRE, nil)
 	s = replaceValue(s, secretMemberRE, func(tok, _ string) bool { return tok != "" })
 	s = replaceValue(s, secretEscapedMemberRE, func(tok, _ string) bool { return tok != "" })
-	s = replaceValue(s, bearerRE, func(tok string, rest string) bool {
+	s = replaceValue(s, bearerRE, func(tok, rest string) bool {
 		// Leave prose ("bearer token"), challenge parameters (Bearer
 		// realm="…") and a parameter whose value is already redacted
 		// (token_type=bearer refresh_token=REDACTED) alone.
-		return !isProseWord(tok) && !(authParamRE.MatchString(tok) &&
+		return !IsProseWord(tok) && !(IsAuthParamName(tok) &&
 			(strings.HasPrefix(rest, `"`) || strings.HasPrefix(rest, Redacted)))
 	})
 	s = replaceValue(s, authHeaderRE, func(tok, _ string) bool { return strings.TrimSpace(tok) != Redacted })
@@ -152,9 +157,18 @@ func escapedForms(v string) []string {
 }
 
 // replaceValue replaces the second capture group of every match of re in s
-// with Redacted, when keep is nil or returns true for it (rest is the text
-// after the match).
+// with Redacted, when keep is nil or returns true for it.
 func replaceValue(s string, re *regexp.Regexp, keep func(tok, rest string) bool) string {
+	return ReplaceGroup(s, re, 2, keep, nil)
+}
+
+// ReplaceGroup replaces capture group number group of every match of re in
+// s with Redacted. A group that did not take part in a match, or that is
+// already Redacted, is left alone, as is one for which keep (when not nil)
+// returns false; keep is given the group's text and the text after it.
+// When replaced is not nil it is called with each text that was replaced,
+// in order.
+func ReplaceGroup(s string, re *regexp.Regexp, group int, keep func(tok, rest string) bool, replaced func(tok string)) string {
 	idx := re.FindAllStringSubmatchIndex(s, -1)
 	if idx == nil {
 		return s
@@ -162,13 +176,19 @@ func replaceValue(s string, re *regexp.Regexp, keep func(tok, rest string) bool)
 	var b strings.Builder
 	last := 0
 	for _, m := range idx {
-		start, end := m[4], m[5]
+		if 2*group+1 >= len(m) {
+			break
+		}
+		start, end := m[2*group], m[2*group+1]
 		if start < 0 {
 			continue
 		}
 		tok := s[start:end]
 		if tok == Redacted || (keep != nil && !keep(tok, s[end:])) {
 			continue
+		}
+		if replaced != nil {
+			replaced(tok)
 		}
 		b.WriteString(s[last:start])
 		b.WriteString(Redacted)
@@ -178,9 +198,9 @@ func replaceValue(s string, re *regexp.Regexp, keep func(tok, rest string) bool)
 	return b.String()
 }
 
-// isProseWord reports whether tok is a short lower-case word ("bearer
-// token"), not a credential.
-func isProseWord(tok string) bool {
+// IsProseWord reports whether tok is a short lower-case word (the "token"
+// of "bearer token"), not a credential.
+func IsProseWord(tok string) bool {
 	if len(tok) >= 16 {
 		return false
 	}
@@ -191,6 +211,11 @@ func isProseWord(tok string) bool {
 	}
 	return true
 }
+
+// IsAuthParamName reports whether tok is the name of an auth-param with its
+// "=" (the realm= of Bearer realm="…"), which follows a scheme in a
+// WWW-Authenticate challenge and is not a token.
+func IsAuthParamName(tok string) bool { return authParamRE.MatchString(tok) }
 
 // DecodeUTF16 decodes b as UTF-16 when it starts with a byte-order mark
 // (bom is then true) or looks like mostly-ASCII text encoded as UTF-16 (NUL

@@ -1,6 +1,7 @@
 package secret
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,4 +29,25 @@ func TestScrubKnownValueInEveryEncoding(t *testing.T) {
 	}
 	assert.True(t, IsParam("Client-Secret"))
 	assert.False(t, IsParam("$skiptoken"))
+}
+
+func TestReplaceGroup(t *testing.T) {
+	re := regexp.MustCompile(`(\w+)=(\w*)`)
+	var got []string
+	out := ReplaceGroup("a=one b=keep c= d=REDACTED e=two", re, 2,
+		func(tok, rest string) bool { return tok != "keep" },
+		func(tok string) { got = append(got, tok) })
+	assert.Equal(t, "a=REDACTED b=keep c=REDACTED d=REDACTED e=REDACTED", out)
+	assert.Equal(t, []string{"one", "", "two"}, got)
+	assert.Equal(t, "x=y", ReplaceGroup("x=y", re, 3, nil, nil), "a group re does not have changes nothing")
+	assert.Equal(t, "plain", ReplaceGroup("plain", re, 1, nil, nil))
+}
+
+func TestIsProseWordAndAuthParamName(t *testing.T) {
+	assert.True(t, IsProseWord("token"))
+	assert.False(t, IsProseWord("eyJ0eXAi"))
+	assert.False(t, IsProseWord("abcdefghijklmnopq"))
+	assert.True(t, IsAuthParamName("realm="))
+	assert.False(t, IsAuthParamName("realm"))
+	assert.False(t, IsAuthParamName("abc.def="))
 }
