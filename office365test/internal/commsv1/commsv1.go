@@ -331,12 +331,7 @@ func (t *Frontend) messagesLocked(snap healthstore.Snapshot, filter []scCmp, has
 		}
 		out = append(out, m)
 	}
-	slices.SortStableFunc(out, func(a, b *healthstore.Message) int {
-		if c := b.Start.Compare(a.Start); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	healthstore.SortNewestFirst(out)
 	return out
 }
 

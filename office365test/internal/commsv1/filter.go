@@ -2,11 +2,12 @@ package commsv1
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/office365-go/office365/office365test/internal/odataq"
 )
 
 // The fake parses exactly the $filter expressions the Service Communications
@@ -62,29 +63,13 @@ type scTok struct {
 
 func scLex(s string) ([]scTok, error) {
 	var toks []scTok
-	quoted := func(i int) (string, int, error) { // s[i] == '\''
-		var b strings.Builder
-		for j := i + 1; j < len(s); j++ {
-			if s[j] != '\'' {
-				b.WriteByte(s[j])
-				continue
-			}
-			if j+1 < len(s) && s[j+1] == '\'' {
-				b.WriteByte('\'')
-				j++
-				continue
-			}
-			return b.String(), j + 1, nil
-		}
-		return "", 0, fmt.Errorf("unterminated string literal at position %d", i)
-	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c == ' ':
 			i++
 		case c == '\'':
-			v, next, err := quoted(i)
+			v, next, err := odataq.QuotedString(s, i)
 			if err != nil {
 				return nil, err
 			}
@@ -96,7 +81,7 @@ func scLex(s string) ([]scTok, error) {
 				j++
 			}
 			if j < len(s) && s[j] == '\'' {
-				v, next, err := quoted(j)
+				v, next, err := odataq.QuotedString(s, j)
 				if err != nil {
 					return nil, err
 				}
@@ -107,10 +92,7 @@ func scLex(s string) ([]scTok, error) {
 			toks = append(toks, scTok{kind: scTokIdent, text: s[i:j], pos: i})
 			i = j
 		case '0' <= c && c <= '9' || c == '-':
-			j := i
-			for j < len(s) && strings.IndexByte("0123456789-:.TZ+", s[j]) >= 0 {
-				j++
-			}
+			j := odataq.LiteralEnd(s, i)
 			toks = append(toks, scTok{kind: scTokLiteral, text: s[i:j], pos: i})
 			i = j
 		default:
@@ -206,14 +188,15 @@ func scMatch(cmps []scCmp, values map[string]any) bool {
 	for _, c := range cmps {
 		switch v := values[c.field].(type) {
 		case string:
-			eq := strings.EqualFold(v, c.str)
-			if eq != (c.op == "eq") {
+			d := 1
+			if strings.EqualFold(v, c.str) {
+				d = 0
+			}
+			if !odataq.Holds(c.op, d) {
 				return false
 			}
 		case time.Time:
-			d := v.Compare(c.t)
-			ok := map[string]bool{"eq": d == 0, "ne": d != 0, "gt": d > 0, "ge": d >= 0, "lt": d < 0, "le": d <= 0}[c.op]
-			if !ok {
+			if !odataq.Holds(c.op, v.Compare(c.t)) {
 				return false
 			}
 		default: // null: only "ne" holds
@@ -252,19 +235,12 @@ func scParseQuery(raw string, allowedOpts, filterable []string) (*scQuery, error
 	if raw == "" {
 		return q, nil
 	}
-	for _, part := range strings.Split(raw, "&") {
-		if part == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(part, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil {
-			return nil, &scHTTPError{"InvalidQuery", fmt.Sprintf("malformed query parameter %q", k)}
-		}
-		val, err := url.QueryUnescape(v)
-		if err != nil {
-			return nil, &scHTTPError{"InvalidQuery", fmt.Sprintf("malformed value of %s", key)}
-		}
+	params, err := odataq.Params(raw)
+	if err != nil {
+		return nil, &scHTTPError{"InvalidQuery", err.Error()}
+	}
+	for _, p := range params {
+		key, val := p.Key, p.Value
 		name := strings.ToLower(key)
 		if !slices.Contains(allowedOpts, name) {
 			return nil, &scHTTPError{"InvalidQuery", fmt.Sprintf("query option %q is not supported here (supported: %s); "+

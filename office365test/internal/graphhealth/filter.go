@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/office365-go/office365/office365test/internal/odataq"
 )
 
 // The fake understands the $filter expressions clients of
@@ -171,21 +173,7 @@ func matchOne(c cmp, v any) bool {
 	default: // null: only ne holds
 		return c.op == "ne"
 	}
-	switch c.op {
-	case "eq":
-		return d == 0
-	case "ne":
-		return d != 0
-	case "gt":
-		return d > 0
-	case "ge":
-		return d >= 0
-	case "lt":
-		return d < 0
-	case "le":
-		return d <= 0
-	}
-	return false
+	return odataq.Holds(c.op, d)
 }
 
 type tokKind int
@@ -215,30 +203,14 @@ func lex(s string) ([]tok, error) {
 			toks = append(toks, tok{kind: tPunct, text: string(c), pos: i})
 			i++
 		case c == '\'':
-			var b strings.Builder
-			j := i + 1
-			for ; j < len(s); j++ {
-				if s[j] != '\'' {
-					b.WriteByte(s[j])
-					continue
-				}
-				if j+1 < len(s) && s[j+1] == '\'' {
-					b.WriteByte('\'')
-					j++
-					continue
-				}
-				break
+			v, next, err := odataq.QuotedString(s, i)
+			if err != nil {
+				return nil, err
 			}
-			if j >= len(s) {
-				return nil, fmt.Errorf("unterminated string literal at position %d", i)
-			}
-			toks = append(toks, tok{kind: tString, value: b.String(), pos: i})
-			i = j + 1
+			toks = append(toks, tok{kind: tString, value: v, pos: i})
+			i = next
 		case '0' <= c && c <= '9':
-			j := i
-			for j < len(s) && strings.IndexByte("0123456789-:.TZ+", s[j]) >= 0 {
-				j++
-			}
+			j := odataq.LiteralEnd(s, i)
 			toks = append(toks, tok{kind: tLiteral, text: s[i:j], pos: i})
 			i = j
 		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':

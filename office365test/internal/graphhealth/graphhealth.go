@@ -27,6 +27,7 @@ import (
 
 	"github.com/office365-go/office365/office365test/internal/fakejson"
 	"github.com/office365-go/office365/office365test/internal/healthstore"
+	"github.com/office365-go/office365/office365test/internal/odataq"
 )
 
 // Prefix is the path prefix the front end serves.
@@ -231,12 +232,7 @@ func sorted(snap healthstore.Snapshot) []*healthstore.Message {
 			out = append(out, m)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *healthstore.Message) int {
-		if c := b.Start.Compare(a.Start); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	healthstore.SortNewestFirst(out)
 	return out
 }
 
@@ -428,19 +424,12 @@ type query struct {
 func parseQuery(raw string, props map[string]kind, health, single bool) (*query, error) {
 	q := &query{}
 	seen := map[string]bool{}
-	for _, part := range strings.Split(raw, "&") {
-		if part == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(part, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil {
-			return nil, fmt.Errorf("malformed query parameter %q", k)
-		}
-		val, err := url.QueryUnescape(v)
-		if err != nil {
-			return nil, fmt.Errorf("malformed value of %s", key)
-		}
+	params, err := odataq.Params(raw)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range params {
+		key, val := p.Key, p.Value
 		name := strings.ToLower(key)
 		if !strings.HasPrefix(name, "$") {
 			continue // Graph ignores parameters that are not query options

@@ -133,6 +133,18 @@ func (sn Snapshot) WorkloadMessages(id string) []*Message {
 	return out
 }
 
+// SortNewestFirst sorts msgs by start time, newest first, and by id among
+// messages that start together, so every front end lists them in the same
+// order.
+func SortNewestFirst(msgs []*Message) {
+	slices.SortStableFunc(msgs, func(a, b *Message) int {
+		if c := b.Start.Compare(a.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
+
 // Find returns the message with id (compared case-insensitively) if it is
 // published by Now.
 func (sn Snapshot) Find(id string) *Message {
