@@ -5,13 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/office365-go/office365/office365test/internal/mailstore"
+	"github.com/office365-go/office365/office365test/internal/odatapath"
 )
 
 // Mailbox is an in-memory fake of the Outlook REST API (v1.0, v2.0 and beta
@@ -574,37 +574,6 @@ func (m *Mailbox) addRoute(r *mbRoute) {
 	m.routes = append(m.routes, r)
 }
 
-var (
-	reKeySeg  = regexp.MustCompile(`^([^()]+)\('((?:[^']|'')*)'\)$`)
-	reFuncSeg = regexp.MustCompile(`^([^()]+)(\(.*\))$`)
-)
-
-// splitSegments turns an escaped path into unescaped segments, splitting
-// key forms name('key') into name, key and function forms name(args) into
-// name, (args).
-func splitSegments(escaped string) ([]string, error) {
-	var out []string
-	for _, raw := range strings.Split(strings.Trim(escaped, "/"), "/") {
-		if raw == "" {
-			continue
-		}
-		s, err := url.PathUnescape(raw)
-		if err != nil {
-			return nil, err
-		}
-		if mm := reKeySeg.FindStringSubmatch(s); mm != nil {
-			out = append(out, mm[1], strings.ReplaceAll(mm[2], "''", "'"))
-			continue
-		}
-		if mm := reFuncSeg.FindStringSubmatch(s); mm != nil {
-			out = append(out, mm[1], mm[2])
-			continue
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
-
 func (m *Mailbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if rep := m.serve(w, r); rep != nil {
 		rep.write(w)
@@ -616,7 +585,7 @@ func (m *Mailbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // itself and returns nil. The Outlook front end writes the Reply; the
 // Graph front end translates it first.
 func (m *Mailbox) serve(w http.ResponseWriter, r *http.Request) *Reply {
-	segs, err := splitSegments(r.URL.EscapedPath())
+	segs, err := odatapath.Segments(r.URL.EscapedPath())
 	if err != nil || len(segs) < 2 || !strings.EqualFold(segs[0], "api") {
 		return ErrorReply(http.StatusBadRequest, "ErrorInvalidUrl", "The URL is malformed.")
 	}

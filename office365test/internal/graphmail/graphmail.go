@@ -24,9 +24,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/office365-go/office365/office365test/internal/odatapath"
 )
 
 // User is a mailbox user as the front end needs it.
@@ -157,7 +158,7 @@ func Handles(r *http.Request) bool {
 
 // ServeHTTP serves one Graph request.
 func (f *FrontEnd) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	segs, err := splitSegments(r.URL.EscapedPath())
+	segs, err := odatapath.QuotedSegments(r.URL.EscapedPath())
 	if err != nil || len(segs) < 2 || !strings.EqualFold(segs[0], "v1.0") {
 		f.writeError(w, r, http.StatusBadRequest, "BadRequest", "The URL is malformed.")
 		return
@@ -208,56 +209,6 @@ func newGUID() string {
 }
 
 // ---------------------------------------------------------------- paths
-
-var (
-	reKeySeg  = regexp.MustCompile(`^([^()]+)\('((?:[^']|'')*)'\)$`)
-	reFuncSeg = regexp.MustCompile(`^([^()]+)(\(.*\))$`)
-)
-
-// splitSegments turns an escaped path into unescaped segments, splitting
-// key forms name('key') into name, key and function forms name(args) into
-// name, (args).
-func splitSegments(escaped string) ([]string, error) {
-	var out []string
-	for _, raw := range splitPath(strings.Trim(escaped, "/")) {
-		if raw == "" {
-			continue
-		}
-		s, err := url.PathUnescape(raw)
-		if err != nil {
-			return nil, err
-		}
-		if mm := reKeySeg.FindStringSubmatch(s); mm != nil {
-			out = append(out, mm[1], strings.ReplaceAll(mm[2], "''", "'"))
-			continue
-		}
-		if mm := reFuncSeg.FindStringSubmatch(s); mm != nil {
-			out = append(out, mm[1], mm[2])
-			continue
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
-
-// splitPath splits a path at the slashes outside quoted keys, so
-// "messages('A/B')" stays one segment.
-func splitPath(p string) []string {
-	var out []string
-	start, quoted := 0, false
-	for i := 0; i < len(p); i++ {
-		switch p[i] {
-		case '\'':
-			quoted = !quoted
-		case '/':
-			if !quoted {
-				out = append(out, p[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, p[start:])
-}
 
 // joinSegments escapes segments into a path, gluing function arguments
 // back onto their name.

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/office365-go/office365/office365test/internal/odatapath"
 )
 
 // Change notifications: /v1.0/subscriptions. A subscription is validated
@@ -428,7 +430,7 @@ func (s *subscriptions) parseResource(r *http.Request, raw string) (*subscriptio
 	}
 	res = strings.TrimPrefix(res, "/")
 	p, query, _ := strings.Cut(res, "?")
-	segs, err := splitSegments(p)
+	segs, err := odatapath.QuotedSegments(p)
 	bad := "Resource '" + raw + "' is not supported for change notifications."
 	if err != nil || len(segs) < 2 {
 		return nil, bad

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/office365-go/office365/office365test/internal/odatapath"
 )
 
 // Microsoft To Do (/todo/lists/{id}/tasks) is served from the mailbox's
@@ -93,7 +95,7 @@ func todoToGraph(doc map[string]any) map[string]any {
 // todoContext is the @odata.context of a To Do answer, from the Graph path
 // it answers: "#users('…')/todo/lists('…')/tasks/$entity".
 func todoContext(r *http.Request, entity bool) string {
-	segs, _ := splitSegments(r.URL.EscapedPath())
+	segs, _ := odatapath.QuotedSegments(r.URL.EscapedPath())
 	var parts []string
 	for i := 1; i < len(segs); i++ { // after "v1.0"
 		s := segs[i]
