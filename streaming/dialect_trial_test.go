@@ -217,6 +217,36 @@ func runOutlookSchedule(t *testing.T, seed uint64) map[string]int {
 	return injected
 }
 
+// injectDeltaFault plays a fault step of a Graph trial against the delta
+// requests; expire plays the steps that end a subscription ("expire",
+// "404", "end"). It reports false when the step is skipped because the
+// 401 fault of an earlier step (held in *auth) is still pending.
+func injectDeltaFault(srv *office365test.Server, s trialStep, auth **office365test.Fault, expire func()) bool {
+	switch s.kind {
+	case "drop-at-byte":
+		srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, DropAfterBytes: 1 + s.alt%300})
+	case "drop":
+		srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, DropAfterHandler: true})
+	case "stall", "stall-headers":
+		srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, Stalled: true})
+	case "expire", "404", "end":
+		expire()
+	case "401":
+		if a := *auth; a != nil && a.Hits() < a.Times {
+			return false
+		}
+		*auth = srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1 + s.n%2, Status: http.StatusUnauthorized})
+	case "429-retry-after":
+		srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, Status: http.StatusTooManyRequests,
+			RetryAfter: strconv.Itoa(1 + s.alt%120)})
+	case "429":
+		srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, Status: http.StatusTooManyRequests})
+	case "5xx", "subscribe-5xx":
+		srv.InjectFault(serverFault("delta", s))
+	}
+	return true
+}
+
 func serverFault(path string, s trialStep) *office365test.Fault {
 	f := &office365test.Fault{PathContains: path, Times: s.n}
 	switch s.alt % 4 {
@@ -321,26 +351,10 @@ func runGraphSchedule(t *testing.T, seed uint64) map[string]int {
 					}
 					g.Change(coll, id, kind)
 				}
-			case "drop-at-byte":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, DropAfterBytes: 1 + s.alt%300})
-			case "drop":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, DropAfterHandler: true})
-			case "stall", "stall-headers":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, Stalled: true})
-			case "expire", "404", "end":
-				g.Invalidate()
-			case "401":
-				if auth != nil && auth.Hits() < auth.Times {
+			default:
+				if !injectDeltaFault(srv, s, &auth, g.Invalidate) {
 					continue
 				}
-				auth = srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1 + s.n%2, Status: http.StatusUnauthorized})
-			case "429-retry-after":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, Status: http.StatusTooManyRequests,
-					RetryAfter: strconv.Itoa(1 + s.alt%120)})
-			case "429":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, Status: http.StatusTooManyRequests})
-			case "5xx", "subscribe-5xx":
-				srv.InjectFault(serverFault("delta", s))
 			}
 			injected[s.kind]++
 		}
@@ -622,26 +636,12 @@ func runGraphFakeSchedule(t *testing.T, seed uint64) map[string]int {
 						u.Delete(recs[(s.pick+i)%len(recs)].ID)
 					}
 				}
-			case "drop-at-byte":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, DropAfterBytes: 1 + s.alt%300})
-			case "drop":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, DropAfterHandler: true})
-			case "stall", "stall-headers":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, Stalled: true})
-			case "expire", "404", "end":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, Status: http.StatusGone, Code: "syncStateNotFound"})
-			case "401":
-				if auth != nil && auth.Hits() < auth.Times {
+			default:
+				if !injectDeltaFault(srv, s, &auth, func() {
+					srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1, Status: http.StatusGone, Code: "syncStateNotFound"})
+				}) {
 					continue
 				}
-				auth = srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: 1 + s.n%2, Status: http.StatusUnauthorized})
-			case "429-retry-after":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, Status: http.StatusTooManyRequests,
-					RetryAfter: strconv.Itoa(1 + s.alt%120)})
-			case "429":
-				srv.InjectFault(&office365test.Fault{PathContains: "delta", Times: s.n, Status: http.StatusTooManyRequests})
-			case "5xx", "subscribe-5xx":
-				srv.InjectFault(serverFault("delta", s))
 			}
 			injected[s.kind]++
 		}
