@@ -191,15 +191,7 @@ func TestGraphMailboxWideRestartsFromSavedState(t *testing.T) {
 		l, err := e.client.Listen(ctx, []*streaming.Subscription{sub}, nil)
 		require.NoError(t, err)
 		// Take three of the six (from two folders), then stop.
-		var got []streaming.Event
-		for len(ofKind(got, streaming.EventNotification)) < 3 {
-			ev, err := l.Next(ctx)
-			require.NoError(t, err)
-			got = append(got, ev)
-		}
-		require.NoError(t, l.Close())
-		saved := persisted(t, l.Subscriptions())
-		require.Equal(t, int64(3), saved[0].LastSequenceNumber)
+		got, saved := stopAfter(t, l, 3)
 		b, err := json.Marshal(saved[0])
 		require.NoError(t, err)
 		assert.Contains(t, string(b), `"Each":"`+e.srv.URL()+`/v1.0/me/mailFolders/{id}/messages/delta?`)

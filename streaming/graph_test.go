@@ -310,15 +310,7 @@ func TestGraphRestartResumesFromSavedState(t *testing.T) {
 		l, err := e.client.Listen(ctx, []*streaming.Subscription{sub}, nil)
 		require.NoError(t, err)
 		// Take three of the seven (spread over four pages), then stop.
-		var got []streaming.Event
-		for len(ofKind(got, streaming.EventNotification)) < 3 {
-			ev, err := l.Next(ctx)
-			require.NoError(t, err)
-			got = append(got, ev)
-		}
-		require.NoError(t, l.Close())
-		saved := persisted(t, l.Subscriptions())
-		require.Equal(t, int64(3), saved[0].LastSequenceNumber)
+		got, saved := stopAfter(t, l, 3)
 
 		e.g.Change(inbox, ids[0], "Updated")
 		l2, err := e.client.Listen(ctx, saved, nil)

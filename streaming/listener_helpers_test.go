@@ -172,6 +172,23 @@ func seqsOf(evs []streaming.Event) []int64 {
 	return out
 }
 
+// stopAfter reads l's events until n notifications have come, closes l,
+// and returns the events read and l's subscriptions as a caller would have
+// saved them (see persisted); the first has seen sequence number n.
+func stopAfter(t *testing.T, l *streaming.Listener, n int) ([]streaming.Event, []*streaming.Subscription) {
+	t.Helper()
+	var got []streaming.Event
+	for len(ofKind(got, streaming.EventNotification)) < n {
+		ev, err := l.Next(context.Background())
+		require.NoError(t, err)
+		got = append(got, ev)
+	}
+	require.NoError(t, l.Close())
+	saved := persisted(t, l.Subscriptions())
+	require.Equal(t, int64(n), saved[0].LastSequenceNumber)
+	return got, saved
+}
+
 // persisted round-trips subs through JSON, as a caller saving them between
 // runs would, and returns what to hand to Listen.
 func persisted(t *testing.T, subs []streaming.Subscription) []*streaming.Subscription {
