@@ -42,31 +42,11 @@ func newGraphFake(t *testing.T, opts ...office365test.GraphMailOption) *graphFak
 // answer (nil when empty; {"raw": …} for other content).
 func (f *graphFake) do(t *testing.T, method, path, body string, hdr ...string) (int, map[string]any, http.Header) {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, f.URL()+path, rd)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer tok")
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	var out map[string]any
-	if len(raw) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		require.NoError(t, json.Unmarshal(raw, &out), string(raw))
-	} else if len(raw) > 0 {
-		out = map[string]any{"raw": string(raw)}
-	}
-	return resp.StatusCode, out, resp.Header
+	return sendRaw(t, method, f.URL()+path, body, func(h http.Header) {
+		for i := 0; i+1 < len(hdr); i += 2 {
+			h.Set(hdr[i], hdr[i+1])
+		}
+	})
 }
 
 // get fetches an absolute or server-relative URL and requires 200.

@@ -37,19 +37,29 @@ func newRawFake(t *testing.T) *rawFake {
 // do sends a request and decodes a JSON answer (nil when empty).
 func (f *rawFake) do(t *testing.T, method, path string, body string, hdr ...string) (int, map[string]any, http.Header) {
 	t.Helper()
+	return sendRaw(t, method, f.base+path, body, func(h http.Header) {
+		for i := 0; i+1 < len(hdr); i += 2 {
+			h.Add(hdr[i], hdr[i+1])
+		}
+	})
+}
+
+// sendRaw sends a request with a bearer token (and a JSON body when body
+// is not empty; headers lets the caller add more) and decodes the answer:
+// a JSON object, {"raw": …} for other content, nil when empty.
+func sendRaw(t *testing.T, method, target, body string, headers func(http.Header)) (int, map[string]any, http.Header) {
+	t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, f.base+path, rd)
+	req, err := http.NewRequest(method, target, rd)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer tok")
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Add(hdr[i], hdr[i+1])
-	}
+	headers(req.Header)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
