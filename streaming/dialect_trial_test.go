@@ -358,19 +358,30 @@ func runGraphSchedule(t *testing.T, seed uint64) map[string]int {
 			}
 			injected[s.kind]++
 		}
-		srv.ClearFaults()
-		time.Sleep(5 * time.Minute)
-		synctest.Wait()
-		changes := g.Changes()
-		checkGraphCoverage(t, changes[baseline:], changes[:baseline], collOf, c.events())
-		cancel()
-		evs, err := c.stop()
-		require.ErrorIs(t, err, context.Canceled, "the listener never gave up")
-		injected["notifications"] += len(ofKind(evs, streaming.EventNotification))
-		injected["resync-gaps"] += len(ofKind(evs, streaming.EventGap))
-		checkGraphCoverage(t, changes[baseline:], changes[:baseline], collOf, evs)
+		endGraphTrial(t, srv, c, cancel, g.Changes, baseline, collOf, injected)
 	})
 	return injected
+}
+
+// endGraphTrial ends a Graph trial: with the faults cleared it gives the
+// listener five minutes to catch up, checks its promise against the changes
+// made (the first baseline of them before it started) while it runs and
+// again once cancel has stopped it, and counts what it delivered into
+// injected.
+func endGraphTrial(t *testing.T, srv *office365test.Server, c *collector, cancel context.CancelFunc,
+	changes func() []graphChange, baseline int, collOf map[string]string, injected map[string]int) {
+	t.Helper()
+	srv.ClearFaults()
+	time.Sleep(5 * time.Minute)
+	synctest.Wait()
+	all := changes()
+	checkGraphCoverage(t, all[baseline:], all[:baseline], collOf, c.events())
+	cancel()
+	evs, err := c.stop()
+	require.ErrorIs(t, err, context.Canceled, "the listener never gave up")
+	injected["notifications"] += len(ofKind(evs, streaming.EventNotification))
+	injected["resync-gaps"] += len(ofKind(evs, streaming.EventGap))
+	checkGraphCoverage(t, all[baseline:], all[:baseline], collOf, evs)
 }
 
 // checkGraphCoverage asserts the Graph listener's promise for every
@@ -645,19 +656,11 @@ func runGraphFakeSchedule(t *testing.T, seed uint64) map[string]int {
 			}
 			injected[s.kind]++
 		}
-		srv.ClearFaults()
-		time.Sleep(5 * time.Minute)
-		synctest.Wait()
-		mu.Lock()
-		all := slices.Clone(changes)
-		mu.Unlock()
-		checkGraphCoverage(t, all[baseline:], all[:baseline], collOf, c.events())
-		cancel()
-		evs, err := c.stop()
-		require.ErrorIs(t, err, context.Canceled, "the listener never gave up")
-		injected["notifications"] += len(ofKind(evs, streaming.EventNotification))
-		injected["resync-gaps"] += len(ofKind(evs, streaming.EventGap))
-		checkGraphCoverage(t, all[baseline:], all[:baseline], collOf, evs)
+		endGraphTrial(t, srv, c, cancel, func() []graphChange {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Clone(changes)
+		}, baseline, collOf, injected)
 	})
 	return injected
 }
