@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,6 +23,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/office365-go/office365"
 )
 
 // OAuth 2.0 grant types the fake token endpoint serves, as counted by
@@ -1063,19 +1064,11 @@ func entraRedirectAllowed(registered []string, u *url.URL) bool {
 		if err != nil || ru.Scheme != "http" || u.Scheme != "http" {
 			continue
 		}
-		if entraLoopback(ru.Hostname()) && entraLoopback(u.Hostname()) && strings.TrimSuffix(ru.Path, "/") == strings.TrimSuffix(u.Path, "/") {
+		if office365.IsLoopbackHost(ru.Hostname()) && office365.IsLoopbackHost(u.Hostname()) && strings.TrimSuffix(ru.Path, "/") == strings.TrimSuffix(u.Path, "/") {
 			return true
 		}
 	}
 	return false
-}
-
-func entraLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // authorizePath returns the tenant of an authorization endpoint URL of this

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/office365-go/office365"
 )
 
 // Push is the fake of Outlook push notifications (webhooks): PushSubscription
@@ -430,7 +431,7 @@ func (p *Push) serveCreate(w http.ResponseWriter, rq *MailboxRequest) {
 		reply(ErrorReply(http.StatusBadRequest, "ErrorInvalidParameter", "NotificationURL must be an absolute https URL."))
 		return
 	}
-	if !p.anyHost && !isLoopback(nu.Hostname()) {
+	if !p.anyHost && !office365.IsLoopbackHost(nu.Hostname()) {
 		reply(ErrorReply(http.StatusBadRequest, "ErrorInvalidParameter",
 			"The fake only delivers to loopback notification URLs (see PushAllowAnyHost)."))
 		return
@@ -471,14 +472,6 @@ func (p *Push) serveCreate(w http.ResponseWriter, rq *MailboxRequest) {
 	doc := s.render(rq)
 	p.mu.Unlock()
 	reply(JSONReply(http.StatusCreated, doc))
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // validate runs the handshake; it returns why it failed ("" on success).

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/office365-go/office365/office365test/internal/odatapath"
+
+	"github.com/office365-go/office365"
 )
 
 // Change notifications: /v1.0/subscriptions. A subscription is validated
@@ -372,19 +373,11 @@ func (s *subscriptions) checkURL(raw string) (*url.URL, string) {
 	}
 	switch {
 	case eq(u.Scheme, "https"):
-	case eq(u.Scheme, "http") && (s.f.opts.AllowAnyHost || isLoopback(u.Hostname())):
+	case eq(u.Scheme, "http") && (s.f.opts.AllowAnyHost || office365.IsLoopbackHost(u.Hostname())):
 	default:
 		return nil, "Subscription validation request failed. Notification endpoint must be accessible over HTTPS."
 	}
 	return u, ""
-}
-
-func isLoopback(host string) bool {
-	if eq(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // validate performs the validationToken handshake with u.
