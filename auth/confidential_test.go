@@ -29,10 +29,7 @@ import (
 
 func TestClientSecretCredential(t *testing.T) {
 	t.Parallel()
-	e := office365test.StartEntra(t)
-	e.AddClient(testClientID, testSecret)
-	cred, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
-	require.NoError(t, err)
+	e, cred := secretCredential(t)
 	ctx := context.Background()
 
 	tok, err := cred.Token(ctx, []string{manageScope})
@@ -57,10 +54,7 @@ func TestClientSecretCredential(t *testing.T) {
 
 func TestClientSecretCredentialRefreshBypassesCache(t *testing.T) {
 	t.Parallel()
-	e := office365test.StartEntra(t)
-	e.AddClient(testClientID, testSecret)
-	cred, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
-	require.NoError(t, err)
+	e, cred := secretCredential(t)
 	ctx := context.Background()
 
 	first, err := cred.Token(ctx, []string{manageScope})
@@ -150,11 +144,8 @@ func TestErrorsNeverCarrySecrets(t *testing.T) {
 
 func TestClientCredentialsNeedDefaultScope(t *testing.T) {
 	t.Parallel()
-	e := office365test.StartEntra(t)
-	e.AddClient(testClientID, testSecret)
-	cred, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
-	require.NoError(t, err)
-	_, err = cred.Token(context.Background(), []string{mailScope})
+	e, cred := secretCredential(t)
+	_, err := cred.Token(context.Background(), []string{mailScope})
 	require.ErrorContains(t, err, "/.default")
 	_, err = cred.Token(context.Background(), nil)
 	require.Error(t, err)
@@ -163,13 +154,10 @@ func TestClientCredentialsNeedDefaultScope(t *testing.T) {
 
 func TestConfidentialCanceledContext(t *testing.T) {
 	t.Parallel()
-	e := office365test.StartEntra(t)
-	e.AddClient(testClientID, testSecret)
-	cred, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
-	require.NoError(t, err)
+	_, cred := secretCredential(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = cred.Token(ctx, []string{manageScope})
+	_, err := cred.Token(ctx, []string{manageScope})
 	require.ErrorIs(t, err, context.Canceled)
 }
 

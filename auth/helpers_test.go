@@ -25,6 +25,18 @@ const (
 )
 
 // entraOptions points a credential at e.
+// secretCredential starts a fake identity platform that knows the test
+// app and its secret, and returns it with a client-secret credential of the
+// app pointed at it.
+func secretCredential(t *testing.T) (*office365test.Entra, *auth.ClientSecretCredential) {
+	t.Helper()
+	e := office365test.StartEntra(t)
+	e.AddClient(testClientID, testSecret)
+	cred, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
+	require.NoError(t, err)
+	return e, cred
+}
+
 func entraOptions(e *office365test.Entra) *auth.CredentialOptions {
 	return &auth.CredentialOptions{
 		AuthorityHost:            e.URL(),

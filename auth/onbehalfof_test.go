@@ -32,10 +32,7 @@ func userToken(e *office365test.Entra, u office365test.EntraUser) string {
 
 func TestOnBehalfOfCachedPerUser(t *testing.T) {
 	t.Parallel()
-	e := office365test.StartEntra(t)
-	e.AddClient(testClientID, testSecret)
-	app, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
-	require.NoError(t, err)
+	e, app := secretCredential(t)
 	ctx := context.Background()
 	adele, alex := userToken(e, userAdele), userToken(e, userAlex)
 
@@ -75,10 +72,7 @@ func TestOnBehalfOfCachedPerUser(t *testing.T) {
 
 func TestOnBehalfOfExpiryAndRefresh(t *testing.T) {
 	t.Parallel()
-	e := office365test.StartEntra(t)
-	e.AddClient(testClientID, testSecret)
-	app, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
-	require.NoError(t, err)
+	e, app := secretCredential(t)
 	user, err := app.OnBehalfOf(userToken(e, userAdele))
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -108,10 +102,7 @@ func TestOnBehalfOfExpiryAndRefresh(t *testing.T) {
 
 func TestOnBehalfOfRejectedUserToken(t *testing.T) {
 	t.Parallel()
-	e := office365test.StartEntra(t)
-	e.AddClient(testClientID, testSecret)
-	app, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
-	require.NoError(t, err)
+	e, app := secretCredential(t)
 	assertion := userToken(e, userAdele)
 	e.RevokeAccessTokens()
 	user, err := app.OnBehalfOf(assertion)
@@ -186,10 +177,7 @@ func TestOnBehalfOfBadInput(t *testing.T) {
 // user assertions it starts afresh.
 func TestOnBehalfOfCacheIsBounded(t *testing.T) {
 	t.Parallel()
-	e := office365test.StartEntra(t)
-	e.AddClient(testClientID, testSecret)
-	app, err := auth.NewClientSecretCredential(testTenant, testClientID, testSecret, entraOptions(e))
-	require.NoError(t, err)
+	e, app := secretCredential(t)
 	auth.SetMaxOnBehalfOfUsers(app, 2)
 	adele, alex := userToken(e, userAdele), userToken(e, userAlex)
 	third := userToken(e, office365test.EntraUser{ObjectID: "aaaaaaaa-0000-4000-8000-000000000003", TenantID: userAdele.TenantID, Username: "megan@contoso.example"})
