@@ -319,11 +319,38 @@ func TestBothListAll(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := result{nMsgs, e.wantSubjectBytes}
+		n := len(e.fake.Requests())
 		if got, err := listOurs(ctx, ours); err != nil || got != want {
 			t.Errorf("%s: this SDK read %+v, %v; want %+v", target.name, got, err, want)
 		}
+		if target.name == "fake" {
+			checkRequests(t, "this SDK", e.fake.Requests()[n:])
+		}
+		n = len(e.fake.Requests())
 		if got, err := listMsgraph(ctx, ms); err != nil || got != want {
 			t.Errorf("%s: msgraph-sdk-go read %+v, %v; want %+v", target.name, got, err, want)
+		}
+		if target.name == "fake" {
+			checkRequests(t, "msgraph-sdk-go", e.fake.Requests()[n:])
+		}
+	}
+}
+
+// checkRequests pins that a client listed the messages in nMsgs/pageSize
+// GETs of the same Graph collection with the same page size.
+func checkRequests(t *testing.T, client string, reqs []office365test.RecordedRequest) {
+	t.Helper()
+	if len(reqs) != nMsgs/pageSize {
+		t.Errorf("%s sent %d requests, want %d", client, len(reqs), nMsgs/pageSize)
+	}
+	for i, r := range reqs {
+		q, err := url.ParseQuery(r.RawQuery)
+		if r.Method != http.MethodGet || r.Path != "/v1.0/users/"+upn+"/messages" || err != nil ||
+			q.Get("$top") != fmt.Sprint(pageSize) || q.Get("$skip") != fmt.Sprint(i*pageSize) && i > 0 {
+			t.Errorf("%s request %d: %s %s?%s", client, i, r.Method, r.Path, r.RawQuery)
+		}
+		if i == 0 {
+			t.Logf("%s: %s %s?%s Prefer=%q", client, r.Method, r.Path, r.RawQuery, r.Header.Values("Prefer"))
 		}
 	}
 }
