@@ -39,6 +39,9 @@ type env struct {
 	replay *httptest.Server
 	// wantSubjectBytes is the sum of len(subject) over all seeded messages.
 	wantSubjectBytes int
+	// pageBytes is the size of all captured pages (the JSON both clients
+	// decode per list).
+	pageBytes int
 }
 
 var (
@@ -70,11 +73,11 @@ func newEnv() (*env, error) {
 	if ids := user.SeedMessages("inbox", msgs...); len(ids) != nMsgs {
 		return nil, fmt.Errorf("seeded %d messages, want %d", len(ids), nMsgs)
 	}
-	replay, err := capturePages(fake.URL())
+	replay, pageBytes, err := capturePages(fake.URL())
 	if err != nil {
 		return nil, err
 	}
-	e.replay = replay
+	e.replay, e.pageBytes = replay, pageBytes
 	return e, nil
 }
 
@@ -172,10 +175,10 @@ func canonical(u *url.URL) string {
 // capturePages reads every Graph page of the user's messages from the fake
 // (following @odata.nextLink) and returns a server that answers the same
 // requests with the same bodies, next links rewritten to point at it.
-func capturePages(fakeURL string) (*httptest.Server, error) {
+func capturePages(fakeURL string) (srv *httptest.Server, size int, err error) {
 	pages := map[string][]byte{}
 	var contentType string
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, ok := pages[canonical(r.URL)]
 		if !ok || r.Header.Get("Authorization") != "Bearer "+token {
 			http.Error(w, `{"error":{"code":"NotCaptured","message":"no captured page for `+r.URL.String()+`"}}`, http.StatusNotFound)
@@ -190,29 +193,30 @@ func capturePages(fakeURL string) (*httptest.Server, error) {
 		req, err := http.NewRequest(http.MethodGet, next, nil)
 		if err != nil {
 			srv.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			srv.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if err != nil || resp.StatusCode != http.StatusOK {
 			srv.Close()
-			return nil, fmt.Errorf("capture %s: status %d, %v", next, resp.StatusCode, err)
+			return nil, 0, fmt.Errorf("capture %s: status %d, %v", next, resp.StatusCode, err)
 		}
 		contentType = resp.Header.Get("Content-Type")
 		pages[canonical(req.URL)] = []byte(strings.ReplaceAll(string(body), fakeURL, srv.URL))
+		size += len(body)
 		next = nextLink(body)
 	}
 	if len(pages) != nMsgs/pageSize {
 		srv.Close()
-		return nil, fmt.Errorf("captured %d pages, want %d", len(pages), nMsgs/pageSize)
+		return nil, 0, fmt.Errorf("captured %d pages, want %d", len(pages), nMsgs/pageSize)
 	}
-	return srv, nil
+	return srv, size, nil
 }
 
 // nextLink extracts @odata.nextLink from a page without decoding the page.
@@ -308,6 +312,7 @@ func listMsgraph(ctx context.Context, c *msgraphClient) (result, error) {
 // replay server, read all 10,000 messages and the same subjects.
 func TestBothListAll(t *testing.T) {
 	e := setup(t)
+	t.Logf("%d pages, %d bytes of JSON (%d per message)", nMsgs/pageSize, e.pageBytes, e.pageBytes/nMsgs)
 	ctx := context.Background()
 	for _, target := range []struct{ name, url string }{{"fake", e.fake.URL()}, {"replay", e.replay.URL}} {
 		ours, err := newOurs(target.url)
