@@ -40,7 +40,7 @@ var ErrClosed = errors.New("streaming: listener closed")
 
 // ErrStalled is wrapped by the error that ends a connection on which
 // nothing arrived for ListenOptions.IdleTimeout (the keep-alive watchdog).
-var ErrStalled = errors.New("streaming: connection stalled: no data within the idle timeout")
+var ErrStalled = errors.New("connection stalled: no data within the idle timeout")
 
 // ListenOptions tunes a Listener. The zero value (or nil) means defaults.
 type ListenOptions struct {

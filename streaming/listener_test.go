@@ -200,6 +200,7 @@ func TestWatchdogReplacesStalledConnection(t *testing.T) {
 		dis := ofKind(evs, streaming.EventDisconnected)
 		require.Len(t, dis, 1)
 		assert.ErrorIs(t, dis[0].Connection.Err, streaming.ErrStalled)
+		assert.Equal(t, 1, strings.Count(dis[0].Connection.Err.Error(), "streaming:"), "one package prefix: %v", dis[0].Connection.Err)
 		_, err = e.fake.Inject(sub.ID, office365test.StreamInjection{})
 		require.NoError(t, err)
 		settle(time.Second)
