@@ -56,6 +56,14 @@ type fieldSet struct {
 	flat   bool
 	fields []int
 	kinds  []fieldKind
+	// direct reports that Unmarshal may decode the fields one by one even
+	// though the type is not flat: every name belongs to one field
+	// (paths[i] is its index sequence, through embedded structs) and no
+	// field uses the ",string" option. embeds are the index sequences of
+	// the embedded struct pointers on those paths, which must be non-nil.
+	direct bool
+	paths  [][]int
+	embeds [][]int
 }
 
 // fieldKind says how Unmarshal decodes a field without encoding/json.
@@ -135,7 +143,7 @@ func fieldsOf(t reflect.Type) *fieldSet {
 	if fs, ok := fieldSets.Load(t); ok {
 		return fs.(*fieldSet)
 	}
-	fs := &fieldSet{exact: map[string]int{}, flat: true}
+	fs := &fieldSet{exact: map[string]int{}, flat: true, direct: true}
 	collect(t, fs, map[reflect.Type]bool{})
 	actual, _ := fieldSets.LoadOrStore(t, fs)
 	return actual.(*fieldSet)
@@ -144,7 +152,14 @@ func fieldsOf(t reflect.Type) *fieldSet {
 // collect adds the member names of struct type t, descending into
 // embedded structs the way encoding/json promotes their fields.
 func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
+	collectAt(t, fs, nil, visiting)
+}
+
+// collectAt is collect for the struct type t found at index sequence
+// prefix.
+func collectAt(t reflect.Type, fs *fieldSet, prefix []int, visiting map[reflect.Type]bool) {
 	if visiting[t] {
+		fs.direct = false
 		return
 	}
 	visiting[t] = true
@@ -163,7 +178,11 @@ func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
 			}
 			if ft.Kind() == reflect.Struct {
 				fs.flat = false
-				collect(ft, fs, visiting)
+				path := append(slices.Clip(prefix), i)
+				if f.Type.Kind() == reflect.Pointer {
+					fs.embeds = append(fs.embeds, path)
+				}
+				collectAt(ft, fs, path, visiting)
 				continue
 			}
 		}
@@ -177,12 +196,20 @@ func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
 		if f.Anonymous || kind == kindOther || strings.Contains(opts, "string") {
 			fs.flat = false
 		}
-		if _, dup := fs.exact[name]; !dup {
-			fs.exact[name] = len(fs.names)
-			fs.names = append(fs.names, name)
-			fs.fields = append(fs.fields, i)
-			fs.kinds = append(fs.kinds, kind)
+		if f.Anonymous || strings.Contains(opts, "string") {
+			fs.direct = false
 		}
+		if _, dup := fs.exact[name]; dup {
+			// encoding/json's rules for the same name at several
+			// depths are left to encoding/json.
+			fs.direct = false
+			continue
+		}
+		fs.exact[name] = len(fs.names)
+		fs.names = append(fs.names, name)
+		fs.fields = append(fs.fields, i)
+		fs.kinds = append(fs.kinds, kind)
+		fs.paths = append(fs.paths, append(slices.Clip(prefix), i))
 	}
 }
 
@@ -202,10 +229,12 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 	}
 	fs := fieldsOf(reflect.TypeFor[T]())
 	var rv reflect.Value
-	if fs.flat {
-		// Only fields decoded here (strings, booleans, models): skip
-		// encoding/json, which would allocate and scan the object again.
-		// As json.Unmarshaler documents, data is a valid JSON value
+	if fs.flat || fs.direct && embedsSet(reflect.ValueOf(v).Elem(), fs.embeds) {
+		// Decode member by member: strings, booleans and models here,
+		// other fields through encoding/json one value at a time. This
+		// skips encoding/json's pass over the whole object, which would
+		// validate and scan it (and every nested model) again. As
+		// json.Unmarshaler documents, data is a valid JSON value
 		// (encoding/json checked it); the scan below still stops with an
 		// error, never a panic, on anything else.
 		rv = reflect.ValueOf(v).Elem()
@@ -231,7 +260,7 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 		}
 		if i := fs.lookup(name); i >= 0 {
 			if rv.IsValid() {
-				if err := setField(rv.Field(fs.fields[i]), fs.kinds[i], value); err != nil {
+				if err := setPath(rv, fs.paths[i], fs.kinds[i], value); err != nil {
 					// Let encoding/json decode (and report) it as it would.
 					*extra = nil
 					return json.Unmarshal(data, v)
@@ -247,6 +276,44 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 }
 
 var errKind = errors.New("jsonx: unexpected kind of value")
+
+// embedsSet reports whether the embedded struct pointers at paths in the
+// struct value rv are all non-nil.
+func embedsSet(rv reflect.Value, paths [][]int) bool {
+	for _, p := range paths {
+		f := rv
+		for _, i := range p {
+			if f.Kind() == reflect.Pointer {
+				f = f.Elem()
+			}
+			f = f.Field(i)
+		}
+		if f.IsNil() {
+			return false
+		}
+	}
+	return true
+}
+
+// setPath stores the JSON value raw in the field of struct value rv at
+// index sequence path (through non-nil embedded pointers) as encoding/json
+// would.
+func setPath(rv reflect.Value, path []int, kind fieldKind, raw []byte) error {
+	f := rv
+	for _, i := range path {
+		if f.Kind() == reflect.Pointer {
+			f = f.Elem()
+		}
+		f = f.Field(i)
+	}
+	if !f.CanSet() {
+		return errKind
+	}
+	if kind == kindOther {
+		return json.Unmarshal(raw, f.Addr().Interface())
+	}
+	return setField(f, kind, raw)
+}
 
 // setField stores the JSON value raw in f as encoding/json would.
 func setField(f reflect.Value, kind fieldKind, raw []byte) error {
