@@ -75,6 +75,9 @@ const (
 	kindBool                            // a bool kind without JSON or text methods
 	kindUnmarshaler                     // a struct whose pointer is a json.Unmarshaler
 	kindPtrUnmarshaler                  // a pointer to such a struct
+	kindPtrBool                         // a pointer to a kindBool type
+	kindSliceString                     // a slice of a kindString type
+	kindSliceUnmarshaler                // a slice of a kindUnmarshaler type
 )
 
 var (
@@ -84,17 +87,50 @@ var (
 
 // kindOf returns how a field of type t is decoded.
 func kindOf(t reflect.Type) fieldKind {
-	pt := reflect.PointerTo(t)
-	hasMethods := pt.Implements(unmarshalerType) || pt.Implements(textUnmarshalerType)
-	switch {
-	case t.Kind() == reflect.String && !hasMethods:
-		return kindString
-	case t.Kind() == reflect.Bool && !hasMethods:
-		return kindBool
-	case t.Kind() == reflect.Struct && pt.Implements(unmarshalerType):
-		return kindUnmarshaler
+	switch k := kindOfValue(t); {
+	case k != kindOther:
+		return k
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && t.Implements(unmarshalerType):
 		return kindPtrUnmarshaler
+	}
+	return kindOther
+}
+
+// directKind is kindOf plus the kinds Unmarshal decodes itself only on
+// its member-by-member path (flat types have none of them).
+func directKind(t reflect.Type) fieldKind {
+	switch k := kindOf(t); {
+	case k != kindOther:
+		return k
+	case t.Kind() == reflect.Pointer && t.Name() == "" && kindOfValue(t.Elem()) == kindBool:
+		return kindPtrBool
+	case t.Kind() == reflect.Slice && t.Name() == "" && !hasMethods(t):
+		switch kindOfValue(t.Elem()) {
+		case kindString:
+			return kindSliceString
+		case kindUnmarshaler:
+			return kindSliceUnmarshaler
+		}
+	}
+	return kindOther
+}
+
+// hasMethods reports whether encoding/json would decode a value of type t
+// through its own methods.
+func hasMethods(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	return pt.Implements(unmarshalerType) || pt.Implements(textUnmarshalerType)
+}
+
+// kindOfValue is kindOf for the kinds a value (not a pointer) can have.
+func kindOfValue(t reflect.Type) fieldKind {
+	switch {
+	case t.Kind() == reflect.String && !hasMethods(t):
+		return kindString
+	case t.Kind() == reflect.Bool && !hasMethods(t):
+		return kindBool
+	case t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(unmarshalerType):
+		return kindUnmarshaler
 	}
 	return kindOther
 }
@@ -208,7 +244,7 @@ func collectAt(t reflect.Type, fs *fieldSet, prefix []int, visiting map[reflect.
 		fs.exact[name] = len(fs.names)
 		fs.names = append(fs.names, name)
 		fs.fields = append(fs.fields, i)
-		fs.kinds = append(fs.kinds, kind)
+		fs.kinds = append(fs.kinds, directKind(f.Type))
 		fs.paths = append(fs.paths, append(slices.Clip(prefix), i))
 	}
 }
@@ -249,7 +285,9 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 		if !ok {
 			return sc.err
 		}
-		if escaped {
+		if escaped || !utf8.Valid(name) {
+			// As encoding/json reads names: escapes decoded, invalid
+			// UTF-8 replaced (so "\xff" and "\xa1" are one name).
 			var s string
 			if err := json.Unmarshal(name, &s); err != nil {
 				return err
@@ -343,8 +381,58 @@ func setField(f reflect.Value, kind fieldKind, raw []byte) error {
 			f.Set(reflect.New(f.Type().Elem()))
 		}
 		return f.Interface().(json.Unmarshaler).UnmarshalJSON(raw)
+	case kindPtrBool:
+		var b bool
+		switch string(raw) {
+		case "null":
+			f.SetZero()
+			return nil
+		case "true":
+			b = true
+		case "false":
+		default:
+			return errKind
+		}
+		if f.IsNil() {
+			f.Set(reflect.New(f.Type().Elem()))
+		}
+		f.Elem().SetBool(b)
+		return nil
+	case kindSliceString, kindSliceUnmarshaler:
+		return setSlice(f, kind, raw)
 	}
 	return errKind
+}
+
+// setSlice stores the JSON array (or null) raw in the nil slice f, whose
+// elements are of kind kindString or kindUnmarshaler (per kind), as
+// encoding/json would.
+func setSlice(f reflect.Value, kind fieldKind, raw []byte) error {
+	if string(raw) == "null" {
+		f.SetZero()
+		return nil
+	}
+	if !f.IsNil() || len(raw) == 0 || raw[0] != '[' {
+		return errKind // encoding/json reuses a slice's elements: let it
+	}
+	elem := kindString
+	if kind == kindSliceUnmarshaler {
+		elem = kindUnmarshaler
+	}
+	s := reflect.MakeSlice(f.Type(), 0, 0)
+	var err error
+	if eerr := Elements(raw, func(v []byte) bool {
+		s = reflect.Append(s, reflect.Zero(f.Type().Elem()))
+		err = setField(s.Index(s.Len()-1), elem, v)
+		return err == nil
+	}); err == nil {
+		err = eerr
+	}
+	if err != nil {
+		return err
+	}
+	f.Set(s)
+	return nil
 }
 
 // setString stores the JSON value raw, a string or null (which leaves f
@@ -559,5 +647,59 @@ func skipValue(data []byte, i int) (int, bool) {
 			j++
 		}
 		return j, j > i
+	}
+}
+
+// Members calls fn with the name (raw, quotes included; escaped reports a
+// backslash in it) and raw value of each member of the JSON object data,
+// in order, until fn returns false. data should be valid JSON (it is not
+// validated here); anything that is not an object ends the walk with an
+// error, never a panic.
+func Members(data []byte, fn func(name []byte, escaped bool, value []byte) bool) error {
+	sc := memberScanner{data: data}
+	for {
+		name, escaped, value, ok := sc.next()
+		if !ok {
+			return sc.err
+		}
+		if !fn(name, escaped, value) {
+			return nil
+		}
+	}
+}
+
+// Elements calls fn with the raw value of each element of the JSON array
+// data, in order, until fn returns false. Like Members, it does not
+// validate data, and stops with an error on anything that is not an
+// array.
+func Elements(data []byte, fn func(value []byte) bool) error {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return errSyntax
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return nil
+	}
+	for {
+		end, ok := skipValue(data, i)
+		if !ok {
+			return errSyntax
+		}
+		if !fn(data[i:end]) {
+			return nil
+		}
+		i = skipSpace(data, end)
+		if i >= len(data) {
+			return errSyntax
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case ']':
+			return nil
+		default:
+			return errSyntax
+		}
 	}
 }
