@@ -71,14 +71,14 @@ type fieldSet struct {
 type fieldKind uint8
 
 const (
-	kindOther          fieldKind = iota // through encoding/json
-	kindString                          // a string kind without JSON or text methods
-	kindBool                            // a bool kind without JSON or text methods
-	kindUnmarshaler                     // a struct whose pointer is a json.Unmarshaler
-	kindPtrUnmarshaler                  // a pointer to such a struct
-	kindPtrBool                         // a pointer to a kindBool type
-	kindSliceString                     // a slice of a kindString type
-	kindSliceUnmarshaler                // a slice of a kindUnmarshaler type
+	kindOther            fieldKind = iota // through encoding/json
+	kindString                            // a string kind without JSON or text methods
+	kindBool                              // a bool kind without JSON or text methods
+	kindUnmarshaler                       // a struct whose pointer is a json.Unmarshaler
+	kindPtrUnmarshaler                    // a pointer to such a struct
+	kindPtrBool                           // a pointer to a kindBool type
+	kindSliceString                       // a slice of a kindString type
+	kindSliceUnmarshaler                  // a slice of a kindUnmarshaler type
 )
 
 var (
