@@ -558,10 +558,20 @@ func (c *Client) decode(data []byte, shape graphwire.Shape, out any) error {
 		}
 		data = b
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := unmarshal(data, out); err != nil {
 		return fmt.Errorf("outlook: decoding response: %w", err)
 	}
 	return nil
+}
+
+// unmarshal is json.Unmarshal, except that a collection page (a
+// transport.BodyDecoder) decodes data itself, without json.Unmarshal's
+// extra validation pass over the whole body: it validates what it decodes.
+func unmarshal(data []byte, out any) error {
+	if d, ok := out.(transport.BodyDecoder); ok {
+		return d.DecodeJSONBody(data)
+	}
+	return json.Unmarshal(data, out)
 }
 
 // do sends c and returns the successful response; the concurrency slot is
@@ -598,12 +608,39 @@ func (mb *Mailbox) doJSON(ctx context.Context, c *call, out any) (http.Header, e
 	if !mb.c.graph || out == nil {
 		return mb.c.p.DoJSONHeader(ctx, req, out)
 	}
-	var raw json.RawMessage
-	h, err := mb.c.p.DoJSONHeader(ctx, req, &raw)
-	if err != nil || len(raw) == 0 {
+	gd := graphDecoder{c: mb.c, shape: c.shape, out: out}
+	h, err := mb.c.p.DoJSONHeader(ctx, req, &gd)
+	if err != nil {
 		return h, err
 	}
-	return h, mb.c.decode(raw, c.shape, out)
+	return h, gd.err
+}
+
+// graphDecoder translates a Graph response body and decodes it into out in
+// one pass over the body the pipeline read. A body that is not valid JSON is
+// the pipeline's error (as when it decodes a body itself); a valid one that
+// does not decode into out is kept in err, which doJSON returns as
+// decode's error.
+type graphDecoder struct {
+	c     *Client
+	shape graphwire.Shape
+	out   any
+	err   error
+}
+
+// DecodeRawJSON implements transport.RawDecoder.
+func (d *graphDecoder) DecodeRawJSON(body []byte) error {
+	err := d.c.decode(body, d.shape, d.out)
+	if err == nil {
+		return nil
+	}
+	if !json.Valid(body) {
+		// The error the pipeline reports for a body that is not JSON.
+		var raw json.RawMessage
+		return json.Unmarshal(body, &raw)
+	}
+	d.err = err
+	return nil
 }
 
 func (mb *Mailbox) limitKey() string {

@@ -43,6 +43,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -56,17 +57,28 @@ type fieldSet struct {
 	flat   bool
 	fields []int
 	kinds  []fieldKind
+	// direct reports that Unmarshal may decode the fields one by one even
+	// though the type is not flat: every name belongs to one field
+	// (paths[i] is its index sequence, through embedded structs) and no
+	// field uses the ",string" option. embeds are the index sequences of
+	// the embedded struct pointers on those paths, which must be non-nil.
+	direct bool
+	paths  [][]int
+	embeds [][]int
 }
 
 // fieldKind says how Unmarshal decodes a field without encoding/json.
 type fieldKind uint8
 
 const (
-	kindOther          fieldKind = iota // through encoding/json
-	kindString                          // a string kind without JSON or text methods
-	kindBool                            // a bool kind without JSON or text methods
-	kindUnmarshaler                     // a struct whose pointer is a json.Unmarshaler
-	kindPtrUnmarshaler                  // a pointer to such a struct
+	kindOther            fieldKind = iota // through encoding/json
+	kindString                            // a string kind without JSON or text methods
+	kindBool                              // a bool kind without JSON or text methods
+	kindUnmarshaler                       // a struct whose pointer is a json.Unmarshaler
+	kindPtrUnmarshaler                    // a pointer to such a struct
+	kindPtrBool                           // a pointer to a kindBool type
+	kindSliceString                       // a slice of a kindString type
+	kindSliceUnmarshaler                  // a slice of a kindUnmarshaler type
 )
 
 var (
@@ -76,17 +88,50 @@ var (
 
 // kindOf returns how a field of type t is decoded.
 func kindOf(t reflect.Type) fieldKind {
-	pt := reflect.PointerTo(t)
-	hasMethods := pt.Implements(unmarshalerType) || pt.Implements(textUnmarshalerType)
-	switch {
-	case t.Kind() == reflect.String && !hasMethods:
-		return kindString
-	case t.Kind() == reflect.Bool && !hasMethods:
-		return kindBool
-	case t.Kind() == reflect.Struct && pt.Implements(unmarshalerType):
-		return kindUnmarshaler
+	switch k := kindOfValue(t); {
+	case k != kindOther:
+		return k
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && t.Implements(unmarshalerType):
 		return kindPtrUnmarshaler
+	}
+	return kindOther
+}
+
+// directKind is kindOf plus the kinds Unmarshal decodes itself only on
+// its member-by-member path (flat types have none of them).
+func directKind(t reflect.Type) fieldKind {
+	switch k := kindOf(t); {
+	case k != kindOther:
+		return k
+	case t.Kind() == reflect.Pointer && t.Name() == "" && kindOfValue(t.Elem()) == kindBool:
+		return kindPtrBool
+	case t.Kind() == reflect.Slice && t.Name() == "" && !hasMethods(t):
+		switch kindOfValue(t.Elem()) {
+		case kindString:
+			return kindSliceString
+		case kindUnmarshaler:
+			return kindSliceUnmarshaler
+		}
+	}
+	return kindOther
+}
+
+// hasMethods reports whether encoding/json would decode a value of type t
+// through its own methods.
+func hasMethods(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	return pt.Implements(unmarshalerType) || pt.Implements(textUnmarshalerType)
+}
+
+// kindOfValue is kindOf for the kinds a value (not a pointer) can have.
+func kindOfValue(t reflect.Type) fieldKind {
+	switch {
+	case t.Kind() == reflect.String && !hasMethods(t):
+		return kindString
+	case t.Kind() == reflect.Bool && !hasMethods(t):
+		return kindBool
+	case t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(unmarshalerType):
+		return kindUnmarshaler
 	}
 	return kindOther
 }
@@ -135,7 +180,7 @@ func fieldsOf(t reflect.Type) *fieldSet {
 	if fs, ok := fieldSets.Load(t); ok {
 		return fs.(*fieldSet)
 	}
-	fs := &fieldSet{exact: map[string]int{}, flat: true}
+	fs := &fieldSet{exact: map[string]int{}, flat: true, direct: true}
 	collect(t, fs, map[reflect.Type]bool{})
 	actual, _ := fieldSets.LoadOrStore(t, fs)
 	return actual.(*fieldSet)
@@ -144,7 +189,14 @@ func fieldsOf(t reflect.Type) *fieldSet {
 // collect adds the member names of struct type t, descending into
 // embedded structs the way encoding/json promotes their fields.
 func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
+	collectAt(t, fs, nil, visiting)
+}
+
+// collectAt is collect for the struct type t found at index sequence
+// prefix.
+func collectAt(t reflect.Type, fs *fieldSet, prefix []int, visiting map[reflect.Type]bool) {
 	if visiting[t] {
+		fs.direct = false
 		return
 	}
 	visiting[t] = true
@@ -163,7 +215,11 @@ func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
 			}
 			if ft.Kind() == reflect.Struct {
 				fs.flat = false
-				collect(ft, fs, visiting)
+				path := append(slices.Clip(prefix), i)
+				if f.Type.Kind() == reflect.Pointer {
+					fs.embeds = append(fs.embeds, path)
+				}
+				collectAt(ft, fs, path, visiting)
 				continue
 			}
 		}
@@ -177,12 +233,20 @@ func collect(t reflect.Type, fs *fieldSet, visiting map[reflect.Type]bool) {
 		if f.Anonymous || kind == kindOther || strings.Contains(opts, "string") {
 			fs.flat = false
 		}
-		if _, dup := fs.exact[name]; !dup {
-			fs.exact[name] = len(fs.names)
-			fs.names = append(fs.names, name)
-			fs.fields = append(fs.fields, i)
-			fs.kinds = append(fs.kinds, kind)
+		if f.Anonymous || strings.Contains(opts, "string") {
+			fs.direct = false
 		}
+		if _, dup := fs.exact[name]; dup {
+			// encoding/json's rules for the same name at several
+			// depths are left to encoding/json.
+			fs.direct = false
+			continue
+		}
+		fs.exact[name] = len(fs.names)
+		fs.names = append(fs.names, name)
+		fs.fields = append(fs.fields, i)
+		fs.kinds = append(fs.kinds, directKind(f.Type))
+		fs.paths = append(fs.paths, append(slices.Clip(prefix), i))
 	}
 }
 
@@ -202,10 +266,12 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 	}
 	fs := fieldsOf(reflect.TypeFor[T]())
 	var rv reflect.Value
-	if fs.flat {
-		// Only fields decoded here (strings, booleans, models): skip
-		// encoding/json, which would allocate and scan the object again.
-		// As json.Unmarshaler documents, data is a valid JSON value
+	if fs.flat || fs.direct && embedsSet(reflect.ValueOf(v).Elem(), fs.embeds) {
+		// Decode member by member: strings, booleans and models here,
+		// other fields through encoding/json one value at a time. This
+		// skips encoding/json's pass over the whole object, which would
+		// validate and scan it (and every nested model) again. As
+		// json.Unmarshaler documents, data is a valid JSON value
 		// (encoding/json checked it); the scan below still stops with an
 		// error, never a panic, on anything else.
 		rv = reflect.ValueOf(v).Elem()
@@ -220,7 +286,9 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 		if !ok {
 			return sc.err
 		}
-		if escaped {
+		if escaped || !utf8.Valid(name) {
+			// As encoding/json reads names: escapes decoded, invalid
+			// UTF-8 replaced (so "\xff" and "\xa1" are one name).
 			var s string
 			if err := json.Unmarshal(name, &s); err != nil {
 				return err
@@ -231,7 +299,7 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 		}
 		if i := fs.lookup(name); i >= 0 {
 			if rv.IsValid() {
-				if err := setField(rv.Field(fs.fields[i]), fs.kinds[i], value); err != nil {
+				if err := setPath(rv, fs.paths[i], fs.kinds[i], value); err != nil {
 					// Let encoding/json decode (and report) it as it would.
 					*extra = nil
 					return json.Unmarshal(data, v)
@@ -247,6 +315,44 @@ func Unmarshal[T any](data []byte, v *T, extra *map[string]json.RawMessage, null
 }
 
 var errKind = errors.New("jsonx: unexpected kind of value")
+
+// embedsSet reports whether the embedded struct pointers at paths in the
+// struct value rv are all non-nil.
+func embedsSet(rv reflect.Value, paths [][]int) bool {
+	for _, p := range paths {
+		f := rv
+		for _, i := range p {
+			if f.Kind() == reflect.Pointer {
+				f = f.Elem()
+			}
+			f = f.Field(i)
+		}
+		if f.IsNil() {
+			return false
+		}
+	}
+	return true
+}
+
+// setPath stores the JSON value raw in the field of struct value rv at
+// index sequence path (through non-nil embedded pointers) as encoding/json
+// would.
+func setPath(rv reflect.Value, path []int, kind fieldKind, raw []byte) error {
+	f := rv
+	for _, i := range path {
+		if f.Kind() == reflect.Pointer {
+			f = f.Elem()
+		}
+		f = f.Field(i)
+	}
+	if !f.CanSet() {
+		return errKind
+	}
+	if kind == kindOther {
+		return json.Unmarshal(raw, f.Addr().Interface())
+	}
+	return setField(f, kind, raw)
+}
 
 // setField stores the JSON value raw in f as encoding/json would.
 func setField(f reflect.Value, kind fieldKind, raw []byte) error {
@@ -276,8 +382,58 @@ func setField(f reflect.Value, kind fieldKind, raw []byte) error {
 			f.Set(reflect.New(f.Type().Elem()))
 		}
 		return f.Interface().(json.Unmarshaler).UnmarshalJSON(raw)
+	case kindPtrBool:
+		var b bool
+		switch string(raw) {
+		case "null":
+			f.SetZero()
+			return nil
+		case "true":
+			b = true
+		case "false":
+		default:
+			return errKind
+		}
+		if f.IsNil() {
+			f.Set(reflect.New(f.Type().Elem()))
+		}
+		f.Elem().SetBool(b)
+		return nil
+	case kindSliceString, kindSliceUnmarshaler:
+		return setSlice(f, kind, raw)
 	}
 	return errKind
+}
+
+// setSlice stores the JSON array (or null) raw in the nil slice f, whose
+// elements are of kind kindString or kindUnmarshaler (per kind), as
+// encoding/json would.
+func setSlice(f reflect.Value, kind fieldKind, raw []byte) error {
+	if string(raw) == "null" {
+		f.SetZero()
+		return nil
+	}
+	if !f.IsNil() || len(raw) == 0 || raw[0] != '[' {
+		return errKind // encoding/json reuses a slice's elements: let it
+	}
+	elem := kindString
+	if kind == kindSliceUnmarshaler {
+		elem = kindUnmarshaler
+	}
+	s := reflect.MakeSlice(f.Type(), 0, 0)
+	var err error
+	if eerr := Elements(raw, func(v []byte) bool {
+		s = reflect.Append(s, reflect.Zero(f.Type().Elem()))
+		err = setField(s.Index(s.Len()-1), elem, v)
+		return err == nil
+	}); err == nil {
+		err = eerr
+	}
+	if err != nil {
+		return err
+	}
+	f.Set(s)
+	return nil
 }
 
 // setString stores the JSON value raw, a string or null (which leaves f
@@ -294,12 +450,102 @@ func setString(f reflect.Value, raw []byte) error {
 		f.SetString(string(body))
 		return nil
 	}
-	var s string // escapes, or invalid UTF-8 that encoding/json replaces
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return err
+	s, ok := unquote(body) // escapes, or invalid UTF-8 that encoding/json replaces
+	if !ok {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return err
+		}
 	}
 	f.SetString(s)
 	return nil
+}
+
+// unquote decodes the contents of a JSON string (without its quotes) as
+// encoding/json does: escapes decoded, invalid UTF-8 and lone surrogates
+// replaced by U+FFFD. ok is false for contents that are not valid JSON
+// (a bad escape, a control character, an unescaped quote).
+func unquote(b []byte) (s string, ok bool) {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(b) {
+				return "", false
+			}
+			switch b[i+1] {
+			case '"', '\\', '/':
+				out = append(out, b[i+1])
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r, ok := hex4(b, i+2)
+				if !ok {
+					return "", false
+				}
+				i += 6
+				if utf16.IsSurrogate(r) {
+					if r2, ok := hex4(b, i+2); ok && b[i] == '\\' && b[i+1] == 'u' {
+						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+							out = utf8.AppendRune(out, dec)
+							i += 6
+							continue
+						}
+					}
+					r = utf8.RuneError
+				}
+				out = utf8.AppendRune(out, r)
+				continue
+			default:
+				return "", false
+			}
+			i += 2
+		case c == '"' || c < ' ':
+			return "", false
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				out = utf8.AppendRune(out, utf8.RuneError)
+			} else {
+				out = append(out, b[i:i+size]...)
+			}
+			i += size
+		}
+	}
+	return string(out), true
+}
+
+// hex4 decodes the four hex digits at b[i:].
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r*16 + rune(c)
+	}
+	return r, true
 }
 
 // Marshal encodes v, a pointer to a struct type without JSON methods of
@@ -492,5 +738,59 @@ func skipValue(data []byte, i int) (int, bool) {
 			j++
 		}
 		return j, j > i
+	}
+}
+
+// Members calls fn with the name (raw, quotes included; escaped reports a
+// backslash in it) and raw value of each member of the JSON object data,
+// in order, until fn returns false. data should be valid JSON (it is not
+// validated here); anything that is not an object ends the walk with an
+// error, never a panic.
+func Members(data []byte, fn func(name []byte, escaped bool, value []byte) bool) error {
+	sc := memberScanner{data: data}
+	for {
+		name, escaped, value, ok := sc.next()
+		if !ok {
+			return sc.err
+		}
+		if !fn(name, escaped, value) {
+			return nil
+		}
+	}
+}
+
+// Elements calls fn with the raw value of each element of the JSON array
+// data, in order, until fn returns false. Like Members, it does not
+// validate data, and stops with an error on anything that is not an
+// array.
+func Elements(data []byte, fn func(value []byte) bool) error {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return errSyntax
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return nil
+	}
+	for {
+		end, ok := skipValue(data, i)
+		if !ok {
+			return errSyntax
+		}
+		if !fn(data[i:end]) {
+			return nil
+		}
+		i = skipSpace(data, end)
+		if i >= len(data) {
+			return errSyntax
+		}
+		switch data[i] {
+		case ',':
+			i = skipSpace(data, i+1)
+		case ']':
+			return nil
+		default:
+			return errSyntax
+		}
 	}
 }

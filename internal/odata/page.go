@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/office365-go/office365/internal/jsonx"
 )
 
 // DefaultMaxItems is the most items one page may hold unless the caller
@@ -47,6 +51,9 @@ func (pg *Page[T]) maxItems() int {
 // case-insensitively, as encoding/json does; unknown keys are ignored. The
 // pipeline's DoJSON calls it in place of json.Unmarshal.
 func (pg *Page[T]) DecodeJSONBody(body []byte) error {
+	if pg.decodeModels(body) {
+		return nil
+	}
 	if bytes.Count(body, comma) < pg.maxItems() {
 		// Items are separated by commas: with fewer commas than the cap
 		// the array cannot hold too many, and decoding the body in one go
@@ -68,6 +75,97 @@ func (pg *Page[T]) DecodeJSONBody(body []byte) error {
 }
 
 var comma = []byte{','}
+
+// decodeModels is the fast path of DecodeJSONBody for items that decode
+// themselves (T's pointer is a json.Unmarshaler, as every model is): the
+// body is validated once, the envelope is walked without encoding/json,
+// and each item's UnmarshalJSON is called with its bytes, as
+// encoding/json would call it. It reports whether it decoded the body;
+// when it did not (the body is invalid, unusual or an error occurred), pg
+// is as it was and the other paths decode the body and report the precise
+// error.
+func (pg *Page[T]) decodeModels(body []byte) bool {
+	if _, ok := any(new(T)).(json.Unmarshaler); !ok || !valid(body) {
+		return false
+	}
+	saved := *pg
+	var value []byte
+	seen := 0
+	ok := true
+	err := jsonx.Members(body, func(name []byte, escaped bool, raw []byte) bool {
+		name = name[1 : len(name)-1]
+		var bit int
+		var dst any
+		switch {
+		case escaped || !isASCII(name):
+			ok = false // leave unusual names to encoding/json
+		case strings.EqualFold(string(name), "value"):
+			bit, value = 1, raw
+		case strings.EqualFold(string(name), "@odata.nextLink"):
+			bit, dst = 2, &pg.NextLink
+		case strings.EqualFold(string(name), "@odata.deltaLink"):
+			bit, dst = 4, &pg.DeltaLink
+		case strings.EqualFold(string(name), "@odata.count"):
+			bit, dst = 8, &pg.Count
+		case strings.EqualFold(string(name), "@odata.context"):
+			bit, dst = 16, &pg.Context
+		}
+		if seen&bit != 0 {
+			ok = false // a repeated key: encoding/json's rules apply
+		}
+		seen |= bit
+		if ok && dst != nil {
+			ok = json.Unmarshal(raw, dst) == nil
+		}
+		return ok
+	})
+	if ok && err == nil && len(value) > 0 && value[0] == '[' {
+		ok = pg.decodeModelItems(value)
+	} else {
+		ok = false
+	}
+	if !ok {
+		*pg = saved
+	}
+	return ok
+}
+
+// decodeModelItems decodes the items of the JSON array value, up to the
+// cap, for decodeModels.
+func (pg *Page[T]) decodeModelItems(value []byte) bool {
+	limit := pg.maxItems()
+	items := make([]T, 0, min(limit, 8)) // as decodeValue: grown by what is decoded
+	ok := true
+	err := jsonx.Elements(value, func(raw []byte) bool {
+		if len(items) == limit {
+			ok = false // too many: the exact path says so
+			return false
+		}
+		items = append(items, *new(T))
+		ok = any(&items[len(items)-1]).(json.Unmarshaler).UnmarshalJSON(raw) == nil
+		return ok
+	})
+	if !ok || err != nil {
+		return false
+	}
+	pg.Value = items
+	return true
+}
+
+// valid reports whether body is valid JSON, as json.Valid does (duplicate
+// names and invalid UTF-8 are accepted), two to three times faster.
+func valid(body []byte) bool {
+	return jsontext.Value(body).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
 
 // decodeItems is DecodeJSONBody item by item, with json.Decoder.
 func (pg *Page[T]) decodeItems(body []byte) error {

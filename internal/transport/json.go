@@ -69,9 +69,21 @@ type BodyDecoder interface {
 	DecodeJSONBody(body []byte) error
 }
 
+// A RawDecoder decodes a JSON response body itself, in place of
+// json.Unmarshal, but is handed only the bodies json.Unmarshal would be
+// (unlike a BodyDecoder, it never sees an empty body or the body of a 204,
+// 205 or HEAD answer). An error it returns is reported as a body that
+// could not be decoded, as json.Unmarshal's would be.
+type RawDecoder interface {
+	DecodeRawJSON(body []byte) error
+}
+
 func decodeJSON(body []byte, out any) error {
-	if d, ok := out.(BodyDecoder); ok {
+	switch d := out.(type) {
+	case BodyDecoder:
 		return d.DecodeJSONBody(body)
+	case RawDecoder:
+		return d.DecodeRawJSON(body)
 	}
 	return json.Unmarshal(body, out)
 }

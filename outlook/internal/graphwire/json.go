@@ -167,6 +167,12 @@ func (r *rewriter) value(f frame) error {
 // str reads a string token and returns its raw contents (escapes intact).
 func (r *rewriter) str() ([]byte, error) {
 	start := r.pos + 1
+	// Most strings have no escapes: find the closing quote with the
+	// (vectorised) IndexByte and check that no backslash comes before it.
+	if q := bytes.IndexByte(r.src[start:], '"'); q >= 0 && bytes.IndexByte(r.src[start:start+q], '\\') < 0 {
+		r.pos = start + q + 1
+		return r.src[start : start+q], nil
+	}
 	i := start
 	for {
 		j := bytes.IndexAny(r.src[i:], `"\`)
