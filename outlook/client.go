@@ -558,20 +558,10 @@ func (c *Client) decode(data []byte, shape graphwire.Shape, out any) error {
 		}
 		data = b
 	}
-	if err := unmarshal(data, out); err != nil {
+	if err := transport.DecodeJSON(data, out); err != nil {
 		return fmt.Errorf("outlook: decoding response: %w", err)
 	}
 	return nil
-}
-
-// unmarshal is json.Unmarshal, except that a collection page (a
-// transport.BodyDecoder) decodes data itself, without json.Unmarshal's
-// extra validation pass over the whole body: it validates what it decodes.
-func unmarshal(data []byte, out any) error {
-	if d, ok := out.(transport.BodyDecoder); ok {
-		return d.DecodeJSONBody(data)
-	}
-	return json.Unmarshal(data, out)
 }
 
 // do sends c and returns the successful response; the concurrency slot is

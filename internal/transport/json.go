@@ -47,7 +47,7 @@ func (p *Pipeline) DoJSONHeader(ctx context.Context, r *Request, out any) (http.
 		// to decode: out is left as it is, as go-github does.
 		return resp.Header, nil
 	}
-	if err := decodeJSON(body, out); err != nil {
+	if err := DecodeJSON(body, out); err != nil {
 		known := sentToken(resp)
 		e := ErrorFromResponse(resp.StatusCode, resp.Header, body, known...)
 		e.Method, e.URL = resp.Request.Method, RedactURL(resp.Request.URL.String())
@@ -78,7 +78,10 @@ type RawDecoder interface {
 	DecodeRawJSON(body []byte) error
 }
 
-func decodeJSON(body []byte, out any) error {
+// DecodeJSON decodes a JSON body into out as DoJSON does: through out's
+// BodyDecoder or RawDecoder method when it has one (collection pages
+// validate and cap what they decode), otherwise with json.Unmarshal.
+func DecodeJSON(body []byte, out any) error {
 	switch d := out.(type) {
 	case BodyDecoder:
 		return d.DecodeJSONBody(body)
