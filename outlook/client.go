@@ -549,21 +549,6 @@ func (c *Client) encode(v any, shape graphwire.Shape) ([]byte, error) {
 	return out, nil
 }
 
-// decode unmarshals a response body of the client's dialect into out.
-func (c *Client) decode(data []byte, shape graphwire.Shape, out any) error {
-	if c.graph {
-		b, err := graphwire.Rewrite(make([]byte, 0, len(data)), data, graphwire.FromGraph, shape)
-		if err != nil {
-			return fmt.Errorf("outlook: decoding response: %w", err)
-		}
-		data = b
-	}
-	if err := transport.DecodeJSON(data, out); err != nil {
-		return fmt.Errorf("outlook: decoding response: %w", err)
-	}
-	return nil
-}
-
 // do sends c and returns the successful response; the concurrency slot is
 // released when the body is closed.
 func (mb *Mailbox) do(ctx context.Context, c *call) (*http.Response, error) {
@@ -598,39 +583,26 @@ func (mb *Mailbox) doJSON(ctx context.Context, c *call, out any) (http.Header, e
 	if !mb.c.graph || out == nil {
 		return mb.c.p.DoJSONHeader(ctx, req, out)
 	}
-	gd := graphDecoder{c: mb.c, shape: c.shape, out: out}
-	h, err := mb.c.p.DoJSONHeader(ctx, req, &gd)
-	if err != nil {
-		return h, err
-	}
-	return h, gd.err
+	return mb.c.p.DoJSONHeader(ctx, req, &graphDecoder{shape: c.shape, out: out})
 }
 
 // graphDecoder translates a Graph response body and decodes it into out in
-// one pass over the body the pipeline read. A body that is not valid JSON is
-// the pipeline's error (as when it decodes a body itself); a valid one that
-// does not decode into out is kept in err, which doJSON returns as
-// decode's error.
+// one pass over the body the pipeline read. Its errors are the pipeline's
+// decoding errors, as in the v2.0 dialect: an *office365.Error naming the
+// request, scrubbed of secrets, and marked as possibly processed for a
+// non-idempotent request.
 type graphDecoder struct {
-	c     *Client
 	shape graphwire.Shape
 	out   any
-	err   error
 }
 
 // DecodeRawJSON implements transport.RawDecoder.
 func (d *graphDecoder) DecodeRawJSON(body []byte) error {
-	err := d.c.decode(body, d.shape, d.out)
-	if err == nil {
-		return nil
+	b, err := graphwire.Rewrite(make([]byte, 0, len(body)), body, graphwire.FromGraph, d.shape)
+	if err != nil {
+		return err
 	}
-	if !json.Valid(body) {
-		// The error the pipeline reports for a body that is not JSON.
-		var raw json.RawMessage
-		return json.Unmarshal(body, &raw)
-	}
-	d.err = err
-	return nil
+	return transport.DecodeJSON(b, d.out)
 }
 
 func (mb *Mailbox) limitKey() string {

@@ -45,18 +45,24 @@ func TestCollectionCallsRefuseNonCollections(t *testing.T) {
 		"empty object":  `{}`,
 		"single entity": `{"@odata.context":"x","Id":"AAMk","Subject":"Hi","@odata.nextLink":"https://outlook.office.com/api/v2.0/me/messages?$skip=1"}`,
 	}
-	for name, call := range calls {
-		for bname, body := range bodies {
-			t.Run(name+"/"+bname, func(t *testing.T) {
-				t.Parallel()
-				c, mt := btClient(t)
-				mt.RegisterNoResponder(httpmock.NewStringResponder(http.StatusOK, body))
-				err := call(t.Context(), c.Me())
-				require.Error(t, err)
-				var oe *office365.Error
-				require.ErrorAs(t, err, &oe)
-				assert.Contains(t, oe.Message, `no "value" array`)
-			})
+	dialects := map[string][]office365.Option{"outlook": nil, "graph": {office365.WithGraph()}}
+	for dname, dopts := range dialects {
+		for name, call := range calls {
+			for bname, body := range bodies {
+				if dname == "graph" && name == "SupportedLanguages" {
+					continue // the same collection call as v2.0's, on /outlook/supportedLanguages
+				}
+				t.Run(dname+"/"+name+"/"+bname, func(t *testing.T) {
+					t.Parallel()
+					c, mt := btClient(t, dopts...)
+					mt.RegisterNoResponder(httpmock.NewStringResponder(http.StatusOK, body))
+					err := call(t.Context(), c.Me())
+					require.Error(t, err)
+					var oe *office365.Error
+					require.ErrorAs(t, err, &oe)
+					assert.Contains(t, oe.Message, `no "value" array`)
+				})
+			}
 		}
 	}
 }
@@ -71,4 +77,27 @@ func TestListRefusesOversizedPage(t *testing.T) {
 	require.Error(t, err)
 	assert.Empty(t, got)
 	assert.Contains(t, err.Error(), "more than 1000")
+}
+
+// TestUndecodableCreateAnswerMayHaveBeenProcessed: a create the service
+// answered with a success body that does not decode is reported the same
+// way in both dialects, as an *office365.Error that says the request may
+// have been processed, so the caller does not blindly send it again.
+func TestUndecodableCreateAnswerMayHaveBeenProcessed(t *testing.T) {
+	dialects := map[string][]office365.Option{"outlook": nil, "graph": {office365.WithGraph()}}
+	bodies := map[string]string{"not JSON": `{"Id": `, "wrong type": `{"Id":"AAMk","Subject":5}`}
+	for dname, dopts := range dialects {
+		for bname, body := range bodies {
+			t.Run(dname+"/"+bname, func(t *testing.T) {
+				t.Parallel()
+				c, mt := btClient(t, dopts...)
+				mt.RegisterNoResponder(httpmock.NewStringResponder(http.StatusCreated, body))
+				_, err := c.Me().Mail().Messages().Create(t.Context(), &outlook.Message{Subject: "once"})
+				var oe *office365.Error
+				require.ErrorAs(t, err, &oe)
+				assert.True(t, office365.IsMaybeProcessed(err), "%v", err)
+				assert.Equal(t, 1, mt.GetTotalCallCount())
+			})
+		}
+	}
 }
