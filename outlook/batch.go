@@ -456,9 +456,19 @@ func (b *Batch) roundTrip(ctx context.Context, c *call, n int) ([]*batchPartResp
 			oe.Excerpt = transport.ResponseExcerpt(resp, data) // scrubbed of the token the batch carried
 			oe.MaybeProcessed = !c.idempotent                  // the service answered 2xx: the parts may have run
 			oe.RequestID, oe.ClientRequestID = resp.Header.Get("request-id"), resp.Header.Get("client-request-id")
-			oe.Method, oe.URL = http.MethodPost, transport.RedactURL(resp.Request.URL.String())
+			oe.Method = http.MethodPost
+			if resp.Request != nil { // a custom RoundTripper may leave it unset
+				oe.URL = transport.RedactURL(resp.Request.URL.String())
+			}
 		}
 		return nil, nil, err
+	}
+	if resp.Request != nil {
+		for _, pr := range parts {
+			if pr != nil {
+				pr.authorization = resp.Request.Header.Get("Authorization")
+			}
+		}
 	}
 	return parts, resp.Header, nil
 }
@@ -477,6 +487,11 @@ type batchPartResponse struct {
 	Status     string
 	Header     http.Header
 	Body       []byte
+	// authorization is the Authorization header the batch was sent with.
+	// It is set on the part's response request (never sent anywhere) so
+	// that the pipeline scrubs that token from the part's errors, as it
+	// does for a request of its own.
+	authorization string
 }
 
 // partHeaderSkip lists the headers of a recorded call that are not copied
@@ -740,6 +755,10 @@ func (t recorderTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, d.err
 		}
 		r := d.resp
+		if r.authorization != "" {
+			req = req.Clone(req.Context())
+			req.Header.Set("Authorization", r.authorization)
+		}
 		return &http.Response{
 			Status: r.Status, StatusCode: r.StatusCode, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 			Header: r.Header, Body: io.NopCloser(bytes.NewReader(r.Body)), ContentLength: int64(len(r.Body)),

@@ -29,6 +29,7 @@ const excerptLen = 300
 func (p *Pipeline) decodeError(resp *http.Response, method, redactedURL string, known ...string) *office365.Error {
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+	known = append(known, sentToken(resp)...) // also a token the transport below the pipeline sent
 	e := ErrorFromResponse(resp.StatusCode, resp.Header, body, known...)
 	e.Method, e.URL = method, redactedURL
 	if readErr != nil && e.Message == "" {
