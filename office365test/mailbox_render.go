@@ -121,9 +121,24 @@ func filterErrorReply(err error) *Reply {
 
 // sortRecords sorts by the clauses, ties broken by newest creation first.
 func sortRecords(recs []*Record, order []OrderClause, oldestFirst bool) {
-	slices.SortStableFunc(recs, func(a, b *Record) int {
-		for _, c := range order {
-			r, ok := CompareValues(PathValue(a.Doc, c.Path), PathValue(b.Doc, c.Path))
+	// Each record's order values are looked up once, not once per
+	// comparison: a list sorts every record of the folder per page.
+	type keyed struct {
+		rec  *Record
+		keys []any
+	}
+	items := make([]keyed, len(recs))
+	keys := make([]any, len(recs)*len(order))
+	for i, rec := range recs {
+		k := keys[i*len(order) : (i+1)*len(order) : (i+1)*len(order)]
+		for j, c := range order {
+			k[j] = PathValue(rec.Doc, c.Path)
+		}
+		items[i] = keyed{rec, k}
+	}
+	slices.SortStableFunc(items, func(a, b keyed) int {
+		for j, c := range order {
+			r, ok := CompareValues(a.keys[j], b.keys[j])
 			if !ok || r == 0 {
 				continue
 			}
@@ -134,9 +149,9 @@ func sortRecords(recs []*Record, order []OrderClause, oldestFirst bool) {
 		}
 		c := 0
 		switch {
-		case a.Order > b.Order:
+		case a.rec.Order > b.rec.Order:
 			c = -1
-		case a.Order < b.Order:
+		case a.rec.Order < b.rec.Order:
 			c = 1
 		}
 		if oldestFirst {
@@ -144,6 +159,9 @@ func sortRecords(recs []*Record, order []OrderClause, oldestFirst bool) {
 		}
 		return c
 	})
+	for i, it := range items {
+		recs[i] = it.rec
+	}
 }
 
 // link returns the request URL with the query options named in drop

@@ -596,14 +596,26 @@ type graphDecoder struct {
 	out   any
 }
 
+// rewriteBuffers holds the buffers Graph bodies are translated into: what
+// is decoded from them is copied (as from any body a json.Unmarshaler is
+// handed), so a buffer is reused once its body is decoded.
+var rewriteBuffers transport.BufferPool
+
 // DecodeRawJSON implements transport.RawDecoder.
 func (d *graphDecoder) DecodeRawJSON(body []byte) error {
-	b, err := graphwire.Rewrite(make([]byte, 0, len(body)), body, graphwire.FromGraph, d.shape)
+	buf := rewriteBuffers.Get()
+	defer rewriteBuffers.Put(buf)
+	b, err := graphwire.Rewrite((*buf)[:0], body, graphwire.FromGraph, d.shape)
 	if err != nil {
 		return err
 	}
+	*buf = b
 	return transport.DecodeJSON(b, d.out)
 }
+
+// CopiesBody implements transport.CopyingDecoder: the body is translated
+// into another buffer before anything is decoded.
+func (d *graphDecoder) CopiesBody() {}
 
 func (mb *Mailbox) limitKey() string {
 	if mb.anchor != "" {

@@ -38,7 +38,17 @@ func (p *Pipeline) DoJSONHeader(ctx context.Context, r *Request, out any) (http.
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 		return resp.Header, nil
 	}
-	body, err := p.ReadBody(ctx, resp)
+	var body []byte
+	if _, copies := out.(CopyingDecoder); copies {
+		// The decoder keeps nothing of the body: read it into a reused
+		// buffer instead of allocating (and zeroing) one per response.
+		buf := bodyBuffers.Get()
+		defer bodyBuffers.Put(buf)
+		body, err = p.readBody(ctx, resp, (*buf)[:0])
+		*buf = body
+	} else {
+		body, err = p.ReadBody(ctx, resp)
+	}
 	if err != nil {
 		return resp.Header, err
 	}
@@ -78,6 +88,16 @@ type RawDecoder interface {
 	DecodeRawJSON(body []byte) error
 }
 
+// A CopyingDecoder is a RawDecoder that keeps nothing of the body once
+// DecodeRawJSON returns (it copies whatever it keeps, as a
+// json.Unmarshaler must), so DoJSON reads the bodies it decodes into
+// buffers it reuses.
+type CopyingDecoder interface {
+	RawDecoder
+	// CopiesBody marks the decoder; it is never called.
+	CopiesBody()
+}
+
 // DecodeJSON decodes a JSON body into out as DoJSON does: through out's
 // BodyDecoder or RawDecoder method when it has one (collection pages
 // validate and cap what they decode), otherwise with json.Unmarshal.
@@ -96,7 +116,12 @@ func DecodeJSON(body []byte, out any) error {
 // processed (office365.ErrMaybeProcessed): the service answered with a
 // success that could not be read in full.
 func (p *Pipeline) ReadBody(ctx context.Context, resp *http.Response) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, p.maxBody+1))
+	return p.readBody(ctx, resp, make([]byte, 0, 512))
+}
+
+// readBody is ReadBody appending to dst.
+func (p *Pipeline) readBody(ctx context.Context, resp *http.Response, dst []byte) ([]byte, error) {
+	body, err := readAll(io.LimitReader(resp.Body, p.maxBody+1), dst)
 	maybe := nonIdempotent(resp)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -118,6 +143,23 @@ func (p *Pipeline) ReadBody(ctx context.Context, resp *http.Response) ([]byte, e
 		}
 	}
 	return body, nil
+}
+
+// readAll is io.ReadAll appending to b.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // ResponseExcerpt returns the start of a response body for an error,
