@@ -610,7 +610,9 @@ func (d *graphDecoder) DecodeRawJSON(body []byte) error {
 		return err
 	}
 	*buf = b
-	return transport.DecodeJSON(b, d.out)
+	// Rewrite refuses what json.Valid refuses: a collection page need not
+	// validate its translation again.
+	return transport.DecodeValidJSON(b, d.out)
 }
 
 // CopiesBody implements transport.CopyingDecoder: the body is translated

@@ -460,6 +460,15 @@ func setString(f reflect.Value, raw []byte) error {
 	return nil
 }
 
+// plainASCII marks the bytes a JSON string holds as they are: ASCII other
+// than control characters, the quote and the backslash.
+var plainASCII = func() (t [256]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // unquote decodes the contents of a JSON string (without its quotes) as
 // encoding/json does: escapes decoded, invalid UTF-8 and lone surrogates
 // replaced by U+FFFD. ok is false for contents that are not valid JSON
@@ -467,6 +476,15 @@ func setString(f reflect.Value, raw []byte) error {
 func unquote(b []byte) (s string, ok bool) {
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); {
+		// Copy a run of plain ASCII at once.
+		j := i
+		for j < len(b) && plainASCII[b[j]] {
+			j++
+		}
+		out = append(out, b[i:j]...)
+		if i = j; i >= len(b) {
+			break
+		}
 		c := b[i]
 		switch {
 		case c == '\\':
@@ -510,9 +528,6 @@ func unquote(b []byte) (s string, ok bool) {
 			i += 2
 		case c == '"' || c < ' ':
 			return "", false
-		case c < utf8.RuneSelf:
-			out = append(out, c)
-			i++
 		default:
 			r, size := utf8.DecodeRune(b[i:])
 			if r == utf8.RuneError && size == 1 {

@@ -51,7 +51,18 @@ func (pg *Page[T]) maxItems() int {
 // case-insensitively, as encoding/json does; unknown keys are ignored. The
 // pipeline's DoJSON calls it in place of json.Unmarshal.
 func (pg *Page[T]) DecodeJSONBody(body []byte) error {
-	if pg.decodeModels(body) {
+	return pg.decodeBody(body, false)
+}
+
+// DecodeValidJSONBody is DecodeJSONBody for a body the caller has found to
+// be valid JSON (json.Valid accepts it), which is then not validated
+// again.
+func (pg *Page[T]) DecodeValidJSONBody(body []byte) error {
+	return pg.decodeBody(body, true)
+}
+
+func (pg *Page[T]) decodeBody(body []byte, validated bool) error {
+	if pg.decodeModels(body, validated) {
 		return nil
 	}
 	if bytes.Count(body, comma) < pg.maxItems() {
@@ -83,9 +94,9 @@ var comma = []byte{','}
 // encoding/json would call it. It reports whether it decoded the body;
 // when it did not (the body is invalid, unusual or an error occurred), pg
 // is as it was and the other paths decode the body and report the precise
-// error.
-func (pg *Page[T]) decodeModels(body []byte) bool {
-	if _, ok := any(new(T)).(json.Unmarshaler); !ok || !valid(body) {
+// error. validated says the body is known to be valid JSON.
+func (pg *Page[T]) decodeModels(body []byte, validated bool) bool {
+	if _, ok := any(new(T)).(json.Unmarshaler); !ok || !validated && !valid(body) {
 		return false
 	}
 	saved := *pg

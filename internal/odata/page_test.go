@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/office365-go/office365"
+	"github.com/office365-go/office365/internal/jsonx"
 	"github.com/office365-go/office365/internal/odata"
 	"github.com/office365-go/office365/internal/transport"
 )
@@ -182,4 +183,40 @@ func TestPageBothDecodingPathsAgree(t *testing.T) {
 
 	tight := odata.Page[item]{MaxItems: 1}
 	assert.ErrorIs(t, tight.DecodeJSONBody(body), odata.ErrTooManyItems)
+}
+
+// model is an item that decodes itself, as every SDK model does, so pages
+// of it take the validated fast path.
+type model struct {
+	ID    string `json:"Id"`
+	Extra map[string]json.RawMessage
+}
+
+type modelFields model
+
+func (m *model) UnmarshalJSON(b []byte) error {
+	return jsonx.Unmarshal(b, (*modelFields)(m), &m.Extra, new(bool))
+}
+
+// TestPageDecodeValidJSONBodyAgrees: a caller that has validated the body
+// gets exactly what DecodeJSONBody gives, errors included.
+func TestPageDecodeValidJSONBodyAgrees(t *testing.T) {
+	for _, body := range []string{
+		`{"@odata.context":"c","value":[{"Id":"1","x":[1]},null,{"Id":"3"}],"@odata.nextLink":"n","@odata.count":3}`,
+		`{"value":[]}`, `{"Value":[{"id":"a,b"}],"@odata.deltaLink":"d"}`, `{"Id":"1"}`, `{}`, `null`,
+		`{"value":[{"Id":1}]}`, `{"value":{"Id":"1"}}`, `{"value":[1,2]}`,
+		`{"value":[{"Id":"1"},{"Id":"2"},{"Id":"3"}]}`, // over the cap of 2 below
+		`{"value":[],"value":[{"Id":"dup"}]}`, `{"va\u006cue":[{"Id":"esc"}]}`,
+	} {
+		checked := odata.Page[model]{MaxItems: 2}
+		errChecked := checked.DecodeJSONBody([]byte(body))
+		trusted := odata.Page[model]{MaxItems: 2}
+		errTrusted := trusted.DecodeValidJSONBody([]byte(body))
+		assert.Equal(t, errChecked == nil, errTrusted == nil, body)
+		if errChecked != nil {
+			assert.Equal(t, errChecked.Error(), errTrusted.Error(), body)
+			continue
+		}
+		assert.Equal(t, checked, trusted, body)
+	}
 }

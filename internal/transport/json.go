@@ -79,6 +79,23 @@ type BodyDecoder interface {
 	DecodeJSONBody(body []byte) error
 }
 
+// A ValidBodyDecoder is a BodyDecoder that can skip validating a body its
+// caller has already found to be valid JSON.
+type ValidBodyDecoder interface {
+	BodyDecoder
+	// DecodeValidJSONBody is DecodeJSONBody for a body json.Valid accepts.
+	DecodeValidJSONBody(body []byte) error
+}
+
+// DecodeValidJSON is DecodeJSON for a body known to be valid JSON (one
+// json.Valid accepts): a ValidBodyDecoder does not validate it again.
+func DecodeValidJSON(body []byte, out any) error {
+	if d, ok := out.(ValidBodyDecoder); ok {
+		return d.DecodeValidJSONBody(body)
+	}
+	return DecodeJSON(body, out)
+}
+
 // A RawDecoder decodes a JSON response body itself, in place of
 // json.Unmarshal, but is handed only the bodies json.Unmarshal would be
 // (unlike a BodyDecoder, it never sees an empty body or the body of a 204,

@@ -74,7 +74,8 @@ func TestRewriteRoundTripKeepsValues(t *testing.T) {
 }
 
 func TestRewriteErrors(t *testing.T) {
-	for _, in := range []string{`{"a":`, `{"a" 1}`, `[1 2]`, `"abc`, `{"a":1} x`, `{1:2}`} {
+	for _, in := range []string{`{"a":`, `{"a" 1}`, `[1 2]`, `"abc`, `{"a":1} x`, `{1:2}`,
+		`[01]`, `[1.]`, `[.5]`, `[1e]`, `[-]`, `[tru]`, `[nul]`, `[True]`, `["a\x"]`, `["\u12g4"]`, "[\"a\tb\"]", "[\"a\\n\x1f\"]", `[+1]`} {
 		_, err := Rewrite(nil, []byte(in), ToGraph, Entity)
 		assert.Error(t, err, in)
 	}
@@ -130,19 +131,24 @@ func TestNames(t *testing.T) {
 	assert.Equal(t, "Microsoft.OutlookServices.OpenTypeExtension.Com.X", ExtensionIDFromGraph("Microsoft.Graph.OpenTypeExtension.Com.X"))
 }
 
+// FuzzRewrite checks that Rewrite accepts exactly what json.Valid accepts
+// (nesting beyond maxDepth aside) and always writes valid JSON.
 func FuzzRewrite(f *testing.F) {
 	f.Add([]byte(`{"A":[1,{"B":"High"}],"Extensions":[{"X":1}]}`))
 	f.Add([]byte(`"x"`))
+	f.Add([]byte(`[-0.5e+3,true,null,"a\u00e9\n"]`))
+	f.Add([]byte("{\"a\":\"\x01\"}"))
+	f.Add([]byte(`[01]`))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		if !json.Valid(in) {
-			return
-		}
+		valid := json.Valid(in)
 		for _, dir := range []Direction{ToGraph, FromGraph} {
 			out, err := Rewrite(nil, in, dir, Entity)
-			if err != nil {
-				continue // nesting limit
-			}
-			if !json.Valid(out) {
+			switch {
+			case err != nil && valid && !strings.Contains(err.Error(), "deeper"):
+				t.Fatalf("valid %q refused: %v", in, err)
+			case err == nil && !valid:
+				t.Fatalf("invalid %q accepted as %q", in, out)
+			case err == nil && !json.Valid(out):
 				t.Fatalf("invalid output %q for %q", out, in)
 			}
 		}

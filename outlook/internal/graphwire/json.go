@@ -2,6 +2,7 @@ package graphwire
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -74,8 +75,9 @@ var errTruncated = errors.New("graphwire: truncated JSON")
 // values, open extension ids and the members of enumeration-valued
 // properties; everything else — other string values, numbers, the custom
 // properties of open extensions and the values of extended properties — is
-// copied byte for byte. Insignificant white space is dropped. src must be
-// valid JSON (a response already checked, or the output of json.Marshal).
+// copied byte for byte. Insignificant white space is dropped. Rewrite
+// rejects every src that json.Valid rejects (it accepts invalid UTF-8 in
+// strings, as encoding/json does), so its output is valid JSON.
 func Rewrite(dst, src []byte, dir Direction, shape Shape) ([]byte, error) {
 	r := rewriter{src: src, out: dst, dir: dir, shape: shape}
 	root := frame{root: true, top: true, ext: shape == Extension}
@@ -156,40 +158,153 @@ func (r *rewriter) value(f frame) error {
 			}
 			r.pos++
 		}
-		if r.pos == start {
-			return fmt.Errorf("graphwire: unexpected %q at offset %d", r.src[start], start)
+		if tok := r.src[start:r.pos]; !isLiteral(tok) && !isNumber(tok) {
+			if len(tok) == 0 {
+				return fmt.Errorf("graphwire: unexpected %q at offset %d", r.src[start], start)
+			}
+			return fmt.Errorf("graphwire: invalid value at offset %d", start)
 		}
 		r.out = append(r.out, r.src[start:r.pos]...)
 		return nil
 	}
 }
 
+// isLiteral reports whether tok is true, false or null.
+func isLiteral(tok []byte) bool {
+	switch string(tok) {
+	case "true", "false", "null":
+		return true
+	}
+	return false
+}
+
+// isNumber reports whether tok is a JSON number:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func isNumber(tok []byte) bool {
+	i := 0
+	if i < len(tok) && tok[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(tok) && tok[i] == '0':
+		i++
+	case i < len(tok) && tok[i] >= '1' && tok[i] <= '9':
+		i = digits(tok, i)
+	default:
+		return false
+	}
+	if i < len(tok) && tok[i] == '.' {
+		if j := digits(tok, i+1); j > i+1 {
+			i = j
+		} else {
+			return false
+		}
+	}
+	if i < len(tok) && (tok[i] == 'e' || tok[i] == 'E') {
+		i++
+		if i < len(tok) && (tok[i] == '+' || tok[i] == '-') {
+			i++
+		}
+		if j := digits(tok, i); j > i {
+			i = j
+		} else {
+			return false
+		}
+	}
+	return i == len(tok)
+}
+
+// digits returns the index after the run of decimal digits at tok[i:].
+func digits(tok []byte, i int) int {
+	for i < len(tok) && tok[i] >= '0' && tok[i] <= '9' {
+		i++
+	}
+	return i
+}
+
 // str reads a string token and returns its raw contents (escapes intact).
+// It rejects what json.Valid rejects in a string: control characters and
+// malformed escapes (invalid UTF-8 is accepted and copied, as encoding/json
+// accepts it).
 func (r *rewriter) str() ([]byte, error) {
 	start := r.pos + 1
 	// Most strings have no escapes: find the closing quote with the
 	// (vectorised) IndexByte and check that no backslash comes before it.
 	if q := bytes.IndexByte(r.src[start:], '"'); q >= 0 && bytes.IndexByte(r.src[start:start+q], '\\') < 0 {
+		if hasControl(r.src[start : start+q]) {
+			return nil, fmt.Errorf("graphwire: control character in string at offset %d", start)
+		}
 		r.pos = start + q + 1
 		return r.src[start : start+q], nil
 	}
-	i := start
-	for {
-		j := bytes.IndexAny(r.src[i:], `"\`)
-		if j < 0 {
+	// Walk the backslashes before the first quote, checking each escape;
+	// when an escape covers that quote (\"), look for the next one.
+	q := bytes.IndexByte(r.src[start:], '"')
+	if q < 0 {
+		return nil, errTruncated
+	}
+	q += start
+	for i := start; ; {
+		b := bytes.IndexByte(r.src[i:q], '\\')
+		if b < 0 {
+			if hasControl(r.src[start:q]) {
+				return nil, fmt.Errorf("graphwire: control character in string at offset %d", start)
+			}
+			r.pos = q + 1
+			return r.src[start:q], nil
+		}
+		i += b
+		if i+1 >= len(r.src) {
 			return nil, errTruncated
 		}
-		i += j
-		if r.src[i] == '\\' {
+		switch r.src[i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			i += 2
-			if i > len(r.src) {
+		case 'u':
+			if i+6 > len(r.src) {
 				return nil, errTruncated
 			}
-			continue
+			for _, c := range r.src[i+2 : i+6] {
+				if !isHex(c) {
+					return nil, fmt.Errorf("graphwire: invalid escape in string at offset %d", i)
+				}
+			}
+			i += 6
+		default:
+			return nil, fmt.Errorf("graphwire: invalid escape in string at offset %d", i)
 		}
-		r.pos = i + 1
-		return r.src[start:i], nil
+		if i > q {
+			next := bytes.IndexByte(r.src[i:], '"')
+			if next < 0 {
+				return nil, errTruncated
+			}
+			q = i + next
+		}
 	}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// hasControl reports whether b holds a byte below 0x20, eight bytes at a
+// time: x - 0x20… borrows into a byte's high bit exactly when some byte is
+// below 0x20 and the byte's own high bit was clear.
+func hasControl(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		if (x-0x20*ones)&^x&highs != 0 {
+			return true
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *rewriter) enter() error {
