@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	_ "time/tzdata" // time zones for Prefer: outlook.timezone on any machine
 )
 
@@ -136,6 +137,17 @@ func sortRecords(recs []*Record, order []OrderClause, oldestFirst bool) {
 		}
 		items[i] = keyed{rec, k}
 	}
+	// A clause whose values are all date-times (or null) is compared as
+	// times: parse them once here rather than in every comparison.
+	for j := range order {
+		if times, ok := parseTimeKeys(keys, j, len(order)); ok {
+			for i, t := range times {
+				if keys[i*len(order)+j] != nil {
+					keys[i*len(order)+j] = t
+				}
+			}
+		}
+	}
 	slices.SortStableFunc(items, func(a, b keyed) int {
 		for j, c := range order {
 			r, ok := CompareValues(a.keys[j], b.keys[j])
@@ -162,6 +174,27 @@ func sortRecords(recs []*Record, order []OrderClause, oldestFirst bool) {
 	for i, it := range items {
 		recs[i] = it.rec
 	}
+}
+
+// parseTimeKeys parses the values of clause j in keys (stride n) as
+// CompareValues would compare two date-time strings; ok is false unless
+// every non-null value is one.
+func parseTimeKeys(keys []any, j, n int) (times []time.Time, ok bool) {
+	times = make([]time.Time, len(keys)/max(n, 1))
+	for i := range times {
+		switch v := keys[i*n+j].(type) {
+		case nil:
+		case string:
+			t, ok := parseFilterTime(v)
+			if !ok || !reDateTime.MatchString(v) {
+				return nil, false
+			}
+			times[i] = t
+		default:
+			return nil, false
+		}
+	}
+	return times, true
 }
 
 // link returns the request URL with the query options named in drop
