@@ -55,7 +55,7 @@ type graphCase struct {
 	wantErr string
 }
 
-func graphClient(t *testing.T, mt *httpmock.MockTransport, opts ...office365.Option) *outlook.Client {
+func graphClient(t testing.TB, mt *httpmock.MockTransport, opts ...office365.Option) *outlook.Client {
 	t.Helper()
 	c, err := outlook.New(auth.StaticToken("tok"), append([]office365.Option{office365.WithGraph(),
 		office365.WithHTTPClient(&http.Client{Transport: mt}),
