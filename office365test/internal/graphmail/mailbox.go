@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/office365-go/office365/office365test/internal/grapherr"
 )
 
 // request is one Graph mailbox request on its way to the store.
@@ -175,6 +177,10 @@ func isJSON(contentType string, body []byte) bool {
 func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep Answer) {
 	r := rq.r
 	doc, ok := asObject(rep.JSON)
+	if !ok && rep.Status >= 400 && isJSON(rep.Header.Get("Content-Type"), rep.Body) {
+		// An error a streaming route wrote itself.
+		ok = json.Unmarshal(rep.Body, &doc) == nil && doc != nil
+	}
 	if !ok {
 		copyHeader(w.Header(), rep.Header)
 		w.WriteHeader(rep.Status)
@@ -184,11 +190,10 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep Answer) {
 	if e, ok := doc["error"].(map[string]any); ok && rep.Status >= 400 {
 		code, _ := e["code"].(string)
 		msg, _ := e["message"].(string)
-		status := rep.Status
-		if code == "ErrorInvalidSyncStateData" {
-			// Graph answers a delta or skip token it no longer (or never)
-			// knew with 410 Gone: start a new round.
-			status, code = http.StatusGone, "syncStateNotFound"
+		status, code, msg := grapherr.Translate(rep.Status, code, msg)
+		if status == http.StatusGone {
+			// A delta or skip token the mailbox no longer (or never) knew:
+			// Location is where a new round starts.
 			w.Header().Set("Location", f.restartLink(r))
 		}
 		for _, k := range []string{"Retry-After", "WWW-Authenticate"} {
