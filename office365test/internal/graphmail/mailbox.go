@@ -47,6 +47,7 @@ var betaOperations = [][]string{
 	{"photos"}, {"photos", "*"}, {"photos", "*", "$value"},
 	{"getMailTips"},
 	{"events", "*", "cancel"},
+	{"SupportedLanguages"}, {"SupportedTimeZones"}, {"SupportedTimeZones", "*"},
 }
 
 func matchPath(pattern, segs []string) bool {
@@ -96,6 +97,13 @@ func (f *FrontEnd) serveMailbox(w http.ResponseWriter, r *http.Request, segs []s
 			return
 		}
 	}
+	if len(segs) > 0 && eq(segs[0], "outlook") {
+		var rep *errReply
+		if segs, rep = outlookPath(segs); rep != nil {
+			f.writeError(w, r, rep.status, rep.code, rep.message)
+			return
+		}
+	}
 	if n := len(segs); n > 0 && eq(segs[n-1], "delta") {
 		for _, d := range deltaResources {
 			if matchPath(d.path, segs[:n-1]) {
@@ -120,6 +128,22 @@ func (f *FrontEnd) serveMailbox(w http.ResponseWriter, r *http.Request, segs []s
 	}
 	rq.segs = segs
 	f.forward(w, rq)
+}
+
+// outlookPath maps the outlookUser functions, /outlook/supportedLanguages
+// and /outlook/supportedTimeZones[(TimeZoneStandard=microsoft.graph.
+// timeZoneStandard'…')], to the store's SupportedLanguages and
+// SupportedTimeZones (beta operations there, see betaOperations).
+func outlookPath(segs []string) ([]string, *errReply) {
+	switch {
+	case len(segs) == 2 && eq(segs[1], "supportedLanguages"):
+		return []string{"SupportedLanguages"}, nil
+	case len(segs) == 2 && eq(segs[1], "supportedTimeZones"):
+		return []string{"SupportedTimeZones"}, nil
+	case len(segs) == 3 && eq(segs[1], "supportedTimeZones") && strings.HasPrefix(segs[2], "("):
+		return []string{"SupportedTimeZones", replaceFold(segs[2], graphNS+"timeZoneStandard'", storeNS+"TimeZoneStandard'")}, nil
+	}
+	return nil, &errReply{http.StatusBadRequest, "BadRequest", "Resource not found for the segment '" + strings.Join(segs, "/") + "'."}
 }
 
 // errReply is an error the front end answers itself.
