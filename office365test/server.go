@@ -187,6 +187,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		b, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 		if err != nil {
+			if grapherr.IsGraph(r) {
+				s.writeError(w, r, http.StatusBadRequest, "RequestBodyRead", "Cannot read the request body: "+err.Error())
+				return
+			}
 			http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
 			return
 		}
