@@ -12,7 +12,8 @@
 // @odata.type names to that vocabulary with one table (names.go) and one
 // codec (codec.go), and adds what only Graph has: delta functions with
 // 410 syncStateNotFound, To Do lists and tasks, JSON batching,
-// subscriptions with lifecycle notifications, and Graph's error bodies.
+// subscriptions with lifecycle notifications, and Graph's error bodies
+// (written, and the store's codes translated, by grapherr).
 package graphmail
 
 import (
