@@ -20,6 +20,17 @@
 // is processed and then never answered. Faults apply to every API fake,
 // including the operations inside a $batch request.
 //
+// Errors speak the dialect of the request. Under /v1.0/ (Microsoft Graph)
+// every failure — a missing or rejected token, a fault, throttling, a path
+// no fake serves, an error of the mailbox or the tenant — answers with
+// Graph's body {"error":{"code","message","innerError":{"date",
+// "request-id","client-request-id"}}}, a request-id header matching it, the
+// caller's client-request-id echoed, WWW-Authenticate on 401, and Graph's
+// codes (the Exchange codes for mailbox resources, such as ErrorItemNotFound
+// and ApplicationThrottled; TooManyRequests, serviceNotAvailable … for the
+// other APIs; 400 BadRequest for an unknown segment; 410 syncStateNotFound
+// for a stale delta token). The retired APIs keep their own error bodies.
+//
 // # Service health
 //
 // Tenant holds a tenant's service health in a protocol-free store
@@ -102,8 +113,10 @@
 // and Microsoft Graph v1.0 (GraphMail, internal/graphmail), which Start
 // mounts at /v1.0/: me and users/{id | userPrincipalName} for mail,
 // calendar, contacts, photos, extended properties, open extensions,
-// mailbox settings and Microsoft To Do (served from the mailbox's task
-// folders and tasks), the delta functions (410 syncStateNotFound for an
+// mailbox settings, the supported languages and time zones
+// (/outlook/supportedLanguages, /outlook/supportedTimeZones) and Microsoft
+// To Do (served from the mailbox's task folders and tasks), the delta
+// functions (410 syncStateNotFound for an
 // unknown token), JSON batching at /v1.0/$batch (each request through
 // ServeInProcess, dependsOn, 424 for a failed dependency) and change
 // notifications at /v1.0/subscriptions (validation handshake, basic

@@ -29,8 +29,13 @@ type Fault struct {
 	// gives up or the stall ends (0 with Stalled: until the client leaves).
 	Stall   time.Duration
 	Stalled bool
-	// Status answers with this status and an OData error body (Code and
-	// Message, defaulted from the status).
+	// Status answers with this status and an error body in the request's
+	// dialect (Code and Message, defaulted from the status): the retired
+	// APIs' OData error, or under /v1.0/ Microsoft Graph's, with its
+	// innerError, request-id and client-request-id headers and, for 401, a
+	// WWW-Authenticate challenge; Graph's defaults are Exchange's codes for
+	// mailbox paths (ApplicationThrottled for 429) and Graph's generic ones
+	// elsewhere (TooManyRequests).
 	Status  int
 	Code    string
 	Message string
@@ -169,14 +174,7 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, s *Server) bool {
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
-		code, msg := f.Code, f.Message
-		if code == "" {
-			code = defaultCode(f.Status)
-		}
-		if msg == "" {
-			msg = http.StatusText(f.Status)
-		}
-		WriteError(w, f.Status, code, msg)
+		s.writeError(w, r, f.Status, f.Code, f.Message)
 		return true
 	case f.DropAfterBytes > 0:
 		s.serveAuthorized(&droppingWriter{ResponseWriter: w, left: f.DropAfterBytes}, r)
@@ -188,19 +186,8 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, s *Server) bool {
 	return false
 }
 
-// serveAuthorized runs the normal auth check and route for r on w.
-func (s *Server) serveAuthorized(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		WriteError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid.")
-		return
-	}
-	if h := s.route(r); h != nil {
-		h.ServeHTTP(w, r)
-		return
-	}
-	WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "No API is mounted at "+r.URL.Path+".")
-}
-
+// defaultCode is the retired APIs' code for a status given without one
+// (grapherr.Default has Graph's).
 func defaultCode(status int) string {
 	switch status {
 	case http.StatusTooManyRequests:

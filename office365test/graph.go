@@ -11,10 +11,11 @@ import (
 )
 
 // GraphMail serves a Mailbox through Microsoft Graph v1.0: mail, calendar,
-// contacts, photos, extended properties, open extensions and mailbox
-// settings under /v1.0/{me | users/{id | userPrincipalName}}/…, Microsoft
-// To Do (/todo/lists/{id}/tasks, from the mailbox's task folders and
-// tasks), delta functions, JSON batching at /v1.0/$batch and change
+// contacts, photos, extended properties, open extensions, mailbox settings
+// and the outlookUser functions (supportedLanguages, supportedTimeZones)
+// under /v1.0/{me | users/{id | userPrincipalName}}/…, Microsoft To Do
+// (/todo/lists/{id}/tasks, from the mailbox's task folders and tasks),
+// delta functions, JSON batching at /v1.0/$batch and change
 // notifications at /v1.0/subscriptions, with Graph's names (camelCase,
 // #microsoft.graph.* types, camelCase enumeration members), paging and
 // error bodies (innerError with date and request ids; 410

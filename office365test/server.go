@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/office365-go/office365/office365test/internal/grapherr"
+	"github.com/office365-go/office365/office365test/internal/graphmail"
 )
 
 // Server is an in-process fake of the Microsoft 365 services, built on
@@ -184,6 +187,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		b, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 		if err != nil {
+			if grapherr.IsGraph(r) {
+				s.writeError(w, r, http.StatusBadRequest, "RequestBodyRead", "Cannot read the request body: "+err.Error())
+				return
+			}
 			http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -191,30 +198,63 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			// Handing the API fake a silently truncated body would make it
 			// answer about data the client never sent.
 			s.record(r, b)
-			WriteError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large.")
+			s.writeError(w, r, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body is too large.")
 			return
 		}
 		body = b
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	s.record(r, body)
+	if grapherr.IsGraph(r) {
+		// Every Graph response carries its request ids, errors or not.
+		grapherr.Stamp(w, r)
+	}
 
 	if f := s.matchFault(r); f != nil {
 		if f.apply(w, r, s) {
 			return
 		}
 	}
+	s.serveAuthorized(w, r)
+}
+
+// serveAuthorized runs the authorization check and routes r.
+func (s *Server) serveAuthorized(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="office365test", error="invalid_token"`)
-		WriteError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+		if !grapherr.IsGraph(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="office365test", error="invalid_token"`)
+		}
+		s.writeError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid.")
 		return
 	}
 	h := s.route(r)
 	if h == nil {
-		WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "No API is mounted at "+r.URL.Path+".")
+		s.writeError(w, r, http.StatusNotFound, "ErrorInvalidUrl", "No API is mounted at "+r.URL.Path+".")
 		return
 	}
 	h.ServeHTTP(w, r)
+}
+
+// writeError answers r with an error in r's dialect: for Microsoft Graph
+// (/v1.0/…) Graph's body, headers and codes, translated by grapherr's
+// table; otherwise the retired APIs' OData error. An empty code or message
+// takes the status's default.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	if grapherr.IsGraph(r) {
+		area := grapherr.Generic
+		if graphmail.Handles(r) {
+			area = grapherr.Outlook
+		}
+		grapherr.Write(w, r, s.Now(), area, status, code, message)
+		return
+	}
+	if code == "" {
+		code = defaultCode(status)
+	}
+	if message == "" {
+		message = http.StatusText(status)
+	}
+	WriteError(w, status, code, message)
 }
 
 func (s *Server) record(r *http.Request, body []byte) {

@@ -493,18 +493,24 @@ func TestMailFakeSettingsAndTips(t *testing.T) {
 		assert.Equal(t, "Away until the 28th", tips[0].AutomaticReplies.Message)
 		assert.Equal(t, outlook.RecipientScopeInternal, tips[0].RecipientScope)
 		assert.Equal(t, outlook.RecipientScopeExternal, tips[1].RecipientScope)
-		if dia.graph {
-			// The fake's Graph front end does not serve
-			// /outlook/supportedLanguages and /outlook/supportedTimeZones;
-			// TestGraphMailWire pins those requests.
-			return
-		}
 		langs, err := s.SupportedLanguages(ctx)
 		require.NoError(t, err)
-		assert.NotEmpty(t, langs)
+		assert.Contains(t, langs, outlook.LocaleInfo{Locale: "de-DE", DisplayName: "Deutsch (Deutschland)"})
 		zones, err := s.SupportedTimeZones(ctx, outlook.TimeZoneStandardIana)
 		require.NoError(t, err)
 		assert.Equal(t, "Etc/GMT", zones[0].Alias)
+		assert.Equal(t, "(UTC) Coordinated Universal Time", zones[0].DisplayName)
+		windows, err := s.SupportedTimeZones(ctx, outlook.TimeZoneStandardWindows)
+		require.NoError(t, err)
+		require.Len(t, windows, len(zones))
+		assert.Equal(t, "UTC", windows[0].Alias)
+		plain, err := s.SupportedTimeZones(ctx, "")
+		require.NoError(t, err)
+		assert.Equal(t, windows, plain, "Windows is the default standard")
+		// Another user's mailbox answers too.
+		langs2, err := c.User(alex).Mail().Settings().SupportedLanguages(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, langs, langs2)
 	})
 }
 

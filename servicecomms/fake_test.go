@@ -63,6 +63,11 @@ func TestThrottledThenSuccess(t *testing.T) {
 			var apiErr *office365.Error
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, 7*time.Second, apiErr.RetryAfter)
+			assert.Equal(t, d.throttledCode(), apiErr.Code, "the fake's default code of the dialect")
+			if d.graph {
+				assert.NotEmpty(t, apiErr.RequestID, "from Graph's request-id header and innerError")
+				assert.False(t, apiErr.Date.IsZero(), "from Graph's innerError")
+			}
 		}
 		assert.Equal(t, 1, n)
 	})

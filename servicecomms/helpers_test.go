@@ -257,3 +257,13 @@ func (s *scopeRecorder) Token(_ context.Context, scopes []string) (*oauth2.Token
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// throttledCode is the code of a 429 the fake answers without one of its
+// own: the retired API's ApplicationThrottled, Graph's generic
+// TooManyRequests.
+func (d dialect) throttledCode() string {
+	if d.graph {
+		return "TooManyRequests"
+	}
+	return "ApplicationThrottled"
+}

@@ -23,9 +23,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/office365-go/office365/office365test/internal/fakejson"
+	"github.com/office365-go/office365/office365test/internal/grapherr"
 	"github.com/office365-go/office365/office365test/internal/healthstore"
 	"github.com/office365-go/office365/office365test/internal/odataq"
 )
@@ -518,13 +517,5 @@ func requestBase(r *http.Request) string {
 
 // writeError writes a Graph error body with its innerError.
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
-	id := uuid.NewString()
-	inner := fakejson.Object{{Key: "date", Value: time.Now().UTC().Format("2006-01-02T15:04:05")},
-		{Key: "request-id", Value: id}, {Key: "client-request-id", Value: r.Header.Get("client-request-id")}}
-	w.Header().Set("request-id", id)
-	if c := r.Header.Get("client-request-id"); c != "" {
-		w.Header().Set("client-request-id", c)
-	}
-	fakejson.WriteJSON(w, status, map[string]any{"error": fakejson.Object{
-		{Key: "code", Value: code}, {Key: "message", Value: message}, {Key: "innerError", Value: inner}}})
+	grapherr.Write(w, r, time.Now(), grapherr.Generic, status, code, message)
 }

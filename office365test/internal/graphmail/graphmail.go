@@ -12,7 +12,8 @@
 // @odata.type names to that vocabulary with one table (names.go) and one
 // codec (codec.go), and adds what only Graph has: delta functions with
 // 410 syncStateNotFound, To Do lists and tasks, JSON batching,
-// subscriptions with lifecycle notifications, and Graph's error bodies.
+// subscriptions with lifecycle notifications, and Graph's error bodies
+// (written, and the store's codes translated, by grapherr).
 package graphmail
 
 import (
@@ -27,6 +28,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/office365-go/office365/office365test/internal/grapherr"
 	"github.com/office365-go/office365/office365test/internal/odatapath"
 )
 
@@ -177,20 +179,15 @@ func (f *FrontEnd) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // ---------------------------------------------------------------- errors
 
-// writeError writes Graph's error body, with innerError.
+// writeError writes Graph's error, through grapherr's table.
 func (f *FrontEnd) writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
-	writeJSON(w, status, f.errorBody(r, code, message))
+	grapherr.Write(w, r, f.opts.Now(), grapherr.Outlook, status, code, message)
 }
 
-func (f *FrontEnd) errorBody(r *http.Request, code, message string) map[string]any {
-	inner := map[string]any{
-		"date":       f.opts.Now().UTC().Format("2006-01-02T15:04:05"),
-		"request-id": newGUID(),
-	}
-	if id := r.Header.Get("client-request-id"); id != "" {
-		inner["client-request-id"] = id
-	}
-	return map[string]any{"error": map[string]any{"code": code, "message": message, "innerError": inner}}
+// errorBody is Graph's error body for an answer that is not a response of
+// its own (a JSON batch item).
+func (f *FrontEnd) errorBody(r *http.Request, code, message string) any {
+	return grapherr.BodyFor(r, f.opts.Now(), code, message)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/office365-go/office365/office365test/internal/grapherr"
 )
 
 // request is one Graph mailbox request on its way to the store.
@@ -45,6 +47,7 @@ var betaOperations = [][]string{
 	{"photos"}, {"photos", "*"}, {"photos", "*", "$value"},
 	{"getMailTips"},
 	{"events", "*", "cancel"},
+	{"SupportedLanguages"}, {"SupportedTimeZones"}, {"SupportedTimeZones", "*"},
 }
 
 func matchPath(pattern, segs []string) bool {
@@ -94,6 +97,13 @@ func (f *FrontEnd) serveMailbox(w http.ResponseWriter, r *http.Request, segs []s
 			return
 		}
 	}
+	if len(segs) > 0 && eq(segs[0], "outlook") {
+		var rep *errReply
+		if segs, rep = outlookPath(segs); rep != nil {
+			f.writeError(w, r, rep.status, rep.code, rep.message)
+			return
+		}
+	}
 	if n := len(segs); n > 0 && eq(segs[n-1], "delta") {
 		for _, d := range deltaResources {
 			if matchPath(d.path, segs[:n-1]) {
@@ -118,6 +128,22 @@ func (f *FrontEnd) serveMailbox(w http.ResponseWriter, r *http.Request, segs []s
 	}
 	rq.segs = segs
 	f.forward(w, rq)
+}
+
+// outlookPath maps the outlookUser functions, /outlook/supportedLanguages
+// and /outlook/supportedTimeZones[(TimeZoneStandard=microsoft.graph.
+// timeZoneStandard'…')], to the store's SupportedLanguages and
+// SupportedTimeZones (beta operations there, see betaOperations).
+func outlookPath(segs []string) ([]string, *errReply) {
+	switch {
+	case len(segs) == 2 && eq(segs[1], "supportedLanguages"):
+		return []string{"SupportedLanguages"}, nil
+	case len(segs) == 2 && eq(segs[1], "supportedTimeZones"):
+		return []string{"SupportedTimeZones"}, nil
+	case len(segs) == 3 && eq(segs[1], "supportedTimeZones") && strings.HasPrefix(segs[2], "("):
+		return []string{"SupportedTimeZones", replaceFold(segs[2], graphNS+"timeZoneStandard'", storeNS+"TimeZoneStandard'")}, nil
+	}
+	return nil, &errReply{http.StatusBadRequest, "BadRequest", "Resource not found for the segment '" + strings.Join(segs, "/") + "'."}
 }
 
 // errReply is an error the front end answers itself.
@@ -175,6 +201,10 @@ func isJSON(contentType string, body []byte) bool {
 func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep Answer) {
 	r := rq.r
 	doc, ok := asObject(rep.JSON)
+	if !ok && rep.Status >= 400 && isJSON(rep.Header.Get("Content-Type"), rep.Body) {
+		// An error a streaming route wrote itself.
+		ok = json.Unmarshal(rep.Body, &doc) == nil && doc != nil
+	}
 	if !ok {
 		copyHeader(w.Header(), rep.Header)
 		w.WriteHeader(rep.Status)
@@ -184,11 +214,10 @@ func (f *FrontEnd) reply(w http.ResponseWriter, rq *request, rep Answer) {
 	if e, ok := doc["error"].(map[string]any); ok && rep.Status >= 400 {
 		code, _ := e["code"].(string)
 		msg, _ := e["message"].(string)
-		status := rep.Status
-		if code == "ErrorInvalidSyncStateData" {
-			// Graph answers a delta or skip token it no longer (or never)
-			// knew with 410 Gone: start a new round.
-			status, code = http.StatusGone, "syncStateNotFound"
+		status, code, msg := grapherr.Translate(rep.Status, code, msg)
+		if status == http.StatusGone {
+			// A delta or skip token the mailbox no longer (or never) knew:
+			// Location is where a new round starts.
 			w.Header().Set("Location", f.restartLink(r))
 		}
 		for _, k := range []string{"Retry-After", "WWW-Authenticate"} {
