@@ -190,12 +190,13 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, s *Server) bool {
 
 // serveAuthorized runs the normal auth check and route for r on w.
 func (s *Server) serveAuthorized(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
+	m := s.route(r)
+	if (m == nil || !m.preauthorized) && !s.authorized(r) {
 		WriteError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid.")
 		return
 	}
-	if h := s.route(r); h != nil {
-		h.ServeHTTP(w, r)
+	if m != nil {
+		m.h.ServeHTTP(w, r)
 		return
 	}
 	WriteError(w, http.StatusNotFound, "ErrorInvalidUrl", "No API is mounted at "+r.URL.Path+".")

@@ -117,6 +117,10 @@ func (f *FrontEnd) serveMailbox(w http.ResponseWriter, r *http.Request, segs []s
 		}
 	}
 	rq.segs = segs
+	if !rq.todo && isCreateUploadSession(segs) {
+		f.createUploadSession(w, rq, user, segs[:len(segs)-2])
+		return
+	}
 	f.forward(w, rq)
 }
 
