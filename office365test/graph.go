@@ -15,7 +15,8 @@ import (
 // settings under /v1.0/{me | users/{id | userPrincipalName}}/…, Microsoft
 // To Do (/todo/lists/{id}/tasks, from the mailbox's task folders and
 // tasks), delta functions, JSON batching at /v1.0/$batch and change
-// notifications at /v1.0/subscriptions, with Graph's names (camelCase,
+// notifications at /v1.0/subscriptions, upload sessions for attachments
+// of 3 MB or more (…/attachments/createUploadSession), with Graph's names (camelCase,
 // #microsoft.graph.* types, camelCase enumeration members), paging and
 // error bodies (innerError with date and request ids; 410
 // syncStateNotFound for a delta token the mailbox does not know).
