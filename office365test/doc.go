@@ -115,7 +115,9 @@
 // nextExpectedRanges, 201 with the attachment's Location after the last
 // byte, 416 for a gap or an overlap — answers GET with the session's
 // state and DELETE by cancelling; sessions expire after two hours of the
-// server clock; the finished file is added through the mailbox). Graph answers
+// server clock; the finished file is added through the mailbox), To Do
+// tasks' too (attachmentInfo, up to 25 MB; the session on Graph, ranges
+// PUT to its /content with the bearer token). Graph answers
 // in Graph's spelling (camelCase, #microsoft.graph.* types, camelCase
 // enumeration members) with Graph's error bodies; a change made through
 // either API is visible through the other and reaches both APIs'

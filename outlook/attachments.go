@@ -100,10 +100,12 @@ func (s *AttachmentsService) Get(ctx context.Context, id string, opts *GetOption
 // re-sent, and the upload resumes where the session's nextExpectedRanges
 // says. The result is a *FileAttachment as for small files, its
 // ContentBytes the slice a carried. Such a file cannot have a
-// ContentLocation (an upload session does not take one). Graph v1.0's
-// referenceAttachment has none of ReferenceAttachment's properties, so
-// adding one is an error, and To Do tasks take file attachments only (in
-// one POST: under 3 MB).
+// ContentLocation (an upload session does not take one). To Do tasks take
+// file attachments only, up to 25 MB, large ones through To Do's own
+// upload session ({task}/attachments/createUploadSession with an
+// attachmentInfo; the ranges go to {uploadUrl}/content on Graph, with the
+// client's token). Graph v1.0's referenceAttachment has none of
+// ReferenceAttachment's properties, so adding one is an error.
 func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment, error) {
 	p, err := s.path(ctx)
 	if err != nil {
@@ -167,7 +169,7 @@ func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment,
 // *strings.Reader or *bytes.Buffer, a regular *os.File, any io.Seeker);
 // otherwise up to 3 MB is read to decide, and a larger remainder is
 // spooled to a temporary file (os.CreateTemp), removed before AddFile
-// returns. To Do tasks take content under 3 MB only.
+// returns.
 func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType string, content io.Reader) (*FileAttachment, error) {
 	p, err := s.path(ctx)
 	if err != nil {
@@ -232,8 +234,8 @@ func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType stri
 }
 
 // sessions reports whether large files go through upload sessions: on
-// Graph, for messages and events.
-func (s *AttachmentsService) sessions() bool { return s.mb.c.graph && s.locate == nil }
+// Graph (messages, events and To Do tasks).
+func (s *AttachmentsService) sessions() bool { return s.mb.c.graph }
 
 // Delete removes an attachment: DELETE
 // {root}/messages/{message_id}/attachments/{attachment_id} (204).

@@ -70,17 +70,41 @@ func (st *uploadSessionState) next() (int64, error) {
 }
 
 // uploadSelect trims the attachment read back after an upload to its
-// metadata, as AddFile's POST does.
-const uploadSelect = "$select=Id,Name,ContentType,Size,IsInline,LastModifiedDateTime"
+// metadata, as AddFile's POST does (To Do's taskFileAttachment has no
+// IsInline).
+const (
+	uploadSelect     = "$select=Id,Name,ContentType,Size,IsInline,LastModifiedDateTime"
+	todoUploadSelect = "$select=Id,Name,ContentType,Size,LastModifiedDateTime"
+)
+
+// todoAttachmentInfo is To Do's attachmentInfo: the file a task's upload
+// session creates.
+type todoAttachmentInfo struct {
+	AttachmentType string `json:"attachmentType"`
+	Name           string `json:"name"`
+	Size           int64  `json:"size"`
+	ContentType    string `json:"contentType,omitempty"`
+}
 
 // uploadFile attaches size bytes of content to the item at p (its
 // attachments path) through a Graph upload session and returns the new
-// attachment's metadata.
+// attachment's metadata. A message's or event's session takes an
+// AttachmentItem and its upload URL is pre-authenticated (PUTs carry no
+// Authorization); a To Do task's takes an attachmentInfo, its upload URL
+// is on Graph and takes the content at {uploadUrl}/content with the
+// client's token.
 func (s *AttachmentsService) uploadFile(ctx context.Context, p string, it attachmentItem, content io.Reader) (*FileAttachment, error) {
 	it.AttachmentType = "file"
-	body, err := json.Marshal(struct {
+	todo := s.locate != nil
+	var req any = struct {
 		AttachmentItem attachmentItem `json:"AttachmentItem"`
-	}{it})
+	}{it}
+	if todo {
+		req = struct {
+			AttachmentInfo todoAttachmentInfo `json:"attachmentInfo"`
+		}{todoAttachmentInfo{AttachmentType: it.AttachmentType, Name: it.Name, Size: it.Size, ContentType: it.ContentType}}
+	}
+	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("outlook: encoding upload session request: %w", err)
 	}
@@ -91,10 +115,15 @@ func (s *AttachmentsService) uploadFile(ctx context.Context, p string, it attach
 		body: bytes.NewReader(body), ctype: "application/json", idempotent: true, kind: kindWrite}, &sess); err != nil {
 		return nil, err
 	}
-	if err := checkUploadURL(sess.UploadURL); err != nil {
+	up := &uploader{mb: s.mb, p: s.mb.c.upload, url: sess.UploadURL, putURL: sess.UploadURL, size: it.Size}
+	if todo {
+		// On Graph's own host, with the client's token (the pipeline
+		// refuses any other host).
+		up.p = s.mb.c.p
+		up.putURL = contentURL(sess.UploadURL)
+	} else if err := checkUploadURL(sess.UploadURL); err != nil {
 		return nil, err
 	}
-	up := &uploader{mb: s.mb, url: sess.UploadURL, size: it.Size}
 	next, err := sess.next()
 	if err != nil {
 		return nil, err
@@ -108,14 +137,31 @@ func (s *AttachmentsService) uploadFile(ctx context.Context, p string, it attach
 	if err != nil {
 		return nil, fmt.Errorf("outlook: attachment %q was uploaded but %w", it.Name, err)
 	}
+	sel := uploadSelect
+	if todo {
+		sel = todoUploadSelect
+	}
 	out := new(FileAttachment)
-	if _, err := s.mb.doJSON(ctx, &call{method: http.MethodGet, rel: p + "/" + seg(id), query: uploadSelect, kind: kindRead}, out); err != nil {
+	if _, err := s.mb.doJSON(ctx, &call{method: http.MethodGet, rel: p + "/" + seg(id), query: sel, kind: kindRead}, out); err != nil {
 		return nil, err
 	}
 	if out.ContentID == "" {
 		out.ContentID = it.ContentID
 	}
 	return out, nil
+}
+
+// contentURL is the URL of a To Do attachment session's content stream:
+// {uploadUrl}/content (kept as it is if it already ends so).
+func contentURL(session string) string {
+	path, query, hasQuery := strings.Cut(session, "?")
+	if !strings.HasSuffix(strings.ToLower(path), "/content") {
+		path += "/content"
+	}
+	if hasQuery {
+		return path + "?" + query
+	}
+	return path
 }
 
 // checkUploadURL accepts an absolute https URL (or http on a loopback
@@ -140,9 +186,13 @@ func checkUploadURL(raw string) error {
 
 // uploader sends a file's bytes to an upload session.
 type uploader struct {
-	mb   *Mailbox
-	url  string // pre-authenticated: never logged or put in an error unredacted
-	size int64
+	mb *Mailbox
+	p  *transport.Pipeline // anonymous for pre-authenticated URLs
+	// url is the session (GET for its state, DELETE to cancel), putURL
+	// where ranges go. A pre-authenticated URL carries a token: it is
+	// never logged or put in an error unredacted.
+	url, putURL string
+	size        int64
 }
 
 // run uploads content from byte next on (the bytes before it are not
@@ -210,7 +260,7 @@ func (up *uploader) put(ctx context.Context, chunk []byte, off int64) (*uploadSe
 	h := http.Header{}
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+int64(len(chunk))-1, up.size))
-	resp, err := up.do(ctx, &transport.Request{Method: http.MethodPut, Path: up.url, Header: h, Body: bytes.NewReader(chunk)})
+	resp, err := up.do(ctx, &transport.Request{Method: http.MethodPut, Path: up.putURL, Header: h, Body: bytes.NewReader(chunk)})
 	if err != nil {
 		return nil, "", err
 	}
@@ -238,7 +288,7 @@ func (up *uploader) status(ctx context.Context) (*uploadSessionState, error) {
 }
 
 func (up *uploader) decode(ctx context.Context, resp *http.Response) (*uploadSessionState, error) {
-	body, err := up.mb.c.upload.ReadBody(ctx, resp)
+	body, err := up.p.ReadBody(ctx, resp)
 	if err != nil {
 		return nil, err
 	}
@@ -260,14 +310,15 @@ func (up *uploader) cancel(ctx context.Context) {
 	}
 }
 
-// do sends a request to the upload URL: without Authorization (the URL
-// carries the session's token), within the mailbox's concurrency limit.
+// do sends a request to the upload URL through the uploader's pipeline
+// (without Authorization for a pre-authenticated URL), within the
+// mailbox's concurrency limit.
 func (up *uploader) do(ctx context.Context, r *transport.Request) (*http.Response, error) {
 	release, err := up.mb.c.limiter.acquire(ctx, up.mb.limitKey())
 	if err != nil {
 		return nil, err
 	}
-	resp, err := up.mb.c.upload.Do(ctx, r)
+	resp, err := up.p.Do(ctx, r)
 	if err != nil {
 		release()
 		return nil, err

@@ -241,3 +241,40 @@ func TestAttachmentsFakeGraphUploadFailureHidesToken(t *testing.T) {
 	assert.Equal(t, http.MethodDelete, last.Method, "the failed session is deleted")
 	assert.Empty(t, last.Header.Get("Authorization"))
 }
+
+// To Do tasks take large files through their own upload session on
+// Graph, and inline on v2.0.
+func TestAttachmentsFakeLargeTaskFile(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, dia dialect) {
+		ctx := context.Background()
+		srv, _, c := mailFake(t, dia)
+		tasks := c.Me().Tasks()
+		task, err := tasks.Create(ctx, &outlook.Task{Subject: "Review the recording"})
+		require.NoError(t, err)
+		atts := tasks.Attachments(task.ID)
+		big := fileBytes(4_200_000, 21)
+		f, err := atts.AddFile(ctx, "call.m4a", "audio/mp4", opaqueReader{bytes.NewReader(big)})
+		require.NoError(t, err)
+		assert.EqualValues(t, len(big), f.Size)
+		assert.Equal(t, "call.m4a", f.Name)
+		assert.True(t, bytes.Equal(big, readContent(t, ctx, atts, f.ID)))
+
+		var puts []office365test.RecordedRequest
+		for _, r := range srv.Requests() {
+			if strings.Contains(r.Path, "/attachmentSessions/") {
+				puts = append(puts, r)
+			}
+		}
+		if !dia.graph {
+			assert.Empty(t, puts)
+			return
+		}
+		require.Len(t, puts, 2)
+		for _, r := range puts {
+			assert.Equal(t, http.MethodPut, r.Method)
+			assert.True(t, strings.HasSuffix(r.Path, "/content"), r.Path)
+			assert.Equal(t, "Bearer <redacted>", r.Header.Get("Authorization"), "To Do sessions are on Graph, with the token")
+		}
+	})
+}

@@ -216,3 +216,28 @@ func TestGraphUploadWireSmallFile(t *testing.T) {
 	assert.Equal(t, "a1", f.ID)
 	assert.Equal(t, 1, count())
 }
+
+// A To Do task's session: attachmentInfo, ranges PUT to {uploadUrl}/content
+// on Graph with the client's token.
+func TestGraphUploadWireTodo(t *testing.T) {
+	t.Parallel()
+	data := fileBytes(3<<20+7, 14)
+	task := "https://graph.microsoft.com/v1.0/users/adele@contoso.com/todo/lists/L1/tasks/t1"
+	session := task + "/attachmentSessions/S1"
+	mt, count := uploadMock(t, []uploadStep{
+		{method: "POST", url: task + "/attachments/createUploadSession", auth: true,
+			body:   `{"attachmentInfo":{"attachmentType":"file","name":"plan.pdf","size":3145735,"contentType":"application/pdf"}}`,
+			status: 201, resp: `{"uploadUrl":"` + session + `","expirationDateTime":"2026-12-05T20:09:30Z","nextExpectedRanges":["0-"]}`},
+		{method: "PUT", url: session + "/content", auth: true, rng: "bytes 0-3145734/3145735", chunk: data, status: 201,
+			header: http.Header{"Location": {task + "/attachments/A1"}}},
+		{method: "GET", url: task + "/attachments/A1?$select=id,name,contentType,size,lastModifiedDateTime", auth: true,
+			status: 200, resp: `{"@odata.type":"#microsoft.graph.taskFileAttachment","id":"A1","name":"plan.pdf","contentType":"application/pdf","size":3145735}`},
+	})
+	c := graphClient(t, mt)
+	a, err := c.User(mailUser).Tasks().InFolder("L1").Attachments("t1").Add(context.Background(), &outlook.FileAttachment{
+		AttachmentBase: outlook.AttachmentBase{Name: "plan.pdf", ContentType: "application/pdf"}, ContentBytes: data})
+	require.NoError(t, err)
+	assert.Equal(t, 3, count())
+	assert.Equal(t, "A1", a.Common().ID)
+	assert.EqualValues(t, len(data), a.Common().Size)
+}

@@ -31,13 +31,20 @@ import (
 // order: one that does not start at the next expected byte (a gap, or an
 // overlap with bytes already received) is refused with 416. The completed
 // file is added to the item through the mailbox, so both dialects see it.
+//
+// A To Do task's session (POST …/todo/lists/{id}/tasks/{id}/attachments/createUploadSession
+// with an attachmentInfo, any size up to 25 MB) lives on Graph instead:
+// {task}/attachmentSessions/{id}, ranges PUT to its /content with the
+// caller's bearer token, 201 with Location {task}/attachments/{id}.
 
 const (
 	// minUploadSize is the smallest file Graph takes through a session:
 	// smaller ones are POSTed to …/attachments.
 	minUploadSize = 3 << 20
-	// maxUploadSize is the largest attachment Graph takes (150 MB).
-	maxUploadSize = 150 << 20
+	// maxUploadSize is the largest attachment Graph takes (150 MB);
+	// maxTodoUploadSize a To Do task's (25 MB).
+	maxUploadSize     = 150 << 20
+	maxTodoUploadSize = 25 << 20
 	// uploadSessionLifetime is how long an upload URL's token lives.
 	uploadSessionLifetime = 2 * time.Hour
 )
@@ -52,7 +59,11 @@ type uploadSession struct {
 	header http.Header
 	// label is the item's entity set and key in the upload URL's shape
 	// ("Users('…')/Messages('…')").
-	label    string
+	label string
+	// todoTask is, for a To Do task's session, the task's escaped path
+	// (/v1.0/me/todo/lists/{id}/tasks/{id}); its session lives under it,
+	// on Graph, and needs the caller's bearer token instead of authtoken.
+	todoTask string
 	item     attachmentItemDoc
 	expires  time.Time
 	received []byte
@@ -85,14 +96,26 @@ func HandlesUpload(r *http.Request) bool {
 // Its requests carry no bearer token: the URL's authtoken authorises them.
 func (f *FrontEnd) Uploads() http.Handler { return http.HandlerFunc(f.serveUpload) }
 
-// isCreateUploadSession reports whether segs (after the user) address
-// {item}/attachments/createUploadSession of a message or event.
-func isCreateUploadSession(segs []string) bool {
+// isCreateUploadSession reports whether segs (after the user, in the
+// store's vocabulary) address {item}/attachments/createUploadSession of a
+// message, an event or (todo) a To Do task.
+func isCreateUploadSession(segs []string, todo bool) bool {
 	n := len(segs)
 	if n < 4 || !eq(segs[n-1], "createUploadSession") || !eq(segs[n-2], "attachments") {
 		return false
 	}
+	if todo {
+		return n == 4 && eq(segs[0], "tasks")
+	}
 	return eq(segs[n-4], "messages") || eq(segs[n-4], "events")
+}
+
+// isTodoUploadSession reports whether segs (of a To Do request, in the
+// store's vocabulary) address a task's attachment session:
+// tasks/{id}/attachmentSessions/{id}[/content].
+func isTodoUploadSession(segs []string) bool {
+	n := len(segs)
+	return (n == 4 || n == 5 && eq(segs[4], "content")) && eq(segs[0], "tasks") && eq(segs[2], "attachmentSessions")
 }
 
 // createUploadSession serves POST {item}/attachments/createUploadSession;
@@ -101,15 +124,22 @@ func (f *FrontEnd) createUploadSession(w http.ResponseWriter, rq *request, user 
 	r := rq.r
 	var body struct {
 		AttachmentItem *attachmentItemDoc `json:"attachmentItem"` // encoding/json matches AttachmentItem too
+		AttachmentInfo *attachmentItemDoc `json:"attachmentInfo"` // To Do's
 	}
 	if err := json.Unmarshal(readBody(r), &body); err != nil {
 		f.writeError(w, r, http.StatusBadRequest, "RequestBodyRead", "The request body is not valid JSON: "+err.Error())
 		return
 	}
-	it := body.AttachmentItem
+	it, param, minSize, maxSize := body.AttachmentItem, "AttachmentItem", int64(minUploadSize), int64(maxUploadSize)
+	if rq.todo {
+		it, param, minSize, maxSize = body.AttachmentInfo, "attachmentInfo", 1, maxTodoUploadSize
+		if it != nil {
+			it.IsInline, it.ContentID = false, "" // a taskFileAttachment has neither
+		}
+	}
 	switch {
 	case it == nil:
-		f.writeError(w, r, http.StatusBadRequest, "ErrorInvalidParameter", "The parameter 'AttachmentItem' is missing.")
+		f.writeError(w, r, http.StatusBadRequest, "ErrorInvalidParameter", "The parameter '"+param+"' is missing.")
 		return
 	case !eq(it.AttachmentType, "file"):
 		f.writeError(w, r, http.StatusBadRequest, "ErrorInvalidParameter", "Upload sessions take attachmentType 'file'.")
@@ -117,13 +147,13 @@ func (f *FrontEnd) createUploadSession(w http.ResponseWriter, rq *request, user 
 	case it.Name == "":
 		f.writeError(w, r, http.StatusBadRequest, "ErrorInvalidParameter", "The attachment needs a name.")
 		return
-	case it.Size < minUploadSize:
+	case it.Size < minSize:
 		f.writeError(w, r, http.StatusBadRequest, "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize",
 			"Attachment size must be greater than the minimum size.")
 		return
-	case it.Size > maxUploadSize:
+	case it.Size > maxSize:
 		f.writeError(w, r, http.StatusRequestEntityTooLarge, "ErrorRequestEntityTooLarge",
-			fmt.Sprintf("The attachment exceeds the maximum size of %d bytes.", maxUploadSize))
+			fmt.Sprintf("The attachment exceeds the maximum size of %d bytes.", maxSize))
 		return
 	}
 	storeItem := "/api/v2.0/users/" + url.PathEscape(user.StoreID) + joinSegments(item)
@@ -138,10 +168,16 @@ func (f *FrontEnd) createUploadSession(w http.ResponseWriter, rq *request, user 
 		label:   "Users('" + user.StoreID + "')/" + upperFirst(item[len(item)-2]) + "('" + item[len(item)-1] + "')",
 		expires: f.opts.Now().Add(uploadSessionLifetime).UTC(),
 	}
+	uploadURL := requestBase(r) + "/api/v2.0/" + s.label + "/AttachmentSessions('" + s.id + "')?authtoken=" + s.token
+	if rq.todo {
+		p := r.URL.EscapedPath()
+		s.todoTask, s.token = p[:len(p)-len("/attachments/createUploadSession")], ""
+		uploadURL = requestBase(r) + s.todoTask + "/attachmentSessions/" + s.id
+	}
 	f.uploads.put(s, f.opts.Now())
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"@odata.context":     requestBase(r) + "/v1.0/$metadata#microsoft.graph.uploadSession",
-		"uploadUrl":          requestBase(r) + "/api/v2.0/" + s.label + "/AttachmentSessions('" + s.id + "')?authtoken=" + s.token,
+		"uploadUrl":          uploadURL,
 		"expirationDateTime": s.expires.Format(time.RFC3339Nano),
 		"nextExpectedRanges": []string{"0-"},
 	})
@@ -158,12 +194,40 @@ func (f *FrontEnd) serveUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	id := p[i+len("/attachmentsessions('") : len(p)-2]
 	s, ok := f.uploads.get(id, f.opts.Now())
-	if !ok {
+	if !ok || s.todoTask != "" {
 		f.writeError(w, r, http.StatusNotFound, "ErrorItemNotFound", "The upload session does not exist or has expired.")
 		return
 	}
 	if tok := r.URL.Query().Get("authtoken"); subtle.ConstantTimeCompare([]byte(tok), []byte(s.token)) != 1 {
 		f.writeError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "The upload session's token is missing or invalid.")
+		return
+	}
+	f.serveSession(w, r, s, r.Method == http.MethodPut)
+}
+
+// serveTodoUpload serves a To Do task's attachment session,
+// tasks/{id}/attachmentSessions/{id}: GET its state, DELETE it, PUT ranges
+// to its /content. The server has checked the bearer token.
+func (f *FrontEnd) serveTodoUpload(w http.ResponseWriter, rq *request, segs []string) {
+	r := rq.r
+	s, ok := f.uploads.get(segs[3], f.opts.Now())
+	if !ok || s.todoTask == "" || !strings.HasSuffix(strings.ToLower(s.store), "/tasks/"+strings.ToLower(url.PathEscape(segs[1]))) {
+		f.writeError(w, r, http.StatusNotFound, "ErrorItemNotFound", "The upload session does not exist or has expired.")
+		return
+	}
+	content := len(segs) == 5
+	if content != (r.Method == http.MethodPut) {
+		f.writeError(w, r, http.StatusMethodNotAllowed, "BadRequest", "Ranges are PUT to the session's /content; the session takes GET and DELETE.")
+		return
+	}
+	f.serveSession(w, r, s, content)
+}
+
+// serveSession serves one request about session s; put says whether it
+// is a range.
+func (f *FrontEnd) serveSession(w http.ResponseWriter, r *http.Request, s *uploadSession, put bool) {
+	if put {
+		f.putRange(w, r, s)
 		return
 	}
 	switch r.Method {
@@ -173,10 +237,8 @@ func (f *FrontEnd) serveUpload(w http.ResponseWriter, r *http.Request) {
 		f.uploads.mu.Unlock()
 		f.writeUploadState(w, r, s, next)
 	case http.MethodDelete:
-		f.uploads.remove(id)
+		f.uploads.remove(s.id)
 		w.WriteHeader(http.StatusNoContent)
-	case http.MethodPut:
-		f.putRange(w, r, s)
 	default:
 		f.writeError(w, r, http.StatusMethodNotAllowed, "BadRequest", "The upload URL takes PUT, GET and DELETE.")
 	}
@@ -254,15 +316,23 @@ func (f *FrontEnd) completeUpload(w http.ResponseWriter, r *http.Request, s *upl
 		f.reply(w, &request{r: r, vocab: baseVocabulary}, ans)
 		return
 	}
-	w.Header().Set("Location", requestBase(r)+"/api/v2.0/"+s.label+"/Attachments('"+strings.ReplaceAll(id, "'", "''")+"')")
+	loc := requestBase(r) + "/api/v2.0/" + s.label + "/Attachments('" + strings.ReplaceAll(id, "'", "''") + "')"
+	if s.todoTask != "" {
+		loc = requestBase(r) + s.todoTask + "/attachments/" + url.PathEscape(id)
+	}
+	w.Header().Set("Location", loc)
 	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusCreated)
 }
 
 // writeUploadState answers with the session's state.
 func (f *FrontEnd) writeUploadState(w http.ResponseWriter, r *http.Request, s *uploadSession, next int) {
+	ctx := requestBase(r) + "/api/v2.0/$metadata#" + s.label + "/AttachmentSessions/$entity"
+	if s.todoTask != "" {
+		ctx = requestBase(r) + "/v1.0/$metadata#microsoft.graph.attachmentSession"
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"@odata.context":     requestBase(r) + "/api/v2.0/$metadata#" + s.label + "/AttachmentSessions/$entity",
+		"@odata.context":     ctx,
 		"expirationDateTime": s.expires.Format(time.RFC3339Nano),
 		"nextExpectedRanges": []string{strconv.Itoa(next)},
 	})
