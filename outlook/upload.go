@@ -32,6 +32,8 @@ const (
 	// uploadChunk is the size of one ranged PUT: a multiple of 320 KiB, as
 	// Graph's upload sessions ask, under its 4 MB per-request guidance.
 	uploadChunk = 12 * 320 << 10
+	// maxUploadSize is the largest file attachment Graph takes (150 MB).
+	maxUploadSize = 150 << 20
 	// uploadStatusRetries bounds how often one upload re-synchronises with
 	// the session's nextExpectedRanges after the service refused a range.
 	uploadStatusRetries = 3
@@ -131,6 +133,9 @@ func (s *AttachmentsService) uploadFile(ctx context.Context, p string, it attach
 	loc, err := up.run(ctx, content, next)
 	if err != nil {
 		up.cancel(ctx)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
 		return nil, fmt.Errorf("outlook: uploading attachment %q: %w", it.Name, err)
 	}
 	id, err := attachmentIDFromLocation(loc)
@@ -354,11 +359,15 @@ func attachmentIDFromLocation(loc string) (string, error) {
 }
 
 // contentSize reports how many bytes r holds from its current position,
-// when r can tell without being read: an in-memory reader (Len), a
-// regular file (Stat) or a seeker.
+// when r can tell without being read: an in-memory reader, a regular file
+// (Stat) or a seeker.
 func contentSize(r io.Reader) (int64, bool) {
 	switch v := r.(type) {
-	case interface{ Len() int }:
+	case *bytes.Reader:
+		return int64(v.Len()), true
+	case *strings.Reader:
+		return int64(v.Len()), true
+	case *bytes.Buffer:
 		return int64(v.Len()), true
 	case interface {
 		Stat() (fs.FileInfo, error)
@@ -417,10 +426,16 @@ func sizedContent(content io.Reader) (r io.Reader, size int64, cleanup func(), e
 		os.Remove(f.Name())
 	}
 	if _, err = f.Write(head); err == nil {
+		// Graph takes at most 150 MB: stop spooling past that.
 		var rest int64
-		if rest, err = io.Copy(f, content); err == nil {
+		limit := int64(maxUploadSize - len(head) + 1)
+		if rest, err = io.Copy(f, io.LimitReader(content, limit)); err == nil {
 			size = int64(len(head)) + rest
-			_, err = f.Seek(0, io.SeekStart)
+			if rest == limit {
+				err = fmt.Errorf("the content exceeds Graph's %d-byte limit for attachments", maxUploadSize)
+			} else {
+				_, err = f.Seek(0, io.SeekStart)
+			}
 		}
 	}
 	if err != nil {

@@ -241,3 +241,71 @@ func TestGraphUploadWireTodo(t *testing.T) {
 	assert.Equal(t, "A1", a.Common().ID)
 	assert.EqualValues(t, len(data), a.Common().Size)
 }
+
+// shortSeeker claims (through Seek) more bytes than Read gives.
+type shortSeeker struct {
+	r     *bytes.Reader
+	claim int64
+}
+
+func (s *shortSeeker) Read(p []byte) (int, error) { return s.r.Read(p) }
+func (s *shortSeeker) Seek(off int64, whence int) (int64, error) {
+	if whence == io.SeekEnd {
+		return s.claim, nil
+	}
+	return s.r.Seek(off, whence)
+}
+
+// Content that ends before its announced size fails the upload (nothing
+// is attached) and the session is deleted.
+func TestGraphUploadWireShortContent(t *testing.T) {
+	t.Parallel()
+	data := fileBytes(4_000_000, 15)
+	mt, count := uploadMock(t, []uploadStep{
+		{method: "POST", url: graphMsgAtts + "/createUploadSession", auth: true,
+			body:   `{"AttachmentItem":{"attachmentType":"file","name":"x.bin","size":5000000}}`,
+			status: 201, resp: sessionCreated()},
+		{method: "PUT", url: uploadURL, rng: "bytes 0-3932159/5000000", chunk: data[:3932160], status: 200, resp: sessionAt(3932160)},
+		{method: "DELETE", url: uploadURL, status: 204},
+	})
+	c := graphClient(t, mt)
+	_, err := c.User(mailUser).Mail().Messages().Attachments("m1").AddFile(context.Background(), "x.bin", "",
+		&shortSeeker{r: bytes.NewReader(data), claim: 5_000_000})
+	require.ErrorContains(t, err, "content ended after 4000000 of 5000000 bytes")
+	assert.Equal(t, 3, count())
+}
+
+// Cancelling the context stops the upload with ctx.Err(); the session is
+// still deleted.
+func TestGraphUploadWireCancel(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	data := fileBytes(5_000_000, 16)
+	mt := httpmock.NewMockTransport()
+	var deleted bool
+	var mu sync.Mutex
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch r.Method {
+		case http.MethodPost:
+			return httpmock.NewStringResponse(201, sessionCreated()), nil
+		case http.MethodPut:
+			cancel() // the caller gives up during the first range
+			return httpmock.NewStringResponse(200, sessionAt(3932160)), nil
+		case http.MethodDelete:
+			deleted = true
+			assert.Empty(t, r.Header.Values("Authorization"))
+			return httpmock.NewStringResponse(204, ""), nil
+		}
+		return httpmock.NewStringResponse(500, "unexpected"), nil
+	})
+	c := graphClient(t, mt)
+	_, err := c.User(mailUser).Mail().Messages().Attachments("m1").AddFile(ctx, "x.bin", "", bytes.NewReader(data))
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, context.Canceled, err, "ctx.Err() itself")
+	mu.Lock()
+	assert.True(t, deleted)
+	mu.Unlock()
+}
