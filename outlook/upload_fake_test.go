@@ -3,6 +3,7 @@ package outlook_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -25,11 +26,11 @@ import (
 // range would not go unnoticed, as it could with a repeated pattern).
 func fileBytes(n int, seed uint64) []byte {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte(r.Uint32())
+	b := make([]byte, n+8)
+	for i := 0; i < n; i += 8 {
+		binary.LittleEndian.PutUint64(b[i:], r.Uint64())
 	}
-	return b
+	return b[:n:n]
 }
 
 // opaqueReader hides every method but Read, so AddFile cannot learn the
@@ -81,7 +82,7 @@ func TestAttachmentsFakeLargeFiles(t *testing.T) {
 		require.NoError(t, err)
 		atts := mail.Messages().Attachments(d.ID)
 
-		big := fileBytes(5_000_000, 1)
+		big := fileBytes(4_000_000, 1)
 		a, err := atts.Add(ctx, &outlook.FileAttachment{
 			AttachmentBase: outlook.AttachmentBase{Name: "scan.pdf", ContentType: "application/pdf", IsInline: true},
 			ContentBytes:   big, ContentID: "scan1"})
@@ -104,7 +105,7 @@ func TestAttachmentsFakeLargeFiles(t *testing.T) {
 		assert.Nil(t, f1.ContentBytes)
 		assert.True(t, bytes.Equal(exact, readContent(t, ctx, atts, f1.ID)), "AddFile (sized): content round-trips")
 
-		unsized := fileBytes(4_500_001, 3)
+		unsized := fileBytes(3_200_001, 3)
 		f2, err := atts.AddFile(ctx, "stream.bin", "", opaqueReader{bytes.NewReader(unsized)})
 		require.NoError(t, err)
 		assert.EqualValues(t, len(unsized), f2.Size)
@@ -130,7 +131,7 @@ func TestAttachmentsFakeLargeFiles(t *testing.T) {
 			assert.LessOrEqual(t, len(r.Body), 4<<20, "chunks stay under 4 MiB")
 			chunks++
 		}
-		assert.Equal(t, 2+1+2, chunks, "5,000,000 and 4,500,001 bytes take two ranges, 3 MiB one")
+		assert.Equal(t, 2+1+1, chunks, "4,000,000 bytes take two ranges of at most 3.75 MiB, 3 MiB and 3,200,001 one")
 
 		// The Outlook REST front end sees the same attachments.
 		v2, err := outlook.New(auth.StaticToken("tok"), office365.WithBaseURL(srv.URL()))
@@ -185,7 +186,7 @@ func TestAttachmentsFakeGraphUploadResumes(t *testing.T) {
 	failed := srv.InjectFault(&office365test.Fault{Method: http.MethodPut, PathContains: "/AttachmentSessions(",
 		Match: func(r *http.Request) bool { return strings.HasPrefix(r.Header.Get("Content-Range"), "bytes 3932160-") },
 		Times: 1, Status: http.StatusServiceUnavailable})
-	big := fileBytes(6_000_000, 6)
+	big := fileBytes(4_000_000, 6)
 	f, err := atts.AddFile(ctx, "big.bin", "application/octet-stream", bytes.NewReader(big))
 	require.NoError(t, err)
 	assert.Equal(t, 1, dropped.Hits())
@@ -198,11 +199,11 @@ func TestAttachmentsFakeGraphUploadResumes(t *testing.T) {
 		seq = append(seq, r.Method+" "+r.Header.Get("Content-Range"))
 	}
 	assert.Equal(t, []string{
-		"PUT bytes 0-3932159/6000000",       // stored, answer lost
-		"PUT bytes 0-3932159/6000000",       // re-sent: 416
+		"PUT bytes 0-3932159/4000000",       // stored, answer lost
+		"PUT bytes 0-3932159/4000000",       // re-sent: 416
 		"GET ",                              // where does the session stand?
-		"PUT bytes 3932160-5999999/6000000", // 503
-		"PUT bytes 3932160-5999999/6000000", // 201
+		"PUT bytes 3932160-3999999/4000000", // 503
+		"PUT bytes 3932160-3999999/4000000", // 201
 	}, seq)
 	list, err := collectSeq(atts.List(ctx, nil))
 	require.NoError(t, err)
@@ -253,7 +254,7 @@ func TestAttachmentsFakeLargeTaskFile(t *testing.T) {
 		task, err := tasks.Create(ctx, &outlook.Task{Subject: "Review the recording"})
 		require.NoError(t, err)
 		atts := tasks.Attachments(task.ID)
-		big := fileBytes(4_200_000, 21)
+		big := fileBytes(4_000_000, 21)
 		f, err := atts.AddFile(ctx, "call.m4a", "audio/mp4", opaqueReader{bytes.NewReader(big)})
 		require.NoError(t, err)
 		assert.EqualValues(t, len(big), f.Size)
