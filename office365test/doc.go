@@ -120,7 +120,17 @@
 // unknown token), JSON batching at /v1.0/$batch (each request through
 // ServeInProcess, dependsOn, 424 for a failed dependency) and change
 // notifications at /v1.0/subscriptions (validation handshake, basic
-// notifications with clientState, lifecycle notifications). Graph answers
+// notifications with clientState, lifecycle notifications), and upload
+// sessions for large file attachments of messages and events
+// (createUploadSession for 3 MB to 150 MB; an upload URL on the fake's
+// host, pre-authenticated by an opaque authtoken in its query, that takes
+// ranged PUTs in order without a bearer token — 200 with
+// nextExpectedRanges, 201 with the attachment's Location after the last
+// byte, 416 for a gap or an overlap — answers GET with the session's
+// state and DELETE by cancelling; sessions expire after two hours of the
+// server clock; the finished file is added through the mailbox), To Do
+// tasks' too (attachmentInfo, up to 25 MB; the session on Graph, ranges
+// PUT to its /content with the bearer token). Graph answers
 // in Graph's spelling (camelCase, #microsoft.graph.* types, camelCase
 // enumeration members) with Graph's error bodies; a change made through
 // either API is visible through the other and reaches both APIs'

@@ -15,8 +15,9 @@ import (
 // and the outlookUser functions (supportedLanguages, supportedTimeZones)
 // under /v1.0/{me | users/{id | userPrincipalName}}/…, Microsoft To Do
 // (/todo/lists/{id}/tasks, from the mailbox's task folders and tasks),
-// delta functions, JSON batching at /v1.0/$batch and change
-// notifications at /v1.0/subscriptions, with Graph's names (camelCase,
+// delta functions, JSON batching at /v1.0/$batch, change notifications at
+// /v1.0/subscriptions and upload sessions for attachments of 3 MB or more
+// (…/attachments/createUploadSession), with Graph's names (camelCase,
 // #microsoft.graph.* types, camelCase enumeration members), paging and
 // error bodies (innerError with date and request ids; 410
 // syncStateNotFound for a delta token the mailbox does not know).
@@ -78,8 +79,14 @@ func NewGraphMail(srv *Server, mb *Mailbox, opts ...GraphMailOption) *GraphMail 
 }
 
 // Register mounts the front end on s under /v1.0/ (me, users, $batch and
-// subscriptions; other Graph APIs may mount beside it).
-func (g *GraphMail) Register(s *Server) { s.MountIf("/v1.0/", graphmail.Handles, g.fe) }
+// subscriptions; other Graph APIs may mount beside it), and the upload URLs
+// of its attachment upload sessions, which Graph hands out in the Outlook
+// REST shape ({host}/api/v2.0/Users('…')/Messages('…')/AttachmentSessions('…')?authtoken=…)
+// and which, pre-authenticated by that token, take no bearer token.
+func (g *GraphMail) Register(s *Server) {
+	s.MountIf("/v1.0/", graphmail.Handles, g.fe)
+	s.mountPreauthorized("/api/v2.0/", graphmail.HandlesUpload, g.fe.Uploads())
+}
 
 // Handler returns the front end's http.Handler (for /v1.0/… paths).
 func (g *GraphMail) Handler() http.Handler { return g.fe }

@@ -42,6 +42,9 @@ type mount struct {
 	prefix string
 	match  func(*http.Request) bool
 	h      http.Handler
+	// preauthorized: the requests carry their own credential (an upload
+	// session's URL token), which h checks; no bearer token is required.
+	preauthorized bool
 }
 
 // RecordedRequest is one request as the server received it. The
@@ -133,8 +136,22 @@ func (s *Server) Mount(prefix string, h http.Handler) { s.MountIf(prefix, nil, h
 func (s *Server) MountIf(prefix string, match func(*http.Request) bool, h http.Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.addMount(mount{prefix: prefix, match: match, h: h})
+}
+
+// mountPreauthorized is MountIf for URLs that carry their own credential
+// (checked by h), such as Graph's pre-authenticated upload URLs: their
+// requests need no bearer token.
+func (s *Server) mountPreauthorized(prefix string, match func(*http.Request) bool, h http.Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.addMount(mount{prefix: prefix, match: match, h: h, preauthorized: true})
+}
+
+// addMount adds m to the routes; s.mu is held.
+func (s *Server) addMount(m mount) {
 	// Copy on write: route iterates a snapshot without holding the lock.
-	ms := append(slices.Clone(s.mounts), mount{prefix: prefix, match: match, h: h})
+	ms := append(slices.Clone(s.mounts), m)
 	slices.SortStableFunc(ms, func(a, b mount) int { return len(b.prefix) - len(a.prefix) })
 	s.mounts = ms
 }
@@ -218,21 +235,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveAuthorized(w, r)
 }
 
-// serveAuthorized runs the authorization check and routes r.
+// serveAuthorized runs the authorization check (which a preauthorized
+// mount, such as an upload URL, skips) and routes r.
 func (s *Server) serveAuthorized(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
+	m := s.route(r)
+	if (m == nil || !m.preauthorized) && !s.authorized(r) {
 		if !grapherr.IsGraph(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="office365test", error="invalid_token"`)
 		}
 		s.writeError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or invalid.")
 		return
 	}
-	h := s.route(r)
-	if h == nil {
+	if m == nil {
 		s.writeError(w, r, http.StatusNotFound, "ErrorInvalidUrl", "No API is mounted at "+r.URL.Path+".")
 		return
 	}
-	h.ServeHTTP(w, r)
+	m.h.ServeHTTP(w, r)
 }
 
 // writeError answers r with an error in r's dialect: for Microsoft Graph
@@ -303,14 +321,16 @@ func (s *Server) authorized(r *http.Request) bool {
 	return valid == nil || valid(a[len(prefix):])
 }
 
-func (s *Server) route(r *http.Request) http.Handler {
+// route returns the mount that serves r (nil if none).
+func (s *Server) route(r *http.Request) *mount {
 	s.mu.Lock()
 	mounts := s.mounts
 	s.mu.Unlock()
 	lower := strings.ToLower(r.URL.Path)
-	for _, m := range mounts {
+	for i := range mounts {
+		m := &mounts[i]
 		if strings.HasPrefix(lower, strings.ToLower(m.prefix)) && (m.match == nil || m.match(r)) {
-			return m.h
+			return m
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package outlook
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -89,11 +90,22 @@ func (s *AttachmentsService) Get(ctx context.Context, id string, opts *GetOption
 // Outlook v2.0 has no upload sessions: content travels base64 inline, and
 // clients report a practical ceiling of about 4 MB per request.
 //
-// On Graph (office365.WithGraph) this request takes files under 3 MB
-// (larger ones need Graph's upload sessions, which this package does not
-// use); Graph v1.0's referenceAttachment has none of ReferenceAttachment's
-// properties, so adding one is an error, and To Do tasks take file
-// attachments only.
+// On Graph (office365.WithGraph) that request takes files under 3 MB; a
+// *FileAttachment of 3 MB or more (Graph accepts up to 150 MB) goes
+// through an upload session instead: POST
+// {root}/messages/{message_id}/attachments/createUploadSession, ranged
+// PUTs of the content to the session's pre-authenticated upload URL (no
+// Authorization header; its token never appears in errors or logs), and
+// a GET of the new attachment's metadata. A range whose answer is lost is
+// re-sent, and the upload resumes where the session's nextExpectedRanges
+// says. The result is a *FileAttachment as for small files, its
+// ContentBytes the slice a carried. Such a file cannot have a
+// ContentLocation (an upload session does not take one). To Do tasks take
+// file attachments only, up to 25 MB, large ones through To Do's own
+// upload session ({task}/attachments/createUploadSession with an
+// attachmentInfo; the ranges go to {uploadUrl}/content on Graph, with the
+// client's token). Graph v1.0's referenceAttachment has none of
+// ReferenceAttachment's properties, so adding one is an error.
 func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment, error) {
 	p, err := s.path(ctx)
 	if err != nil {
@@ -123,6 +135,18 @@ func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment,
 	if a.Common().Name == "" {
 		return nil, errors.New("outlook: an attachment needs a Name")
 	}
+	if f, ok := a.(*FileAttachment); ok && s.sessions() && len(f.ContentBytes) >= graphUploadThreshold {
+		if f.ContentLocation != "" {
+			return nil, errors.New("outlook: a file attachment of 3 MB or more cannot have a ContentLocation on Graph (upload sessions do not take one)")
+		}
+		out, err := s.uploadFile(ctx, p, attachmentItem{Name: f.Name, Size: int64(len(f.ContentBytes)),
+			ContentType: f.ContentType, IsInline: f.IsInline, ContentID: f.ContentID}, bytes.NewReader(f.ContentBytes))
+		if err != nil {
+			return nil, err
+		}
+		out.ContentBytes = f.ContentBytes
+		return out, nil
+	}
 	raw, err := createEntity[json.RawMessage](ctx, s.mb, p, a)
 	if err != nil {
 		return nil, err
@@ -136,6 +160,16 @@ func (s *AttachmentsService) Add(ctx context.Context, a Attachment) (Attachment,
 // held in memory (neither raw nor encoded). The response is trimmed with
 // $select so the content is not echoed back. Because the body is a stream,
 // the request is sent once and never retried.
+//
+// On Graph (office365.WithGraph), content of 3 MB or more is uploaded
+// through an upload session as Add describes, one chunk (under 4 MB) in
+// memory at a time; each chunk can be re-sent, so a failed range is
+// retried and the upload resumes. The session needs the size up front:
+// it is taken from content when it can tell (a *bytes.Reader,
+// *strings.Reader or *bytes.Buffer, a regular *os.File, any io.Seeker);
+// otherwise up to 3 MB is read to decide, and a larger remainder is
+// spooled to a temporary file (os.CreateTemp), removed before AddFile
+// returns.
 func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType string, content io.Reader) (*FileAttachment, error) {
 	p, err := s.path(ctx)
 	if err != nil {
@@ -146,6 +180,17 @@ func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType stri
 	}
 	if content == nil {
 		return nil, errors.New("outlook: nil attachment content")
+	}
+	if s.sessions() {
+		r, size, cleanup, err := sizedContent(content)
+		if err != nil {
+			return nil, err
+		}
+		defer cleanup()
+		if size >= graphUploadThreshold {
+			return s.uploadFile(ctx, p, attachmentItem{Name: name, Size: size, ContentType: contentType}, r)
+		}
+		content = r
 	}
 	head, err := s.mb.c.encode(struct {
 		ODataType   string `json:"@odata.type"`
@@ -187,6 +232,10 @@ func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType stri
 	}
 	return out, nil
 }
+
+// sessions reports whether large files go through upload sessions: on
+// Graph (messages, events and To Do tasks).
+func (s *AttachmentsService) sessions() bool { return s.mb.c.graph }
 
 // Delete removes an attachment: DELETE
 // {root}/messages/{message_id}/attachments/{attachment_id} (204).

@@ -161,8 +161,9 @@ func GraphScope(cloud office365.Cloud, permission string) string {
 // create one per credential and share it.
 type Client struct {
 	p        *transport.Pipeline
-	root     string // {host}/api/{version}
-	betaRoot string // {host}/api/beta
+	upload   *transport.Pipeline // p without Authorization, for upload sessions' pre-authenticated URLs
+	root     string              // {host}/api/{version}
+	betaRoot string              // {host}/api/beta
 	version  APIVersion
 	prefer   Prefer
 	signedIn string
@@ -215,6 +216,7 @@ func New(cred auth.Credential, opts ...office365.Option) (*Client, error) {
 	}
 	c := &Client{
 		p:        p,
+		upload:   p.Anonymous(),
 		root:     p.Root(),
 		betaRoot: betaRoot,
 		version:  version,

@@ -130,6 +130,14 @@
 //   - Subscriptions go to {root}/subscriptions with Graph's limits (see
 //     Mailbox.Subscriptions); the Receiver takes Graph's notifications and
 //     lifecycle events too.
+//   - File attachments of 3 MB or more (AttachmentsService.Add and
+//     AddFile, on messages and events) go through an upload session:
+//     createUploadSession, then ranged PUTs of at most 3.75 MiB each to
+//     the session's pre-authenticated upload URL, sent without
+//     Authorization, resumed from the session's nextExpectedRanges, with
+//     its token redacted from errors and logs (a To Do task's session is
+//     on Graph and takes the client's token). Smaller files are POSTed as
+//     on v2.0.
 //   - Delta sync calls each collection's delta function (no
 //     odata.track-changes); an expired state (410 Gone, syncStateNotFound)
 //     starts a new full round, reported by DeltaPage.Resynced.

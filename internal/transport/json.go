@@ -186,17 +186,40 @@ func ResponseExcerpt(resp *http.Response, body []byte) string {
 	return excerpt([]byte(ScrubText(bodyText(bytes.TrimSpace(body)), sentToken(resp)...)), excerptLen)
 }
 
-// sentToken returns the bearer token the request behind resp carried, if
-// any, for scrubbing.
+// sentToken returns the secrets the request behind resp carried, for
+// scrubbing: its bearer token, if any, and the values of the secret query
+// parameters of its URL (those RedactURL hides, such as the authtoken of
+// a pre-authenticated upload URL) long enough to be tokens.
 func sentToken(resp *http.Response) []string {
 	if resp == nil || resp.Request == nil {
 		return nil
 	}
+	var known []string
 	if scheme, tok, ok := strings.Cut(resp.Request.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") && tok != "" {
-		return []string{tok}
+		known = append(known, tok)
 	}
-	return nil
+	if u := resp.Request.URL; u != nil && u.RawQuery != "" {
+		for _, part := range strings.Split(u.RawQuery, "&") {
+			name, value, _ := strings.Cut(part, "=")
+			if dn, err := url.QueryUnescape(name); err == nil {
+				name = dn
+			}
+			if len(value) < minQuerySecret || !sensitiveParam(name) {
+				continue
+			}
+			known = append(known, value)
+			if dv, err := url.QueryUnescape(value); err == nil && dv != value {
+				known = append(known, dv)
+			}
+		}
+	}
+	return known
 }
+
+// minQuerySecret is the shortest query parameter value sentToken treats as
+// a secret to scrub from response text: shorter values (a "state=1") would
+// scrub innocent text.
+const minQuerySecret = 16
 
 // EscapeSegment escapes one path segment, such as an item id (which can hold
 // "/", "+" and "=") so that it stays one segment.

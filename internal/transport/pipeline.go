@@ -89,6 +89,17 @@ func New(cfg *office365.Config, root string, cred auth.Credential, scopes ...str
 	}, nil
 }
 
+// Anonymous returns a pipeline like p that sends no Authorization header,
+// for pre-authenticated URLs (an upload session's uploadUrl carries its own
+// token). It shares p's HTTP client, retries, logging and error handling;
+// absolute URLs on any host are allowed, since no token of p's goes with
+// them.
+func (p *Pipeline) Anonymous() *Pipeline {
+	cp := *p
+	cp.cred, cp.scopes = nil, nil
+	return &cp
+}
+
 // Root returns the service root relative paths are joined to.
 func (p *Pipeline) Root() string { return p.root }
 

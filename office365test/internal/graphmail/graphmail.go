@@ -113,9 +113,10 @@ type Options struct {
 // FrontEnd is the Graph v1.0 front end. It is an http.Handler for paths
 // under /v1.0/ and is safe for concurrent use.
 type FrontEnd struct {
-	store Store
-	opts  Options
-	subs  *subscriptions
+	store   Store
+	opts    Options
+	subs    *subscriptions
+	uploads uploads // attachment upload sessions
 }
 
 // New returns a front end over store.

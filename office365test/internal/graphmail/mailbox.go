@@ -127,6 +127,14 @@ func (f *FrontEnd) serveMailbox(w http.ResponseWriter, r *http.Request, segs []s
 		}
 	}
 	rq.segs = segs
+	if isCreateUploadSession(segs, rq.todo) {
+		f.createUploadSession(w, rq, user, segs[:len(segs)-2])
+		return
+	}
+	if rq.todo && isTodoUploadSession(segs) {
+		f.serveTodoUpload(w, rq, segs)
+		return
+	}
 	f.forward(w, rq)
 }
 
