@@ -2,8 +2,7 @@ package auth
 
 import (
 	"errors"
-
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
-func isEFTYPE(err error) bool { return errors.Is(err, unix.EFTYPE) }
+func isEFTYPE(err error) bool { return errors.Is(err, syscall.EFTYPE) }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // openLockFile opens (creating it with mode 0600) the lock file at path
@@ -21,7 +19,7 @@ func openLockFile(path string) (*os.File, error) {
 	if err != nil {
 		// Linux and Darwin answer ELOOP for a link; FreeBSD and DragonFly
 		// EMLINK; NetBSD EFTYPE.
-		if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.EMLINK) || isEFTYPE(err) {
+		if errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.EMLINK) || isEFTYPE(err) {
 			return nil, fmt.Errorf("auth: lock file %s is a symbolic link; refusing to follow it", path)
 		}
 		return nil, fmt.Errorf("auth: opening lock file %s: %w", path, err)
@@ -41,18 +39,18 @@ func openLockFile(path string) (*os.File, error) {
 // tryLock takes flock(2) on f without waiting; false when another holder
 // has it.
 func tryLock(f *os.File, exclusive bool) (bool, error) {
-	how := unix.LOCK_SH
+	how := syscall.LOCK_SH
 	if exclusive {
-		how = unix.LOCK_EX
+		how = syscall.LOCK_EX
 	}
 	for {
-		err := unix.Flock(int(f.Fd()), how|unix.LOCK_NB)
+		err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
 		switch {
 		case err == nil:
 			return true, nil
-		case errors.Is(err, unix.EWOULDBLOCK):
+		case errors.Is(err, syscall.EWOULDBLOCK):
 			return false, nil
-		case errors.Is(err, unix.EINTR):
+		case errors.Is(err, syscall.EINTR):
 			continue
 		default:
 			return false, err
@@ -61,4 +59,4 @@ func tryLock(f *os.File, exclusive bool) (bool, error) {
 }
 
 // unlockFile releases the lock taken by tryLock (closing f does too).
-func unlockFile(f *os.File) { _ = unix.Flock(int(f.Fd()), unix.LOCK_UN) }
+func unlockFile(f *os.File) { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
