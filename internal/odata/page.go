@@ -54,6 +54,12 @@ func (pg *Page[T]) DecodeJSONBody(body []byte) error {
 	return pg.decodeBody(body, false)
 }
 
+// CopiesBody implements transport.CopyingDecoder: nothing decoded points
+// into the body (encoding/json copies, and so must every item's
+// UnmarshalJSON, as json.Unmarshaler requires), so the pipeline reads
+// pages into reused buffers.
+func (pg *Page[T]) CopiesBody() {}
+
 // DecodeValidJSONBody is DecodeJSONBody for a body the caller has found to
 // be valid JSON (json.Valid accepts it), which is then not validated
 // again.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -218,5 +219,58 @@ func TestPageDecodeValidJSONBodyAgrees(t *testing.T) {
 			continue
 		}
 		assert.Equal(t, checked, trusted, body)
+	}
+}
+
+// TestPagesOutliveReusedBuffers reads pages through the pipeline, which
+// reads a page's body into a buffer it reuses for the next page (Page is a
+// transport.CopyingDecoder), and checks afterwards that nothing decoded from
+// an earlier page changed: items decoded by encoding/json, by their own
+// UnmarshalJSON (jsonx, unknown members kept) and raw items.
+func TestPagesOutliveReusedBuffers(t *testing.T) {
+	const pages = 4
+	body := func(p int) string {
+		tag := strings.Repeat(string(rune('a'+p)), 1+p*9)
+		return `{"value":[{"Id":"` + tag + `-1","x":{"k":"` + tag + `"}},{"Id":"` + tag + `-2"}],"@odata.nextLink":"n` + tag + `"}`
+	}
+	mock := httpmock.NewMockTransport()
+	p := pipeline(t, mock)
+	for i := range pages {
+		mock.RegisterResponder(http.MethodGet, "https://outlook.office.com/api/v2.0/page/"+strconv.Itoa(i),
+			httpmock.NewStringResponder(200, body(i)))
+	}
+	get := func(i int, out any) {
+		t.Helper()
+		require.NoError(t, p.DoJSON(t.Context(), &transport.Request{Path: "/page/" + strconv.Itoa(i)}, out))
+	}
+	var plain []odata.Page[item]
+	var models []odata.Page[model]
+	var raws []odata.Page[json.RawMessage]
+	for i := range pages {
+		var a odata.Page[item]
+		var b odata.Page[model]
+		var c odata.Page[json.RawMessage]
+		get(i, &a)
+		get(i, &b)
+		get(i, &c)
+		plain, models, raws = append(plain, a), append(models, b), append(raws, c)
+	}
+	for i := range pages {
+		var want struct {
+			Value    []json.RawMessage `json:"value"`
+			NextLink string            `json:"@odata.nextLink"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body(i)), &want))
+		tag := strings.Repeat(string(rune('a'+i)), 1+i*9)
+		assert.Equal(t, []item{{ID: tag + "-1"}, {ID: tag + "-2"}}, plain[i].Value, "page %d", i)
+		assert.Equal(t, want.NextLink, plain[i].NextLink)
+		require.Len(t, models[i].Value, 2)
+		assert.Equal(t, tag+"-1", models[i].Value[0].ID)
+		assert.JSONEq(t, `{"k":"`+tag+`"}`, string(models[i].Value[0].Extra["x"]), "page %d", i)
+		assert.Equal(t, want.NextLink, models[i].NextLink)
+		require.Len(t, raws[i].Value, 2)
+		for j := range want.Value {
+			assert.JSONEq(t, string(want.Value[j]), string(raws[i].Value[j]), "page %d item %d", i, j)
+		}
 	}
 }

@@ -105,12 +105,11 @@ type RawDecoder interface {
 	DecodeRawJSON(body []byte) error
 }
 
-// A CopyingDecoder is a RawDecoder that keeps nothing of the body once
-// DecodeRawJSON returns (it copies whatever it keeps, as a
-// json.Unmarshaler must), so DoJSON reads the bodies it decodes into
-// buffers it reuses.
+// A CopyingDecoder is an out value for DoJSON (a BodyDecoder or a
+// RawDecoder) that keeps nothing of the body once it has decoded it: it
+// copies whatever it keeps, as a json.Unmarshaler must. DoJSON reads the
+// bodies such values decode into buffers it reuses.
 type CopyingDecoder interface {
-	RawDecoder
 	// CopiesBody marks the decoder; it is never called.
 	CopiesBody()
 }
