@@ -2,6 +2,7 @@ package graphwire
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -186,4 +187,46 @@ func BenchmarkRewriteFromGraph(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100, "ns/msg")
+}
+
+// TestMemberMemoMatchesTranslation: names translated from the memo are
+// the names translated afresh, in every direction and shape, and the memo
+// stays bounded whatever names a body makes up.
+func TestMemberMemoMatchesTranslation(t *testing.T) {
+	in := []byte(`{"value":[{"id":"1","subject":"s","title":"t","displayName":"d","mobilePhone":"m",` +
+		`"importance":"high","body":{"contentType":"html","title":"n","displayName":"n"},"x@odata.type":"#microsoft.graph.message",` +
+		`"Extensions":[{"id":"microsoft.graph.openTypeExtension.a","extensionName":"a","custom":1}],` +
+		`"singleValueExtendedProperties":[{"id":"String 0x1","value":"v"}]}]}`)
+	for _, dir := range []Direction{ToGraph, FromGraph} {
+		for _, shape := range []Shape{Entity, Extension, TodoTask, TodoList} {
+			memoize = false
+			want, err := Rewrite(nil, in, dir, shape)
+			memoize = true
+			require.NoError(t, err)
+			for top := range 2 {
+				memberMemos[dir][shape][top].m.Store(nil)
+			}
+			for run := range 2 { // cold, then from the memo
+				out, err := Rewrite(nil, in, dir, shape)
+				require.NoError(t, err)
+				assert.Equal(t, string(want), string(out), "dir %d shape %d run %d", dir, shape, run)
+			}
+		}
+	}
+	var many strings.Builder
+	many.WriteString("[{")
+	for i := range 2 * maxMemoNames {
+		if i > 0 {
+			many.WriteByte(',')
+		}
+		fmt.Fprintf(&many, `"made%d":%d`, i, i)
+	}
+	many.WriteString("}]")
+	_, err := Rewrite(nil, []byte(many.String()), FromGraph, Entity)
+	require.NoError(t, err)
+	for top := range 2 {
+		if m := memberMemos[FromGraph][Entity][top].Load(); m != nil {
+			assert.LessOrEqual(t, len(*m), maxMemoNames)
+		}
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
+	"sync/atomic"
 )
 
 // Direction says which way a body is translated.
@@ -403,6 +405,70 @@ func (r *rewriter) object(f frame) error {
 // nothing: names are compared through a lower-cased copy on the stack and
 // written with their first letter's case changed.
 func (r *rewriter) member(raw []byte, f frame) frame {
+	if f.opaque || f.ext || f.extProp || f.root || !memoize {
+		return r.translateMember(raw, f)
+	}
+	// Elsewhere the translation depends only on the name, the direction,
+	// the shape and whether the object is a top-level entity: remember it.
+	top := 0
+	if f.top {
+		top = 1
+	}
+	memo := &memberMemos[r.dir][r.shape][top]
+	if m := memo.Load(); m != nil {
+		if e, ok := (*m)[string(raw)]; ok {
+			r.out = append(r.out, e.out...)
+			return e.child
+		}
+	}
+	start := len(r.out)
+	child := r.translateMember(raw, f)
+	memo.add(string(raw), memberOut{out: string(r.out[start:]), child: child})
+	return child
+}
+
+// memberOut is a translated property name (quoted) and its value's frame.
+type memberOut struct {
+	out   string
+	child frame
+}
+
+// memberMemo remembers translated property names. Reads take no lock: the
+// map is replaced, never changed, when a name is added. It holds at most
+// maxMemoNames names, so names a server makes up cannot grow it.
+type memberMemo struct {
+	m atomic.Pointer[map[string]memberOut]
+}
+
+const maxMemoNames = 512
+
+// memberMemos are the memos per direction, shape and top-level flag.
+var memberMemos [2][4][2]memberMemo
+
+// memoize turns the memos on; tests compare with it off.
+var memoize = true
+
+func (mm *memberMemo) Load() *map[string]memberOut { return mm.m.Load() }
+
+func (mm *memberMemo) add(name string, e memberOut) {
+	old := mm.m.Load()
+	n := 0
+	if old != nil {
+		n = len(*old)
+	}
+	if n >= maxMemoNames {
+		return
+	}
+	next := make(map[string]memberOut, n+1)
+	if old != nil {
+		maps.Copy(next, *old)
+	}
+	next[name] = e
+	mm.m.CompareAndSwap(old, &next) // a lost race only loses this entry
+}
+
+// translateMember is member without the memo.
+func (r *rewriter) translateMember(raw []byte, f frame) frame {
 	if f.opaque || len(raw) == 0 || bytes.IndexByte(raw, '\\') >= 0 {
 		r.quoted(raw)
 		return frame{opaque: true}
