@@ -98,7 +98,9 @@ func (s *AttachmentsService) Get(ctx context.Context, id string, opts *GetOption
 // Authorization header; its token never appears in errors or logs), and
 // a GET of the new attachment's metadata. A range whose answer is lost is
 // re-sent, and the upload resumes where the session's nextExpectedRanges
-// says. The result is a *FileAttachment as for small files, its
+// says. The last range creates the attachment: it is re-sent only when
+// the session shows it did not arrive; otherwise the error matches
+// office365.ErrMaybeProcessed (the attachment may exist). The result is a *FileAttachment as for small files, its
 // ContentBytes the slice a carried. Such a file cannot have a
 // ContentLocation (an upload session does not take one). To Do tasks take
 // file attachments only, up to 25 MB, large ones through To Do's own

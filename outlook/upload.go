@@ -133,7 +133,7 @@ func (s *AttachmentsService) uploadFile(ctx context.Context, p string, it attach
 	loc, err := up.run(ctx, content, next)
 	if err != nil {
 		up.cancel(ctx)
-		if ctxErr := ctx.Err(); ctxErr != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && !office365.IsMaybeProcessed(err) {
 			return nil, ctxErr
 		}
 		return nil, fmt.Errorf("outlook: uploading attachment %q: %w", it.Name, err)
@@ -238,7 +238,8 @@ func (up *uploader) run(ctx context.Context, content io.Reader, next int64) (str
 				return "", fmt.Errorf("content is longer than its size (%d bytes)", up.size)
 			}
 		}
-		st, loc, err := up.put(ctx, win[:want], next)
+		last := next+int64(want) == up.size
+		st, loc, err := up.put(ctx, win[:want], next, last)
 		var apiErr *office365.Error
 		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusRequestedRangeNotSatisfiable && resyncs < uploadStatusRetries {
 			// The service holds other bytes than this client thought
@@ -246,6 +247,19 @@ func (up *uploader) run(ctx context.Context, content io.Reader, next int64) (str
 			resyncs++
 			if st, err = up.status(ctx); err != nil {
 				return "", fmt.Errorf("%w (and reading the session's state: %w)", apiErr, err)
+			}
+		} else if last && office365.IsMaybeProcessed(err) && ctx.Err() == nil && resyncs < uploadStatusRetries {
+			// The last range may have created the attachment (its answer
+			// was lost): send it again only if the session shows it did
+			// not arrive; a session that is gone has most likely
+			// completed.
+			resyncs++
+			var serr error
+			if st, serr = up.status(ctx); serr != nil {
+				return "", fmt.Errorf("the last range may have created the attachment (the session's state cannot be read: %v): %w", serr, err)
+			}
+			if n, nerr := st.next(); nerr != nil || n >= up.size {
+				return "", fmt.Errorf("the last range may have created the attachment: %w", err)
 			}
 		} else if err != nil {
 			return "", err
@@ -261,11 +275,15 @@ func (up *uploader) run(ctx context.Context, content io.Reader, next int64) (str
 
 // put sends one range. It returns the session's state after an
 // intermediate range, or the Location of the attachment after the last.
-func (up *uploader) put(ctx context.Context, chunk []byte, off int64) (*uploadSessionState, string, error) {
+// The last range creates the attachment: it is not re-sent once the
+// service may have received it (its error then matches
+// office365.ErrMaybeProcessed).
+func (up *uploader) put(ctx context.Context, chunk []byte, off int64, last bool) (*uploadSessionState, string, error) {
 	h := http.Header{}
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+int64(len(chunk))-1, up.size))
-	resp, err := up.do(ctx, &transport.Request{Method: http.MethodPut, Path: up.putURL, Header: h, Body: bytes.NewReader(chunk)})
+	resp, err := up.do(ctx, &transport.Request{Method: http.MethodPut, Path: up.putURL, Header: h, Body: bytes.NewReader(chunk),
+		NotIdempotent: last})
 	if err != nil {
 		return nil, "", err
 	}

@@ -202,7 +202,8 @@ func TestAttachmentsFakeGraphUploadResumes(t *testing.T) {
 		"PUT bytes 0-3932159/4000000",       // stored, answer lost
 		"PUT bytes 0-3932159/4000000",       // re-sent: 416
 		"GET ",                              // where does the session stand?
-		"PUT bytes 3932160-3999999/4000000", // 503
+		"PUT bytes 3932160-3999999/4000000", // 503: the last range may have landed
+		"GET ",                              // it did not: the session still expects it
 		"PUT bytes 3932160-3999999/4000000", // 201
 	}, seq)
 	list, err := collectSeq(atts.List(ctx, nil))
@@ -278,4 +279,39 @@ func TestAttachmentsFakeLargeTaskFile(t *testing.T) {
 			assert.Equal(t, "Bearer <redacted>", r.Header.Get("Authorization"), "To Do sessions are on Graph, with the token")
 		}
 	})
+}
+
+// The last range is stored and the attachment created, but its answer is
+// lost: the session is gone, so re-sending the range cannot succeed.
+// AddFile must not report a plain failure (the caller would add the file
+// again): its error says the attachment may have been created.
+func TestAttachmentsFakeGraphUploadLastAnswerLost(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, _, c := mailFake(t, dialect{name: "graph", graph: true})
+	mail := c.Me().Mail()
+	d, err := mail.Messages().Create(ctx, &outlook.Message{Subject: "Lost answer"})
+	require.NoError(t, err)
+	atts := mail.Messages().Attachments(d.ID)
+
+	dropped := srv.InjectFault(&office365test.Fault{Method: http.MethodPut, PathContains: "/AttachmentSessions(",
+		Match: func(r *http.Request) bool { return strings.HasPrefix(r.Header.Get("Content-Range"), "bytes 3932160-") },
+		Times: 1, DropAfterHandler: true})
+	_, err = atts.AddFile(ctx, "big.bin", "application/octet-stream", bytes.NewReader(fileBytes(4_000_000, 8)))
+	require.Error(t, err)
+	assert.Equal(t, 1, dropped.Hits())
+	assert.ErrorIs(t, err, office365.ErrMaybeProcessed)
+	assert.True(t, office365.IsMaybeProcessed(err))
+
+	var puts int
+	_, uploads := uploadRequests(srv)
+	for _, r := range uploads {
+		if r.Method == http.MethodPut && strings.HasPrefix(r.Header.Get("Content-Range"), "bytes 3932160-") {
+			puts++
+		}
+	}
+	assert.Equal(t, 1, puts, "the last range is not re-sent blindly")
+	list, err := collectSeq(atts.List(ctx, nil))
+	require.NoError(t, err)
+	assert.Len(t, list, 1, "the attachment was created once")
 }

@@ -2,9 +2,13 @@ package transport
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,4 +35,32 @@ func TestAnonymousPipelineScrubsURLSecrets(t *testing.T) {
 	require.Len(t, reqs, 1)
 	assert.Empty(t, reqs[0].header.Values("Authorization"))
 	assert.Equal(t, target, reqs[0].url)
+}
+
+// A PUT marked NotIdempotent (an upload session's last range) is not
+// re-sent after the service may have processed it, and its error says so;
+// an ordinary PUT is retried.
+func TestNotIdempotentPutNotResent(t *testing.T) {
+	var processed atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		processed.Add(1)
+		panic(http.ErrAbortHandler) // processed, answer lost
+	}))
+	defer srv.Close()
+	cfg, err := office365.NewConfig(office365.WithRetry(office365.RetryOptions{BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}))
+	require.NoError(t, err)
+	p, err := New(cfg, srv.URL, nil)
+	require.NoError(t, err)
+
+	_, err = p.Do(t.Context(), &Request{Method: http.MethodPut, Path: "/s?authtoken=x", Body: strings.NewReader("last"), NotIdempotent: true})
+	require.Error(t, err)
+	assert.Equal(t, int32(1), processed.Load(), "re-sent")
+	assert.True(t, office365.IsMaybeProcessed(err), "%v", err)
+
+	processed.Store(0)
+	_, err = p.Do(t.Context(), &Request{Method: http.MethodPut, Path: "/s?authtoken=x", Body: strings.NewReader("middle")})
+	require.Error(t, err)
+	assert.Equal(t, int32(4), processed.Load(), "an ordinary PUT is retried")
+	assert.False(t, office365.IsMaybeProcessed(err), "%v", err)
 }

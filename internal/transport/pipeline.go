@@ -144,6 +144,12 @@ type Request struct {
 	Scopes []string
 	// NoRetry disables retries for this call (the 401 refresh still happens).
 	NoRetry bool
+	// NotIdempotent marks a request whose method is idempotent (a PUT) but
+	// whose repetition is not known to be harmless, such as the last range
+	// of an upload session, which creates the attachment: it is treated as
+	// a POST (retried only when the service cannot have processed it, and
+	// its errors then match office365.ErrMaybeProcessed).
+	NotIdempotent bool
 }
 
 func (r *Request) method() string {
@@ -154,6 +160,9 @@ func (r *Request) method() string {
 }
 
 func (r *Request) idempotent() bool {
+	if r.NotIdempotent {
+		return false
+	}
 	switch r.method() {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
 		return true
