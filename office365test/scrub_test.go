@@ -46,6 +46,8 @@ func TestScrubRedactTokens(t *testing.T) {
 		{"sas signature in a URL", "https://blob.example/f?sv=1&SIG=a%2Bb%3D end", "https://blob.example/f?sv=1&SIG=REDACTED end"},
 		{"paging token in a URL kept", "https://o.example/m?$skiptoken=abc&$deltatoken=def", "https://o.example/m?$skiptoken=abc&$deltatoken=def"},
 		{"parameter-like prose kept", "error code=42", "error code=42"},
+		{"upload session token in a URL", `{"uploadUrl":"https://outlook.office.com/api/v2.0/Users('u')/Messages('m')/AttachmentSessions('s')?authtoken=Opaque0123-xyz"}`,
+			`{"uploadUrl":"https://outlook.office.com/api/v2.0/Users('u')/Messages('m')/AttachmentSessions('s')?authtoken=REDACTED"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,6 +113,7 @@ func TestScrubQuery(t *testing.T) {
 		{"escaped name", false, "client%5Fsecret=y", "client%5Fsecret=REDACTED"},
 		{"paging state kept", false, "$skiptoken=X%27abc%27&$deltatoken=Y1&%24top=10", "$skiptoken=X%27abc%27&$deltatoken=Y1&%24top=10"},
 		{"validationtoken kept", false, "validationtoken=abc123", "validationtoken=abc123"},
+		{"upload session authtoken", false, "authtoken=Opaque0123-xyz", "authtoken=REDACTED"},
 		{"empty secret kept", false, "code=&x", "code=&x"},
 		{"jwt in other value", false, "state=" + scrubTestJWT, "state=REDACTED"},
 		{"form body", false, "grant_type=client_credentials&client_id=app&client_secret=abc%2Bdef&scope=https%3A%2F%2Foutlook.office.com%2F.default", "grant_type=client_credentials&client_id=app&client_secret=REDACTED&scope=https%3A%2F%2Foutlook.office.com%2F.default"},

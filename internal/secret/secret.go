@@ -26,6 +26,9 @@ var paramNames = []string{
 	"access_token", "refresh_token", "id_token", "client_secret", "client_assertion",
 	"code", "code_verifier", "device_code", "password", "assertion",
 	"sig", "signature", "token", "key", "api_key", "subscription_key", "client_state",
+	// The token of a pre-authenticated upload session URL (Graph's
+	// uploadUrl …/AttachmentSessions('…')?authtoken=…).
+	"authtoken",
 }
 
 // ParamNames returns the names of query parameters and form fields
