@@ -315,3 +315,28 @@ func TestAttachmentsFakeGraphUploadLastAnswerLost(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, list, 1, "the attachment was created once")
 }
+
+// Cancelling while the last range is with the service leaves the
+// attachment possibly created: the error is the context's and says so.
+func TestAttachmentsFakeGraphUploadCancelledOnLastRange(t *testing.T) {
+	t.Parallel()
+	srv, _, c := mailFake(t, dialect{name: "graph", graph: true})
+	mail := c.Me().Mail()
+	d, err := mail.Messages().Create(context.Background(), &outlook.Message{Subject: "Cancelled"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv.InjectFault(&office365test.Fault{Method: http.MethodPut, PathContains: "/AttachmentSessions(",
+		Match: func(r *http.Request) bool {
+			if !strings.HasPrefix(r.Header.Get("Content-Range"), "bytes 3932160-") {
+				return false
+			}
+			cancel() // the range has arrived; the caller gives up
+			return true
+		},
+		Times: 1, Stalled: true})
+	_, err = mail.Messages().Attachments(d.ID).AddFile(ctx, "big.bin", "", bytes.NewReader(fileBytes(4_000_000, 9)))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.True(t, office365.IsMaybeProcessed(err), "%v", err)
+}
