@@ -35,7 +35,8 @@ const (
 	// maxUploadSize is the largest file attachment Graph takes (150 MB).
 	maxUploadSize = 150 << 20
 	// uploadStatusRetries bounds how often one upload re-synchronises with
-	// the session's nextExpectedRanges after the service refused a range.
+	// the session's nextExpectedRanges after the service refused a range,
+	// and how many ranges in a row may leave it where it was.
 	uploadStatusRetries = 3
 )
 
@@ -117,17 +118,19 @@ func (s *AttachmentsService) uploadFile(ctx context.Context, p string, it attach
 		body: bytes.NewReader(body), ctype: "application/json", idempotent: true, kind: kindWrite}, &sess); err != nil {
 		return nil, err
 	}
+	if err := checkUploadURL(sess.UploadURL); err != nil {
+		return nil, err
+	}
 	up := &uploader{mb: s.mb, p: s.mb.c.upload, url: sess.UploadURL, putURL: sess.UploadURL, size: it.Size}
 	if todo {
 		// On Graph's own host, with the client's token (the pipeline
 		// refuses any other host).
 		up.p = s.mb.c.p
 		up.putURL = contentURL(sess.UploadURL)
-	} else if err := checkUploadURL(sess.UploadURL); err != nil {
-		return nil, err
 	}
 	next, err := sess.next()
 	if err != nil {
+		up.cancel(ctx)
 		return nil, err
 	}
 	loc, err := up.run(ctx, content, next)
@@ -211,7 +214,7 @@ func (up *uploader) run(ctx context.Context, content io.Reader, next int64) (str
 	}
 	win := make([]byte, 0, min(uploadChunk, up.size))
 	var winStart int64 // file offset of win[0]
-	resyncs := 0
+	resyncs, stalls := 0, 0
 	for {
 		if next < winStart || next > winStart+int64(len(win)) || next >= up.size {
 			return "", fmt.Errorf("upload session expects byte %d of %d, outside the chunk being sent (%d-%d)",
@@ -267,8 +270,14 @@ func (up *uploader) run(ctx context.Context, content io.Reader, next int64) (str
 		if loc != "" {
 			return loc, nil
 		}
+		prev := next
 		if next, err = st.next(); err != nil {
 			return "", err
+		}
+		if next > prev {
+			stalls = 0
+		} else if stalls++; stalls > uploadStatusRetries {
+			return "", fmt.Errorf("upload session makes no progress: it expects byte %d again", next)
 		}
 	}
 }

@@ -309,3 +309,55 @@ func TestGraphUploadWireCancel(t *testing.T) {
 	assert.True(t, deleted)
 	mu.Unlock()
 }
+
+// A service that accepts ranges but never moves nextExpectedRanges on
+// would have the same range sent forever: the upload gives up and deletes
+// its session.
+func TestGraphUploadWireNoProgress(t *testing.T) {
+	t.Parallel()
+	data := fileBytes(5_000_000, 17)
+	steps := []uploadStep{{method: "POST", url: graphMsgAtts + "/createUploadSession", auth: true, status: 201, resp: sessionCreated()}}
+	for range 4 {
+		steps = append(steps, uploadStep{method: "PUT", url: uploadURL, rng: "bytes 0-3932159/5000000", chunk: data[:3932160],
+			status: 200, resp: sessionAt(0)})
+	}
+	steps = append(steps, uploadStep{method: "DELETE", url: uploadURL, status: 204})
+	mt, count := uploadMock(t, steps)
+	c := graphClient(t, mt)
+	_, err := c.User(mailUser).Mail().Messages().Attachments("m1").AddFile(context.Background(), "x.bin", "", bytes.NewReader(data))
+	require.ErrorContains(t, err, "no progress")
+	assert.NotContains(t, err.Error(), uploadToken)
+	assert.Equal(t, len(steps), count())
+}
+
+// A To Do session answer without an uploadUrl is an error: no bytes are
+// sent anywhere.
+func TestGraphUploadWireTodoNoUploadURL(t *testing.T) {
+	t.Parallel()
+	task := "https://graph.microsoft.com/v1.0/users/adele@contoso.com/todo/lists/L1/tasks/t1"
+	mt, count := uploadMock(t, []uploadStep{
+		{method: "POST", url: task + "/attachments/createUploadSession", auth: true, status: 201,
+			resp: `{"expirationDateTime":"2026-12-05T20:09:30Z","nextExpectedRanges":["0-"]}`},
+	})
+	c := graphClient(t, mt)
+	_, err := c.User(mailUser).Tasks().InFolder("L1").Attachments("t1").AddFile(context.Background(), "plan.pdf", "",
+		bytes.NewReader(make([]byte, 3<<20)))
+	require.ErrorContains(t, err, "no valid uploadUrl")
+	assert.Equal(t, 1, count())
+}
+
+// A session whose answer has no usable nextExpectedRanges is deleted, not
+// left behind.
+func TestGraphUploadWireBadRangesDeletesSession(t *testing.T) {
+	t.Parallel()
+	mt, count := uploadMock(t, []uploadStep{
+		{method: "POST", url: graphMsgAtts + "/createUploadSession", auth: true, status: 201,
+			resp: `{"uploadUrl":"` + uploadURL + `","nextExpectedRanges":["soon"]}`},
+		{method: "DELETE", url: uploadURL, status: 204},
+	})
+	c := graphClient(t, mt)
+	_, err := c.User(mailUser).Mail().Messages().Attachments("m1").AddFile(context.Background(), "x.bin", "",
+		bytes.NewReader(make([]byte, 3<<20)))
+	require.ErrorContains(t, err, "invalid range")
+	assert.Equal(t, 2, count())
+}
