@@ -184,7 +184,7 @@ func (s *AttachmentsService) AddFile(ctx context.Context, name, contentType stri
 		return nil, errors.New("outlook: nil attachment content")
 	}
 	if s.sessions() {
-		r, size, cleanup, err := sizedContent(content)
+		r, size, cleanup, err := sizedContent(ctx, content)
 		if err != nil {
 			return nil, err
 		}

@@ -430,14 +430,16 @@ func contentSize(r io.Reader) (int64, bool) {
 // content (possibly a replacement reader) and its size. A reader whose
 // size cannot be known without reading it is read up to the upload
 // threshold; if it holds more, the rest is spooled to a temporary file
-// (removed by cleanup) so that the file is never held in memory.
-func sizedContent(content io.Reader) (r io.Reader, size int64, cleanup func(), err error) {
+// (removed by cleanup) so that the file is never held in memory. Reading
+// stops when ctx ends.
+func sizedContent(ctx context.Context, content io.Reader) (r io.Reader, size int64, cleanup func(), err error) {
 	cleanup = func() {}
 	if n, ok := contentSize(content); ok {
 		return content, n, cleanup, nil
 	}
+	src := &ctxReader{ctx: ctx, r: content}
 	head := make([]byte, graphUploadThreshold)
-	n, err := io.ReadFull(content, head)
+	n, err := io.ReadFull(src, head)
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return bytes.NewReader(head[:n]), int64(n), cleanup, nil
@@ -456,7 +458,7 @@ func sizedContent(content io.Reader) (r io.Reader, size int64, cleanup func(), e
 		// Graph takes at most 150 MB: stop spooling past that.
 		var rest int64
 		limit := int64(maxUploadSize - len(head) + 1)
-		if rest, err = io.Copy(f, io.LimitReader(content, limit)); err == nil {
+		if rest, err = io.Copy(f, io.LimitReader(src, limit)); err == nil {
 			size = int64(len(head)) + rest
 			if rest == limit {
 				err = fmt.Errorf("the content exceeds Graph's %d-byte limit for attachments", maxUploadSize)
@@ -467,7 +469,24 @@ func sizedContent(content io.Reader) (r io.Reader, size int64, cleanup func(), e
 	}
 	if err != nil {
 		cleanup()
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, 0, func() {}, ctxErr
+		}
 		return nil, 0, func() {}, fmt.Errorf("outlook: spooling attachment content: %w", err)
 	}
 	return f, size, cleanup, nil
+}
+
+// ctxReader reads from r until ctx ends, then fails with ctx.Err().
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+// Read implements io.Reader.
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

@@ -340,3 +340,38 @@ func TestAttachmentsFakeGraphUploadCancelledOnLastRange(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.True(t, office365.IsMaybeProcessed(err), "%v", err)
 }
+
+// cancellingReader gives n zero bytes and cancels its context once it has
+// given after of them.
+type cancellingReader struct {
+	n, after, read int
+	cancel         context.CancelFunc
+}
+
+func (c *cancellingReader) Read(p []byte) (int, error) {
+	if c.read >= c.n {
+		return 0, io.EOF
+	}
+	k := min(len(p), c.n-c.read)
+	clear(p[:k])
+	c.read += k
+	if c.read >= c.after {
+		c.cancel()
+	}
+	return k, nil
+}
+
+// Spooling content of unknown size stops when the context ends.
+func TestAttachmentsFakeGraphSpoolHonoursContext(t *testing.T) {
+	t.Parallel()
+	_, _, c := mailFake(t, dialect{name: "graph", graph: true})
+	mail := c.Me().Mail()
+	d, err := mail.Messages().Create(context.Background(), &outlook.Message{Subject: "Slow source"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src := &cancellingReader{n: 40 << 20, after: 4 << 20, cancel: cancel}
+	_, err = mail.Messages().Attachments(d.ID).AddFile(ctx, "big.bin", "", src)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, src.read, 8<<20, "reading stopped soon after the cancellation")
+}
