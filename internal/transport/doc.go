@@ -31,7 +31,9 @@
 // # Retry rules
 //
 // A request is idempotent when its method is GET, HEAD, OPTIONS, PUT or
-// DELETE, or when the Request is marked Idempotent. Every other request
+// DELETE, or when the Request is marked Idempotent, unless it is marked
+// NotIdempotent (the last range of an upload session, which creates the
+// attachment). Every other request
 // (sendmail, reply, forward, creates, $batch with a write, subscription
 // creates) is sent once unless the service said it did not process it:
 //
