@@ -143,7 +143,7 @@ func (s *AttachmentsService) uploadFile(ctx context.Context, p string, it attach
 	}
 	id, err := attachmentIDFromLocation(loc)
 	if err != nil {
-		return nil, fmt.Errorf("outlook: attachment %q was uploaded but %w", it.Name, err)
+		return nil, &uploadedError{fmt.Errorf("outlook: attachment %q was uploaded but %w", it.Name, err)}
 	}
 	sel := uploadSelect
 	if todo {
@@ -151,13 +151,21 @@ func (s *AttachmentsService) uploadFile(ctx context.Context, p string, it attach
 	}
 	out := new(FileAttachment)
 	if _, err := s.mb.doJSON(ctx, &call{method: http.MethodGet, rel: p + "/" + seg(id), query: sel, kind: kindRead}, out); err != nil {
-		return nil, err
+		return nil, &uploadedError{fmt.Errorf("outlook: attachment %q was uploaded (id %q) but reading it back failed: %w", it.Name, id, err)}
 	}
 	if out.ContentID == "" {
 		out.ContentID = it.ContentID
 	}
 	return out, nil
 }
+
+// uploadedError is an error after the upload created the attachment: it
+// matches office365.ErrMaybeProcessed (adding the file again would attach
+// it twice) as well as the error behind it.
+type uploadedError struct{ err error }
+
+func (e *uploadedError) Error() string   { return e.err.Error() }
+func (e *uploadedError) Unwrap() []error { return []error{e.err, office365.ErrMaybeProcessed} }
 
 // contentURL is the URL of a To Do attachment session's content stream:
 // {uploadUrl}/content (kept as it is if it already ends so).

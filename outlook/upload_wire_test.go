@@ -361,3 +361,28 @@ func TestGraphUploadWireBadRangesDeletesSession(t *testing.T) {
 	require.ErrorContains(t, err, "invalid range")
 	assert.Equal(t, 2, count())
 }
+
+// Once the last range created the attachment, a failure to read it back is
+// an error that says the attachment exists: it matches
+// office365.ErrMaybeProcessed, so a caller does not add the file again.
+func TestGraphUploadWireReadBackFailureIsMaybeProcessed(t *testing.T) {
+	t.Parallel()
+	data := fileBytes(3<<20, 23)
+	loc := "https://outlook.office.com/api/v2.0/Users('u1@t1')/Messages('m1')/Attachments('AAMk1')"
+	mt, count := uploadMock(t, []uploadStep{
+		{method: "POST", url: graphMsgAtts + "/createUploadSession", auth: true, status: 201, resp: sessionCreated()},
+		{method: "PUT", url: uploadURL, rng: fmt.Sprintf("bytes 0-%d/%d", len(data)-1, len(data)), chunk: data,
+			status: 201, header: http.Header{"Location": {loc}}},
+		{method: "GET", url: graphMsgAtts + "/AAMk1?$select=id,name,contentType,size,isInline,lastModifiedDateTime", auth: true,
+			status: 500, resp: `{"error":{"code":"generalException","message":"boom"}}`},
+	})
+	c := graphClient(t, mt)
+	_, err := c.User(mailUser).Mail().Messages().Attachments("m1").AddFile(context.Background(), "x.bin", "", bytes.NewReader(data))
+	require.Error(t, err)
+	assert.True(t, office365.IsMaybeProcessed(err), "%v", err)
+	assert.ErrorContains(t, err, `was uploaded (id "AAMk1")`)
+	var oe *office365.Error
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, 500, oe.StatusCode)
+	assert.Equal(t, 3, count())
+}
