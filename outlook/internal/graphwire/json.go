@@ -230,17 +230,10 @@ func digits(tok []byte, i int) int {
 // accepts it).
 func (r *rewriter) str() ([]byte, error) {
 	start := r.pos + 1
-	// Most strings have no escapes: find the closing quote with the
-	// (vectorised) IndexByte and check that no backslash comes before it.
-	if q := bytes.IndexByte(r.src[start:], '"'); q >= 0 && bytes.IndexByte(r.src[start:start+q], '\\') < 0 {
-		if hasControl(r.src[start : start+q]) {
-			return nil, fmt.Errorf("graphwire: control character in string at offset %d", start)
-		}
-		r.pos = start + q + 1
-		return r.src[start : start+q], nil
-	}
-	// Walk the backslashes before the first quote, checking each escape;
-	// when an escape covers that quote (\"), look for the next one.
+	// Find the first quote with the (vectorised) IndexByte, then walk the
+	// backslashes before it, checking each escape; when an escape covers
+	// that quote (\"), look for the next one. Most strings have no
+	// backslash: one search for each character settles them.
 	q := bytes.IndexByte(r.src[start:], '"')
 	if q < 0 {
 		return nil, errTruncated
