@@ -26,11 +26,7 @@ import (
 // dialects: v2.0 pages are the same pages in v2.0's spelling.
 func TestPagesOutliveReusedBuffers(t *testing.T) {
 	t.Parallel()
-	payload, err := os.ReadFile("testdata/graph/message.json")
-	require.NoError(t, err)
-	var base map[string]any
-	require.NoError(t, json.Unmarshal(payload, &base))
-	delete(base, "@odata.context")
+	base := graphMessageFixture(t)
 
 	const pages, perPage = 4, 3
 	items := make([][]map[string]any, pages)
@@ -81,10 +77,7 @@ func TestPagesOutliveReusedBuffers(t *testing.T) {
 				}
 				mt.RegisterResponder(http.MethodGet, d.root+query, httpmock.NewBytesResponder(200, raw))
 			}
-			c, err := outlook.New(auth.StaticToken("tok"), append([]office365.Option{
-				office365.WithHTTPClient(&http.Client{Transport: mt}),
-				office365.WithRetry(office365.RetryOptions{MaxRetries: -1})}, d.opts...)...)
-			require.NoError(t, err)
+			c := mockedClient(t, mt, d.opts...)
 			var got []*outlook.Message
 			for m, err := range c.Me().Mail().Messages().List(context.Background(), nil) {
 				require.NoError(t, err)
@@ -117,11 +110,7 @@ func TestPagesOutliveReusedBuffers(t *testing.T) {
 // spelling) the page is validated and decoded. Served from memory
 // (httpmock), so the cost is the client's.
 func BenchmarkListPage(b *testing.B) {
-	payload, err := os.ReadFile("testdata/graph/message.json")
-	require.NoError(b, err)
-	var m map[string]any
-	require.NoError(b, json.Unmarshal(payload, &m))
-	delete(m, "@odata.context")
+	m := graphMessageFixture(b)
 	const n = 1000
 	var page strings.Builder
 	page.WriteString(`{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('x')/messages","value":[`)
@@ -151,10 +140,7 @@ func BenchmarkListPage(b *testing.B) {
 			mt := httpmock.NewMockTransport()
 			mt.RegisterResponder(http.MethodGet, d.url,
 				httpmock.NewBytesResponder(200, d.body).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
-			c, err := outlook.New(auth.StaticToken("tok"), append([]office365.Option{
-				office365.WithHTTPClient(&http.Client{Transport: mt}),
-				office365.WithRetry(office365.RetryOptions{MaxRetries: -1})}, d.opts...)...)
-			require.NoError(b, err)
+			c := mockedClient(b, mt, d.opts...)
 			ctx := context.Background()
 			b.SetBytes(int64(len(d.body)))
 			b.ReportAllocs()
@@ -173,4 +159,27 @@ func BenchmarkListPage(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/msg")
 		})
 	}
+}
+
+// graphMessageFixture is testdata/graph/message.json as a map, without
+// its "@odata.context".
+func graphMessageFixture(tb testing.TB) map[string]any {
+	tb.Helper()
+	payload, err := os.ReadFile("testdata/graph/message.json")
+	require.NoError(tb, err)
+	var m map[string]any
+	require.NoError(tb, json.Unmarshal(payload, &m))
+	delete(m, "@odata.context")
+	return m
+}
+
+// mockedClient is a client (v2.0 unless opts say otherwise) whose requests
+// go to mt, without retries.
+func mockedClient(tb testing.TB, mt *httpmock.MockTransport, opts ...office365.Option) *outlook.Client {
+	tb.Helper()
+	c, err := outlook.New(auth.StaticToken("tok"), append([]office365.Option{
+		office365.WithHTTPClient(&http.Client{Transport: mt}),
+		office365.WithRetry(office365.RetryOptions{MaxRetries: -1})}, opts...)...)
+	require.NoError(tb, err)
+	return c
 }

@@ -57,11 +57,7 @@ type graphCase struct {
 
 func graphClient(t testing.TB, mt *httpmock.MockTransport, opts ...office365.Option) *outlook.Client {
 	t.Helper()
-	c, err := outlook.New(auth.StaticToken("tok"), append([]office365.Option{office365.WithGraph(),
-		office365.WithHTTPClient(&http.Client{Transport: mt}),
-		office365.WithRetry(office365.RetryOptions{MaxRetries: -1})}, opts...)...)
-	require.NoError(t, err)
-	return c
+	return mockedClient(t, mt, append([]office365.Option{office365.WithGraph()}, opts...)...)
 }
 
 func runGraphWire(t *testing.T, cases []graphCase) {
