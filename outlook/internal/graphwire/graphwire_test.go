@@ -228,5 +228,14 @@ func TestMemberMemoMatchesTranslation(t *testing.T) {
 		if m := memberMemos[FromGraph][Entity][top].Load(); m != nil {
 			assert.LessOrEqual(t, len(*m), maxMemoNames)
 		}
+		memberMemos[FromGraph][Entity][top].m.Store(nil)
+	}
+	long := `[{"` + strings.Repeat("n", maxMemoNameLen+1) + `":1}]`
+	_, err = Rewrite(nil, []byte(long), FromGraph, Entity)
+	require.NoError(t, err)
+	for top := range 2 {
+		if m := memberMemos[FromGraph][Entity][top].Load(); m != nil {
+			assert.Empty(t, *m, "a name longer than %d bytes was memoized", maxMemoNameLen)
+		}
 	}
 }

@@ -398,7 +398,7 @@ func (r *rewriter) object(f frame) error {
 // nothing: names are compared through a lower-cased copy on the stack and
 // written with their first letter's case changed.
 func (r *rewriter) member(raw []byte, f frame) frame {
-	if f.opaque || f.ext || f.extProp || f.root || !memoize {
+	if f.opaque || f.ext || f.extProp || f.root || !memoize || len(raw) > maxMemoNameLen {
 		return r.translateMember(raw, f)
 	}
 	// Elsewhere the translation depends only on the name, the direction,
@@ -428,12 +428,19 @@ type memberOut struct {
 
 // memberMemo remembers translated property names. Reads take no lock: the
 // map is replaced, never changed, when a name is added. It holds at most
-// maxMemoNames names, so names a server makes up cannot grow it.
+// maxMemoNames names of at most maxMemoNameLen bytes, so names a server
+// makes up cannot grow it.
 type memberMemo struct {
 	m atomic.Pointer[map[string]memberOut]
 }
 
-const maxMemoNames = 512
+// Bounds of a memo: names are property names (the longest Outlook names
+// are under 40 bytes); longer ones, which only a made-up body has, are
+// translated each time, so a memo holds at most 512 × 64 bytes of names.
+const (
+	maxMemoNames   = 512
+	maxMemoNameLen = 64
+)
 
 // memberMemos are the memos per direction, shape and top-level flag.
 var memberMemos [2][4][2]memberMemo
